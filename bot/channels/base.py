@@ -1,0 +1,41 @@
+"""The interface every channel implements, and the outcome of one delivery attempt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from bot.core.messages import OutboundMessage
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"  # temporary failure: try again later (429, 5xx, network)
+    FAILED = "failed"  # permanent failure for this message
+    UNREACHABLE = "unreachable"  # the user blocked the bot or left: stop sending to them
+    HELD = "held"  # cannot be sent now by platform rules (WhatsApp 24-hour window)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    outcome: Outcome
+    provider_id: str | None = None
+    retry_after: float | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """Token buckets the sender applies: per address and for the whole channel."""
+
+    per_address_per_second: float = 1.0
+    per_address_burst: int = 3
+    global_per_second: float = 30.0
+
+
+class Channel(Protocol):
+    name: str
+    rate_limit: RateLimit
+
+    async def send(self, message: OutboundMessage) -> DeliveryResult: ...

@@ -1,0 +1,61 @@
+"""Channel-neutral messages: what every channel turns its payload into, and what it sends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+AttachmentKind = Literal["image", "audio", "voice", "video", "document", "sticker", "location"]
+
+
+@dataclass(frozen=True, slots=True)
+class QuickReply:
+    """One choice offered to the user: a short stable id and the label shown."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A media item by reference (a platform file id or URL), never its bytes."""
+
+    kind: AttachmentKind
+    ref: str
+    mime: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """One message from a user, as the channel received it.
+
+    `external_id` is the platform's id for this message (Telegram update_id,
+    Twilio MessageSid): the dispatcher processes each (channel, external_id) once.
+    `payload` is set when the user pressed a button (the quick reply id) or opened
+    a deep link (`/start <payload>`).
+    """
+
+    channel: str
+    address: str
+    external_id: str
+    text: str = ""
+    payload: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    locale_hint: str | None = None
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """One message to a user; channels render quick replies their own way."""
+
+    channel: str
+    address: str
+    text: str
+    lang: str = "und"
+    quick_replies: tuple[QuickReply, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    purpose: str = "reply"
+    outbox_id: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
