@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.core.messages import OutboundMessage
 
@@ -39,3 +39,13 @@ class Channel(Protocol):
     rate_limit: RateLimit
 
     async def send(self, message: OutboundMessage) -> DeliveryResult: ...
+
+
+class HostedChannel(Channel, Protocol):
+    """A channel that also receives: its web routes, and start/stop (webhook set-up, polling)."""
+
+    def routes(self) -> list[Any]: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...

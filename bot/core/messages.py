@@ -56,6 +56,7 @@ class OutboundMessage:
     lang: str = "und"
     quick_replies: tuple[QuickReply, ...] = ()
     attachments: tuple[Attachment, ...] = ()
-    purpose: str = "reply"
+    purpose: str = "reply"  # "reply", or what a template is for outside the WhatsApp window
     outbox_id: int | None = None
+    last_inbound_at: datetime | None = None  # the user's last message (WhatsApp 24-hour window)
     extra: dict[str, str] = field(default_factory=dict)

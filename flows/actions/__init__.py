@@ -1,0 +1,38 @@
+"""Action types: one module each, registered under the YAML `type` they implement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flows.run import Run
+
+Handler = Callable[[Any, Run], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def action(type_name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        HANDLERS[type_name] = fn
+        return fn
+
+    return register
+
+
+def execute(act: Any, run: Run) -> None:
+    HANDLERS[act.type](act, run)
+
+
+from flows.actions import (  # noqa: E402  (modules register themselves on import)
+    data_request,
+    request_handover,
+    send_msg,
+    set_consent,
+    set_field,
+    set_language,
+)
+
+__all__ = [
+    "HANDLERS", "action", "data_request", "execute", "request_handover", "send_msg",
+    "set_consent", "set_field", "set_language",
+]

@@ -1,0 +1,42 @@
+"""ASGI assembly: health, channel webhooks, admin; background loops in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.channels.registry import install_channels
+from bot.services import Services
+from bot.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
+    settings = settings or get_settings()
+    svc = services or Services(settings)
+    install_channels(svc)
+
+    async def healthz(request: Request) -> JSONResponse:
+        if await svc.db.ping():
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await svc.open()
+        await svc.start_background()
+        try:
+            yield
+        finally:
+            await svc.close()
+
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    for channel in svc.hosted:
+        routes += channel.routes()
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.services = svc
+    return app

@@ -1,0 +1,126 @@
+"""The outbox sender: delivers due rows through their channel, rate-limited, with retries."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.channels.base import Channel, DeliveryResult, Outcome
+from bot.db.session import Database
+from bot.delivery import outbox
+from bot.delivery.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BASE_BACKOFF = 2.0  # seconds; doubles each attempt
+MAX_BACKOFF = 3600.0
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> float:
+    delay = min(MAX_BACKOFF, BASE_BACKOFF * 2 ** max(0, attempts - 1))
+    delay *= random.uniform(0.9, 1.1)
+    return max(delay, retry_after or 0.0)
+
+
+class OutboxSender:
+    def __init__(
+        self, db: Database, channels: Mapping[str, Channel], *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        limiter: RateLimiter | None = None, idle_poll: float = 1.0,
+    ) -> None:
+        self.db, self.channels, self.clock = db, dict(channels), clock
+        self.limiter = limiter or RateLimiter()
+        self.idle_poll = idle_poll
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run_forever(self) -> None:
+        async with self.db.begin() as conn:
+            await outbox.release_stale(conn, self.clock())
+        while True:
+            try:
+                sent = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox round failed")
+                sent = 0
+            if not sent:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.idle_poll)
+                except TimeoutError:
+                    pass
+
+    async def run_once(self) -> int:
+        """One round: claim what is due, deliver it, record outcomes. Returns rows handled."""
+        if not self.channels:
+            return 0
+        now = self.clock()
+        async with self.db.begin() as conn:
+            claimed = await outbox.claim_due(conn, now, list(self.channels))
+        if not claimed:
+            return 0
+        groups: dict[tuple[str, str], list[outbox.Claimed]] = {}
+        for c in claimed:
+            groups.setdefault((c.message.channel, c.message.address), []).append(c)
+        results = await asyncio.gather(*(self._deliver(rows) for rows in groups.values()))
+        updates = [u for group in results for u in group[0]]
+        unreachable = [addr for group in results for addr in group[1]]
+        async with self.db.begin() as conn:
+            await outbox.record(conn, updates)
+            for channel, address in unreachable:
+                await outbox.mark_unreachable(conn, channel, address)
+        return len(claimed)
+
+    async def _deliver(
+        self, rows: list[outbox.Claimed]
+    ) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+        """One address's rows, in order; stops at the first that must wait."""
+        updates: list[dict[str, Any]] = []
+        for i, row in enumerate(rows):
+            msg = row.message
+            channel = self.channels[msg.channel]
+            if row.unreachable:
+                result = DeliveryResult(Outcome.UNREACHABLE, error="contact unreachable")
+            else:
+                limit = channel.rate_limit
+                await self.limiter.acquire(msg.channel, msg.address,
+                                           per_address=limit.per_address_per_second,
+                                           burst=limit.per_address_burst,
+                                           global_rate=limit.global_per_second)
+                try:
+                    result = await channel.send(msg)
+                except Exception as exc:  # a bug or network error in a channel: retry later
+                    log.warning("channel %s raised %s", msg.channel, type(exc).__name__)
+                    result = DeliveryResult(Outcome.RETRY, error=type(exc).__name__)
+            now = self.clock()
+            if result.outcome is Outcome.SENT:
+                updates.append({"oid": row.id, "status": "sent", "sent_at": now,
+                                "provider_id": result.provider_id, "claimed_until": None})
+                continue
+            if result.outcome is Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
+                later = now + timedelta(seconds=backoff(row.attempts, result.retry_after))
+                for waiting in rows[i:]:
+                    tried = waiting is row  # the rows behind it were claimed, not tried
+                    updates.append({"oid": waiting.id, "status": "pending", "claimed_until": None,
+                                    "next_attempt_at": later,
+                                    "attempts": waiting.attempts - (0 if tried else 1),
+                                    "last_error": (result.error or "retry")[:500]})
+                return updates, []
+            if result.outcome is Outcome.UNREACHABLE:
+                for dropped in rows[i:]:
+                    updates.append({"oid": dropped.id, "status": "failed", "claimed_until": None,
+                                    "last_error": (result.error or "unreachable")[:500]})
+                return updates, [] if row.unreachable else [(msg.channel, msg.address)]
+            status = "held" if result.outcome is Outcome.HELD else "failed"
+            updates.append({"oid": row.id, "status": status, "claimed_until": None,
+                            "last_error": (result.error or status)[:500]})
+        return updates, []

@@ -1,0 +1,87 @@
+"""The running parts of one process, built from settings: database, dispatcher, sender, channels."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot.channels.base import Channel, HostedChannel
+from bot.core.content import load_environment
+from bot.core.dispatcher import Dispatcher
+from bot.db.migrate import ensure_migrated
+from bot.db.repos.privacy import purge_inactive
+from bot.db.session import Database
+from bot.delivery.sender import OutboxSender
+from bot.settings import Settings
+from nlu.backend import make_backend
+
+log = logging.getLogger(__name__)
+RETENTION_EVERY = 6 * 3600.0  # seconds between retention passes
+
+
+class Services:
+    def __init__(self, settings: Settings, *, db: Database | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.settings = settings
+        self.db = db or Database(settings.database_url)
+        self.clock = clock
+        self.channels: dict[str, Channel] = {}
+        self.hosted: list[HostedChannel] = []
+        self.dispatcher: Dispatcher | None = None
+        self.sender: OutboxSender | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def open(self) -> None:
+        """Check the schema, load flows and texts, build the dispatcher and the sender."""
+        await ensure_migrated(self.db)
+        env = await load_environment(self.db)
+        nlu = make_backend(self.settings.nlu_backend, self.settings.rasa_url)
+        self.sender = OutboxSender(self.db, self.channels, clock=self.clock)
+        self.dispatcher = Dispatcher(self.db, env, nlu, on_commit=self.sender.wake,
+                                     clock=self.clock)
+
+    def add_channel(self, channel: Channel) -> None:
+        self.channels[channel.name] = channel
+        if self.sender is not None:
+            self.sender.channels[channel.name] = channel
+
+    def host(self, channel: HostedChannel) -> None:
+        self.add_channel(channel)
+        self.hosted.append(channel)
+
+    async def start_background(self, *, sender: bool = True, scheduler: bool = True) -> None:
+        for ch in self.hosted:
+            await ch.start()
+        if sender and self.sender is not None:
+            self._tasks.append(asyncio.create_task(self.sender.run_forever(), name="outbox"))
+        if scheduler:
+            self._tasks.append(asyncio.create_task(self._retention_loop(), name="retention"))
+
+    async def _retention_loop(self) -> None:
+        while True:
+            try:
+                async with self.db.begin() as conn:
+                    n = await purge_inactive(conn, now=self.clock(),
+                                             retention_days=self.settings.retention_days)
+                if n:
+                    log.info("retention: erased %d inactive contacts", n)
+            except Exception:
+                log.exception("retention pass failed")
+            await asyncio.sleep(RETENTION_EVERY)
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        for ch in self.hosted:
+            with contextlib.suppress(Exception):
+                await ch.stop()
+        if self.dispatcher is not None:
+            await self.dispatcher.close()
+        await self.db.dispose()

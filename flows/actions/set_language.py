@@ -1,0 +1,14 @@
+"""set_language: switch the contact's language; unknown codes are ignored."""
+
+from flows.actions import action
+from flows.events import ContactLanguageChanged
+from flows.model import SetLanguage
+from flows.run import LANGS, Run
+
+
+@action("set_language")
+def set_language(act: SetLanguage, run: Run) -> None:
+    lang = run.resolve(act.value)
+    if lang in LANGS and lang != run.lang:
+        run.lang = lang
+        run.events.append(ContactLanguageChanged(lang))

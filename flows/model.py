@@ -1,0 +1,134 @@
+"""Flow definitions: a flow is named nodes; a node runs actions, may ask, then routes to an exit.
+
+Destinations are a node id of the same flow, `flow:<id>` (enter another flow) or `end`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+END = "end"
+FLOW_PREFIX = "flow:"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SendMsg(_Strict):
+    type: Literal["send_msg"]
+    text: str  # content key
+    image: str | None = None  # content key whose value, per language, is a media reference
+    audio: str | None = None
+
+
+class SetField(_Strict):
+    type: Literal["set_field"]
+    field: str
+    value: str  # literal, or "@answer" / "@var.<name>"
+
+
+class SetLanguage(_Strict):
+    type: Literal["set_language"]
+    value: str  # a language code, "@answer" or "@guess"
+
+
+class SetConsent(_Strict):
+    type: Literal["set_consent"]
+    value: bool
+
+
+class RequestHandover(_Strict):
+    type: Literal["request_handover"]
+    reason: str = "user_request"
+
+
+class DataRequest(_Strict):
+    type: Literal["data_request"]
+    op: Literal["show", "export", "delete"]
+
+
+Action = Annotated[
+    SendMsg | SetField | SetLanguage | SetConsent | RequestHandover | DataRequest,
+    Field(discriminator="type"),
+]
+
+
+class Choice(_Strict):
+    id: str
+    label: str  # content key, or the literal text when `literal` is true
+    literal: bool = False
+    intents: tuple[str, ...] = ()  # NLU intents that select this choice
+    words: tuple[str, ...] = ()  # extra typed words that select it (any language)
+    goto: str | None = None
+
+
+class Ask(_Strict):
+    kind: Literal["choice", "text", "number"]
+    prompt: str  # content key
+    save_as: str | None = None
+    choices: tuple[Choice, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int = 500
+    invalid: str = "common.not_understood"
+
+    @model_validator(mode="after")
+    def _choices_match_kind(self) -> Ask:
+        if self.kind == "choice" and not self.choices:
+            raise ValueError("a choice question needs at least one choice")
+        if self.kind != "choice" and self.choices:
+            raise ValueError(f"a {self.kind} question takes no choices")
+        ids = [c.id for c in self.choices]
+        if len(ids) != len(set(ids)):
+            raise ValueError("choice ids must be unique")
+        return self
+
+
+class Case(_Strict):
+    goto: str
+    equals: str | None = None
+    is_in: tuple[str, ...] | None = Field(default=None, alias="in")
+    above: float | None = None
+    below: float | None = None
+
+
+class Router(_Strict):
+    switch: str  # "answer", "intent", "lang", "consent", "field.<name>", "var.<name>"
+    cases: tuple[Case, ...] = ()
+    default: str
+
+
+class Node(_Strict):
+    actions: tuple[Action, ...] = ()
+    ask: Ask | None = None
+    router: Router | None = None
+    goto: str | None = None
+
+    def destinations(self) -> list[str]:
+        out: list[str] = []
+        if self.ask:
+            out += [c.goto for c in self.ask.choices if c.goto]
+        if self.router:
+            out += [c.goto for c in self.router.cases] + [self.router.default]
+        if self.goto:
+            out.append(self.goto)
+        return out
+
+
+class Flow(_Strict):
+    id: str
+    start: str
+    nodes: dict[str, Node]
+
+    @model_validator(mode="after")
+    def _destinations_exist(self) -> Flow:
+        if self.start not in self.nodes:
+            raise ValueError(f"start node {self.start!r} is not defined")
+        for node_id, node in self.nodes.items():
+            for dest in node.destinations():
+                if dest != END and not dest.startswith(FLOW_PREFIX) and dest not in self.nodes:
+                    raise ValueError(f"node {node_id!r}: unknown destination {dest!r}")
+        return self

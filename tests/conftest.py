@@ -1,0 +1,64 @@
+"""Shared fixtures: every database test runs on SQLite and, under `make test`, PostgreSQL.
+
+TEST_DATABASE_URLS is a comma-separated list; "sqlite" means a fresh file per test.
+The schema is migrated once per backend with Alembic; PostgreSQL tables are emptied
+before each test, SQLite gets a copy of a migrated template file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.db.base import Base
+from bot.db.migrate import upgrade
+from bot.db.session import Database
+
+URLS = [u.strip() for u in os.environ.get("TEST_DATABASE_URLS", "sqlite").split(",") if u.strip()]
+
+
+def _backend_id(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Backend id -> migrated URL (for SQLite, a template file to copy)."""
+    out: dict[str, str] = {}
+    for url in URLS:
+        if url == "sqlite":
+            path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+            url = f"sqlite+aiosqlite:///{path}"
+        upgrade(url)
+        out[_backend_id(url)] = url
+    return out
+
+
+@pytest.fixture(params=[_backend_id(u) for u in URLS])
+def database_url(
+    request: pytest.FixtureRequest, migrated_templates: dict[str, str], tmp_path: Path
+) -> Iterator[str]:
+    url = migrated_templates[request.param]
+    if request.param == "sqlite":
+        template = Path(url.removeprefix("sqlite+aiosqlite:///"))
+        copy = tmp_path / "test.db"
+        shutil.copy(template, copy)
+        yield f"sqlite+aiosqlite:///{copy}"
+    else:
+        yield url
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    if not database.is_sqlite:
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        async with database.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield database
+    await database.dispose()
