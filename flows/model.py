@@ -100,6 +100,16 @@ class Router(_Strict):
     cases: tuple[Case, ...] = ()
     default: str
 
+    @model_validator(mode="after")
+    def _known_operand(self) -> Router:
+        plain = {"answer", "intent", "lang", "consent"}
+        prefixed = self.switch.startswith(("field.", "var.")) and "." in self.switch[:-1]
+        if self.switch not in plain and not prefixed:
+            raise ValueError(
+                f"switch {self.switch!r} must be one of {sorted(plain)} or field.<name>, var.<name>"
+            )
+        return self
+
 
 class Node(_Strict):
     actions: tuple[Action, ...] = ()

@@ -184,7 +184,7 @@ class Dispatcher:
         self, conn: Any, item: _Item, contact: repo.ContactRow, batch: _Batch
     ) -> None:
         msg = item.message
-        text = msg.text[:MAX_TEXT]
+        text = _storable(msg.text[:MAX_TEXT])
         session = engine.Session.from_json(contact.session) if contact.session else None
         parse = item.parse
         kinds = {a.kind for a in msg.attachments}
@@ -260,6 +260,11 @@ class Dispatcher:
         self._langs.move_to_end(address)
         if len(self._langs) > LANG_CACHE_SIZE:
             self._langs.popitem(last=False)
+
+
+def _storable(text: str) -> str:
+    """Text every database accepts: no NUL (PostgreSQL refuses it), no lone surrogates."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def _lang(lang: str) -> str:

@@ -1,0 +1,151 @@
+"""Consent, "my data" (see, export, delete) and retention, end to end."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, insert, select, update
+
+from bot.db.models import (
+    ChannelIdentity,
+    Contact,
+    HandoverTicket,
+    MessageLog,
+    Outbox,
+    Sale,
+)
+from bot.db.repos.privacy import purge_inactive
+from bot.db.session import Database
+from tests.bot.conftest import Chat
+
+
+async def onboard(chat: Chat, address: str, consent: str) -> None:
+    await chat.say(address, "bonjour")
+    await chat.say(address, "1")
+    await chat.say(address, consent)
+
+
+async def rows(db: Database, model: type) -> int:
+    async with db.connect() as conn:
+        return int((await conn.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def test_show_lists_what_is_stored(chat: Chat) -> None:
+    await onboard(chat, "u1", "oui")
+    await chat.say("u1", "8")
+    shown = (await chat.say("u1", "1"))[0].text
+    assert "Test" in shown or "test" in shown  # the channel
+    assert "Français" in shown and "✅ Oui" in shown
+    assert "Messages gardés : 11" in shown  # 4 in, 7 out before this one
+
+
+async def test_export_contains_the_conversation(chat: Chat) -> None:
+    await onboard(chat, "u1", "non")
+    await chat.say("u1", "<b>mon projet</b>")
+    await chat.say("u1", "/mydata")
+    export = (await chat.say("u1", "2"))[0].text
+    assert "📦" in export and "<b>mon projet</b>" in export and "👤 bonjour" in export
+    assert "❌ Non" in export
+
+
+async def test_delete_erases_everything_but_anonymous_sales(chat: Chat) -> None:
+    db = chat.services.db
+    await onboard(chat, "u1", "oui")
+    await onboard(chat, "u2", "oui")
+    await chat.say("u1", "6")  # a request to talk to a person
+    async with db.begin() as conn:
+        cid = (await conn.execute(
+            select(ChannelIdentity.contact_id).where(ChannelIdentity.address == "u1"))).scalar_one()
+        await conn.execute(insert(Sale.__table__).values(
+            contact_id=cid, coop="culinaire", amount_cents=4550, business_date=date(2026, 11, 2),
+            source_message_id="m-1", created_at=datetime.now(UTC)))
+    await chat.say("u1", "mes donnees")
+    await chat.say("u1", "3")
+    deleted = await chat.say("u1", "1")
+    assert "effacé" in deleted[0].text and "ventes" in deleted[0].text
+    async with db.connect() as conn:
+        contacts = (await conn.execute(select(Contact.id))).scalars().all()
+        identities = (await conn.execute(select(ChannelIdentity.address))).scalars().all()
+        owners = (await conn.execute(select(MessageLog.contact_id).distinct())).scalars().all()
+        sale = (await conn.execute(select(Sale.contact_id, Sale.amount_cents))).one()
+        tickets = (await conn.execute(select(func.count()).select_from(HandoverTicket))).scalar()
+        outbox_owners = (await conn.execute(select(Outbox.contact_id).distinct())).scalars().all()
+    assert cid not in contacts and len(contacts) == 1
+    assert identities == ["u2"]
+    assert cid not in owners
+    assert tuple(sale) == (None, 4550)
+    assert tickets == 0
+    assert cid not in outbox_owners
+    # Writing again starts over, as a new person.
+    again = await chat.say("u1", "salut")
+    assert "français" in again[0].text
+
+
+PROJECT = """
+id: project
+start: ask
+nodes:
+  ask:
+    ask: {kind: text, prompt: onboarding.consent_question, save_as: idea}
+    goto: keep
+  keep:
+    actions: [{type: set_field, field: idea, value: "@answer"}]
+    goto: end
+"""
+MENU = """
+id: menu
+start: main
+nodes:
+  main:
+    ask:
+      kind: choice
+      prompt: menu.prompt
+      choices: [{id: p, label: menu.learn, goto: "flow:project"}]
+"""
+
+
+async def test_answers_are_kept_only_with_consent(chat: Chat) -> None:
+    from dataclasses import replace
+
+    from flows.loader import parse_flow
+
+    dispatcher = chat.services.dispatcher
+    assert dispatcher is not None
+    flows = dict(dispatcher.env.flows)
+    flows.update(project=parse_flow(PROJECT, "project"), menu=parse_flow(MENU, "menu"))
+    dispatcher.env = replace(dispatcher.env, flows=flows)
+    await onboard(chat, "yes", "oui")
+    await onboard(chat, "no", "non")
+    for address in ("yes", "no"):
+        await chat.say(address, "1")
+        await chat.say(address, "couture")
+    async with chat.services.db.connect() as conn:
+        fields = dict((await conn.execute(
+            select(ChannelIdentity.address, Contact.fields)
+            .join(Contact, Contact.id == ChannelIdentity.contact_id))).all())
+    assert fields == {"yes": {"idea": "couture"}, "no": {}}
+    # Withdrawing consent erases what was kept.
+    await chat.say("yes", "/mydata")
+    await chat.say("yes", "4")
+    assert "effacé" in (await chat.say("yes", "2"))[0].text
+    async with chat.services.db.connect() as conn:
+        kept = (await conn.execute(select(Contact.consent, Contact.fields)
+                                   .order_by(Contact.id))).all()
+    assert [tuple(r) for r in kept] == [(False, {}), (False, {})]
+
+
+async def test_retention_erases_inactive_contacts(chat: Chat) -> None:
+    db = chat.services.db
+    await onboard(chat, "old", "oui")
+    await onboard(chat, "recent", "oui")
+    now = datetime.now(UTC)
+    async with db.begin() as conn:
+        old_id = (await conn.execute(select(ChannelIdentity.contact_id)
+                                     .where(ChannelIdentity.address == "old"))).scalar_one()
+        await conn.execute(update(Contact).where(Contact.id == old_id)
+                           .values(last_seen_at=now - timedelta(days=731)))
+        assert await purge_inactive(conn, now=now, retention_days=730) == 1
+    async with db.connect() as conn:
+        left = (await conn.execute(select(ChannelIdentity.address))).scalars().all()
+        owners = (await conn.execute(select(MessageLog.contact_id).distinct())).scalars().all()
+    assert left == ["recent"] and old_id not in owners
