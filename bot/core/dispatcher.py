@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.core import privacy
@@ -47,6 +48,7 @@ VOICE_KINDS = {"voice", "audio"}
 class HandleResult:
     duplicate: bool
     outbox_ids: tuple[int, ...] = ()
+    lang: str | None = None  # the contact's language after this message
 
 
 @dataclass
@@ -142,7 +144,7 @@ class Dispatcher:
                 item.parse = await self.nlu.parse(item.message.text[:1000], known_lang=known)
         for attempt in range(3):
             try:
-                results = await self._transaction(items)
+                results = await self.db.run(self._transaction, items, self.clock())
                 break
             except (IntegrityError, DBAPIError) as exc:
                 # A concurrent process created the same contact or deadlocked: run again,
@@ -151,37 +153,40 @@ class Dispatcher:
                     raise
                 log.warning("dispatcher batch retried after %s", type(exc).__name__)
         for item, result in zip(items, results, strict=True):
+            if result.lang:
+                self._remember_lang(item.address, result.lang)
             if not item.future.done():
                 item.future.set_result(result)
         if self.on_commit is not None and any(r.outbox_ids for r in results):
             self.on_commit()
 
-    async def _transaction(self, items: list[_Item]) -> list[HandleResult]:
-        now = self.clock()
+    def _transaction(
+        self, conn: Connection, items: list[_Item], now: datetime
+    ) -> list[HandleResult]:
+        """One batch, synchronously, inside the transaction `Database.run` opened."""
         batch = _Batch(now)
         out: dict[int, list[int]] = {}
-        async with self.db.begin() as conn:
-            keys = [(i.message.channel, i.message.external_id) for i in items]
-            fresh = await repo.claim_inbound(conn, list(dict.fromkeys(keys)), now)
-            todo = [i for i in items if (i.message.channel, i.message.external_id) in fresh]
-            known = await repo.load_contacts(conn, [i.address for i in todo]) if todo else {}
-            missing = [(i.message.channel, i.message.address, _initial_lang(i))
-                       for i in todo if i.address not in known]
-            known.update(await repo.create_contacts(conn, missing, now))
-            for item in todo:
-                await self._converse(conn, item, known[item.address], batch)
-            await repo.save_contacts(conn, batch.contacts, now)
-            await repo.add_messages(conn, batch.messages)
-            await repo.add_tickets(conn, batch.tickets)
-            ids = await repo.add_outbox(conn, batch.outbox)
-            for owner, outbox_id in zip(batch.owners, ids, strict=True):
-                out.setdefault(id(owner), []).append(outbox_id)
+        keys = [(i.message.channel, i.message.external_id) for i in items]
+        fresh = repo.claim_inbound(conn, list(dict.fromkeys(keys)), now)
+        todo = [i for i in items if (i.message.channel, i.message.external_id) in fresh]
+        known = repo.load_contacts(conn, [i.address for i in todo]) if todo else {}
+        missing = [(i.message.channel, i.message.address, _initial_lang(i))
+                   for i in todo if i.address not in known]
+        known.update(repo.create_contacts(conn, missing, now))
         for item in todo:
-            self._remember_lang(item.address, known[item.address].lang)
-        return [HandleResult(i not in todo, tuple(out.get(id(i), ()))) for i in items]
+            self._converse(conn, item, known[item.address], batch)
+        repo.save_contacts(conn, batch.contacts, now)
+        repo.add_messages(conn, batch.messages)
+        repo.add_tickets(conn, batch.tickets)
+        ids = repo.add_outbox(conn, batch.outbox)
+        for owner, outbox_id in zip(batch.owners, ids, strict=True):
+            out.setdefault(id(owner), []).append(outbox_id)
+        langs = {i.address: known[i.address].lang for i in todo}
+        return [HandleResult(i not in todo, tuple(out.get(id(i), ())), langs.get(i.address))
+                for i in items]
 
-    async def _converse(
-        self, conn: Any, item: _Item, contact: repo.ContactRow, batch: _Batch
+    def _converse(
+        self, conn: Connection, item: _Item, contact: repo.ContactRow, batch: _Batch
     ) -> None:
         msg = item.message
         text = _storable(msg.text[:MAX_TEXT])
@@ -216,7 +221,7 @@ class Dispatcher:
                 batch.tickets.append({"contact_id": contact.id, "reason": ev.reason[:32],
                                       "status": "open", "created_at": batch.now})
             elif isinstance(ev, DataRequested):
-                reply, erased = await self._data_request(conn, ev.op, contact, batch.now)
+                reply, erased = self._data_request(conn, ev.op, contact, batch.now)
                 replies.append(reply)
         contact.session = new_session.to_json() if new_session else None
         if not erased:
@@ -240,16 +245,16 @@ class Dispatcher:
                                             batch.now))
             batch.owners.append(item)
 
-    async def _data_request(
-        self, conn: Any, op: str, contact: repo.ContactRow, now: datetime
+    def _data_request(
+        self, conn: Connection, op: str, contact: repo.ContactRow, now: datetime
     ) -> tuple[MsgCreated, bool]:
         catalog, lang = self.env.catalog, _lang(contact.lang)
         if op == "delete":
-            await privacy_repo.erase_contact(conn, contact.id)
+            privacy_repo.erase_contact(conn, contact.id)
             return MsgCreated(catalog.text("mydata.deleted", lang), lang), True
-        data = await privacy_repo.stored_data(conn, contact.id, contact.fields)
+        data = privacy_repo.stored_data(conn, contact.id, contact.fields)
         if op == "export":
-            history = await privacy_repo.message_history(conn, contact.id)
+            history = privacy_repo.message_history(conn, contact.id)
             text = privacy.export_text(catalog, lang, data, contact.consent, history, now)
         else:
             text = privacy.summary_text(catalog, lang, data, contact.consent)

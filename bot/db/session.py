@@ -1,16 +1,29 @@
-"""The database handle: one async engine, SQLite tuned for a single writer."""
+"""The database handle.
+
+Hot paths (dispatcher, outbox) hand a synchronous function of a `Connection` to
+`Database.run`, which executes it as one transaction: on SQLite in a single writer
+thread with the plain sqlite3 driver (one thread hop per batch instead of one per
+statement, and one writer, as SQLite wants); on PostgreSQL through `run_sync` on the
+async engine. Cold paths may use the async engine directly (`begin`, `connect`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Database:
@@ -19,17 +32,37 @@ class Database:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
+        self._writer: Engine | None = None
+        self._executor: ThreadPoolExecutor | None = None
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            # One connection: SQLite has one writer, and a pool of writers only adds lock waits.
             kwargs.update(poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
                           pool_timeout=30)
+            sync_url = parsed.set(drivername="sqlite+pysqlite")
+            self._writer = create_engine(sync_url, poolclass=QueuePool, pool_size=1,
+                                         max_overflow=0, echo=echo)
+            event.listen(self._writer, "connect", _sqlite_pragmas)
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         else:
             kwargs.update(pool_size=10, max_overflow=5, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+
+    async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run `fn(conn, *args, **kwargs)` in one transaction; commit unless it raises."""
+        if self._writer is not None and self._executor is not None:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(
+                self._executor, partial(self._run_sync, fn, *args, **kwargs))
+        async with self.engine.begin() as conn:
+            return await conn.run_sync(lambda sync_conn: fn(sync_conn, *args, **kwargs))
+
+    def _run_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        assert self._writer is not None
+        with self._writer.begin() as conn:
+            return fn(conn, *args, **kwargs)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
@@ -51,6 +84,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._writer is not None and self._executor is not None:
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._writer.dispose)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -60,3 +95,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.close()
+
+
+__all__ = ["Connection", "Database"]

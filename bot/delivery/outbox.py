@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, and_, bindparam, exists, select, tuple_, update
 
 from bot.core.messages import Attachment, OutboundMessage, QuickReply
 from bot.db.models import ChannelIdentity, Outbox
@@ -39,17 +38,17 @@ def to_outbound(row: Any, last_inbound_at: datetime | None) -> OutboundMessage:
     )
 
 
-async def release_stale(conn: AsyncConnection, now: datetime) -> int:
+def release_stale(conn: Connection, now: datetime) -> int:
     """Rows left 'sending' by a crashed sender go back to pending (at-least-once)."""
-    result = await conn.execute(
+    result = conn.execute(
         update(outbox).where(outbox.c.status == "sending", outbox.c.claimed_until < now)
         .values(status="pending", claimed_until=None)
     )
     return result.rowcount or 0
 
 
-async def claim_due(
-    conn: AsyncConnection, now: datetime, channels: Sequence[str], limit: int = 200
+def claim_due(
+    conn: Connection, now: datetime, channels: Sequence[str], limit: int = 200
 ) -> list[Claimed]:
     """Claim due rows: the head of each address's queue, then the due rows behind it.
 
@@ -69,7 +68,7 @@ async def claim_due(
     )
     if conn.dialect.name == "postgresql":
         heads_q = heads_q.with_for_update(skip_locked=True, of=outbox)
-    heads = (await conn.execute(heads_q)).all()
+    heads = (conn.execute(heads_q)).all()
     if not heads:
         return []
     first = {(h.channel, h.address): h.id for h in heads}
@@ -81,9 +80,9 @@ async def claim_due(
                outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
         .order_by(outbox.c.id)
     )
-    rows = [r for r in (await conn.execute(rows_q)).all()
+    rows = [r for r in (conn.execute(rows_q)).all()
             if r.id >= first[(r.channel, r.address)]]
-    await conn.execute(
+    conn.execute(
         update(outbox).where(outbox.c.id.in_([r.id for r in rows]))
         .values(status="sending", claimed_until=now + LEASE, attempts=outbox.c.attempts + 1)
     )
@@ -91,28 +90,36 @@ async def claim_due(
             for r in rows]
 
 
-async def record(conn: AsyncConnection, updates: Sequence[dict[str, Any]]) -> None:
+def record(conn: Connection, updates: Sequence[dict[str, Any]]) -> None:
     """Apply outcomes: each dict has `oid` and the columns to set."""
     by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for u in updates:
         by_keys.setdefault(tuple(sorted(u)), []).append(u)
     for keys, group in by_keys.items():
         values = {k: bindparam(f"v_{k}") for k in keys if k != "oid"}
-        await conn.execute(
+        conn.execute(
             update(outbox).where(outbox.c.id == bindparam("oid")).values(**values),
             [{"oid": g["oid"], **{f"v_{k}": g[k] for k in keys if k != "oid"}} for g in group],
         )
 
 
-async def mark_unreachable(conn: AsyncConnection, channel: str, address: str) -> None:
-    await conn.execute(
+def record_all(
+    conn: Connection, updates: Sequence[dict[str, Any]], unreachable: Sequence[tuple[str, str]]
+) -> None:
+    record(conn, updates)
+    for channel, address in unreachable:
+        mark_unreachable(conn, channel, address)
+
+
+def mark_unreachable(conn: Connection, channel: str, address: str) -> None:
+    conn.execute(
         update(identities).where(identities.c.channel == channel, identities.c.address == address)
         .values(unreachable=True)
     )
 
 
-async def record_status(
-    conn: AsyncConnection, provider_id: str, status: str, error: str | None
+def record_status(
+    conn: Connection, provider_id: str, status: str, error: str | None
 ) -> bool:
     """A provider's status callback (delivered, read, failed…) for a sent message."""
     values: dict[str, Any] = {"provider_status": status[:16]}
@@ -120,7 +127,7 @@ async def record_status(
         values["last_error"] = error
     if status in ("failed", "undelivered"):
         values["status"] = "failed"
-    result = await conn.execute(
+    result = conn.execute(
         update(outbox).where(outbox.c.provider_id == provider_id).values(**values)
     )
     return bool(result.rowcount)

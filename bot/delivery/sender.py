@@ -31,19 +31,19 @@ class OutboxSender:
     def __init__(
         self, db: Database, channels: Mapping[str, Channel], *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        limiter: RateLimiter | None = None, idle_poll: float = 1.0,
+        limiter: RateLimiter | None = None, idle_poll: float = 1.0, gather: float = 0.01,
     ) -> None:
         self.db, self.channels, self.clock = db, dict(channels), clock
         self.limiter = limiter or RateLimiter()
         self.idle_poll = idle_poll
+        self.gather = gather  # seconds to let replies accumulate: fewer, larger claims
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run_forever(self) -> None:
-        async with self.db.begin() as conn:
-            await outbox.release_stale(conn, self.clock())
+        await self.db.run(outbox.release_stale, self.clock())
         while True:
             try:
                 sent = await self.run_once()
@@ -52,20 +52,22 @@ class OutboxSender:
             except Exception:
                 log.exception("outbox round failed")
                 sent = 0
-            if not sent:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self.idle_poll)
-                except TimeoutError:
-                    pass
+            if sent:
+                await asyncio.sleep(self.gather)
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.idle_poll)
+            except TimeoutError:
+                continue
+            await asyncio.sleep(self.gather)
 
     async def run_once(self) -> int:
         """One round: claim what is due, deliver it, record outcomes. Returns rows handled."""
         if not self.channels:
             return 0
         now = self.clock()
-        async with self.db.begin() as conn:
-            claimed = await outbox.claim_due(conn, now, list(self.channels))
+        claimed = await self.db.run(outbox.claim_due, now, list(self.channels))
         if not claimed:
             return 0
         groups: dict[tuple[str, str], list[outbox.Claimed]] = {}
@@ -74,10 +76,7 @@ class OutboxSender:
         results = await asyncio.gather(*(self._deliver(rows) for rows in groups.values()))
         updates = [u for group in results for u in group[0]]
         unreachable = [addr for group in results for addr in group[1]]
-        async with self.db.begin() as conn:
-            await outbox.record(conn, updates)
-            for channel, address in unreachable:
-                await outbox.mark_unreachable(conn, channel, address)
+        await self.db.run(outbox.record_all, updates, unreachable)
         return len(claimed)
 
     async def _deliver(

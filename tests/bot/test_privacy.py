@@ -144,7 +144,7 @@ async def test_retention_erases_inactive_contacts(chat: Chat) -> None:
                                      .where(ChannelIdentity.address == "old"))).scalar_one()
         await conn.execute(update(Contact).where(Contact.id == old_id)
                            .values(last_seen_at=now - timedelta(days=731)))
-        assert await purge_inactive(conn, now=now, retention_days=730) == 1
+    assert await db.run(purge_inactive, now=now, retention_days=730) == 1
     async with db.connect() as conn:
         left = (await conn.execute(select(ChannelIdentity.address))).scalars().all()
         owners = (await conn.execute(select(MessageLog.contact_id).distinct())).scalars().all()

@@ -107,8 +107,7 @@ async def test_a_crashed_claim_is_released_and_sent(chat: Chat) -> None:
     assert await sender.run_once() == 0  # still claimed by the dead sender
     from bot.delivery.outbox import release_stale
 
-    async with chat.services.db.begin() as conn:
-        assert await release_stale(conn, datetime.now(UTC)) == 1
+    assert await chat.services.db.run(release_stale, datetime.now(UTC)) == 1
     assert await sender.run_once() == 1 and len(channel.sent) == 1
 
 

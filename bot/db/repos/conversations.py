@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
-from bot.db.models import ChannelIdentity, Contact, HandoverTicket, MessageLog, Outbox
-from bot.db.models import ProcessedInbound
-from bot.db.repos.dialect import insert_ignore
+from bot.db.models import (
+    ChannelIdentity,
+    Contact,
+    HandoverTicket,
+    MessageLog,
+    Outbox,
+    ProcessedInbound,
+)
 
 contacts = Contact.__table__
 identities = ChannelIdentity.__table__
@@ -36,21 +40,29 @@ class ContactRow:
     is_new: bool = False
 
 
-async def claim_inbound(
-    conn: AsyncConnection, keys: Sequence[tuple[str, str]], now: datetime
+def claim_inbound(
+    conn: Connection, keys: Sequence[tuple[str, str]], now: datetime
 ) -> set[tuple[str, str]]:
-    """Record the (channel, external id) keys; return those seen for the first time."""
+    """Record the (channel, external id) keys; return those seen for the first time.
+
+    A concurrent process inserting the same key makes the insert fail with an
+    IntegrityError: the dispatcher then retries the batch, and sees the key as known.
+    """
     if not keys:
         return set()
-    stmt = insert_ignore(conn, processed).values(
-        [{"channel": c, "external_id": e, "processed_at": now} for c, e in keys]
-    ).returning(processed.c.channel, processed.c.external_id)
-    rows = await conn.execute(stmt)
-    return {(r[0], r[1]) for r in rows}
+    seen = {(r[0], r[1]) for r in conn.execute(
+        select(processed.c.channel, processed.c.external_id)
+        .where(tuple_(processed.c.channel, processed.c.external_id).in_(list(keys)))
+    )}
+    fresh = [k for k in keys if k not in seen]
+    if fresh:
+        conn.execute(insert(processed), [
+            {"channel": c, "external_id": e, "processed_at": now} for c, e in fresh])
+    return set(fresh)
 
 
-async def load_contacts(
-    conn: AsyncConnection, addresses: Sequence[tuple[str, str]]
+def load_contacts(
+    conn: Connection, addresses: Sequence[tuple[str, str]]
 ) -> dict[tuple[str, str], ContactRow]:
     """Contacts by (channel, address), locked until commit on PostgreSQL."""
     stmt = (
@@ -64,58 +76,63 @@ async def load_contacts(
     if conn.dialect.name == "postgresql":
         stmt = stmt.with_for_update(of=contacts)
     out: dict[tuple[str, str], ContactRow] = {}
-    for r in await conn.execute(stmt):
+    for r in conn.execute(stmt):
         out[(r[0], r[1])] = ContactRow(r[3], r[2], r[4], r[5], r[6], dict(r[7] or {}), r[8])
     return out
 
 
-async def create_contacts(
-    conn: AsyncConnection, addresses: Sequence[tuple[str, str, str]], now: datetime
+def create_contacts(
+    conn: Connection, addresses: Sequence[tuple[str, str, str]], now: datetime
 ) -> dict[tuple[str, str], ContactRow]:
     """New contacts for (channel, address, initial lang); a concurrent creation raises."""
-    out: dict[tuple[str, str], ContactRow] = {}
-    for channel, address, lang in addresses:
-        contact_id = (await conn.execute(
-            insert(contacts).values(lang=lang, fields={}, created_at=now, last_seen_at=now)
-            .returning(contacts.c.id)
-        )).scalar_one()
-        identity_id = (await conn.execute(
-            insert(identities).values(contact_id=contact_id, channel=channel, address=address,
-                                      unreachable=False, created_at=now)
-            .returning(identities.c.id)
-        )).scalar_one()
-        out[(channel, address)] = ContactRow(contact_id, identity_id, lang, None, None, {}, None,
-                                             is_new=True)
-    return out
+    if not addresses:
+        return {}
+    contact_ids = (conn.execute(
+        insert(contacts).returning(contacts.c.id, sort_by_parameter_order=True),
+        [{"lang": lang, "fields": {}, "created_at": now, "last_seen_at": now}
+         for _, _, lang in addresses],
+    )).scalars().all()
+    identity_ids = (conn.execute(
+        insert(identities).returning(identities.c.id, sort_by_parameter_order=True),
+        [{"contact_id": cid, "channel": channel, "address": address, "unreachable": False,
+          "created_at": now} for cid, (channel, address, _) in zip(contact_ids, addresses,
+                                                                     strict=True)],
+    )).scalars().all()
+    return {
+        (channel, address): ContactRow(cid, iid, lang, None, None, {}, None, is_new=True)
+        for cid, iid, (channel, address, lang) in zip(contact_ids, identity_ids, addresses,
+                                                       strict=True)
+    }
 
 
-async def save_contacts(conn: AsyncConnection, rows: Sequence[ContactRow], now: datetime) -> None:
+def save_contacts(conn: Connection, rows: Sequence[ContactRow], now: datetime) -> None:
     if not rows:
         return
-    await conn.execute(
+    conn.execute(
         update(contacts).where(contacts.c.id == bindparam("cid")),
         [{"cid": r.id, "lang": r.lang, "consent": r.consent, "consent_at": r.consent_at,
           "fields": r.fields, "session": r.session, "last_seen_at": now} for r in rows],
     )
-    await conn.execute(
+    conn.execute(
         update(identities).where(identities.c.id == bindparam("iid")),
         [{"iid": r.identity_id, "last_inbound_at": now, "unreachable": False} for r in rows],
     )
 
 
-async def add_messages(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+def add_messages(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        await conn.execute(insert(messages), list(rows))
+        conn.execute(insert(messages), list(rows))
 
 
-async def add_outbox(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> list[int]:
+def add_outbox(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
-    result = await conn.execute(insert(outbox).values(list(rows)).returning(outbox.c.id))
-    return [r[0] for r in result]
+    result = conn.execute(
+        insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True), list(rows))
+    return list(result.scalars().all())
 
 
-async def add_tickets(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+def add_tickets(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
-        await conn.execute(insert(tickets), list(rows))
+        conn.execute(insert(tickets), list(rows))
 
