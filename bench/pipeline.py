@@ -23,16 +23,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from bot.channels.recording import RecordingChannel  # noqa: E402
-from bot.core.content import seed_if_empty  # noqa: E402
-from bot.core.messages import InboundMessage  # noqa: E402
-from bot.db.base import Base  # noqa: E402
-from bot.db.migrate import upgrade  # noqa: E402
-from bot.db.session import Database  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.channels.recording import RecordingChannel
+from bot.core.content import seed_if_empty
+from bot.core.messages import InboundMessage
+from bot.db.base import Base
+from bot.db.migrate import upgrade
+from bot.db.session import Database
+from bot.services import Services
+from bot.settings import Settings
 
 # A realistic mix: onboarding, then menu navigation, a sentence, a misunderstanding.
 OPENING = ["bonjour", "1", "1"]
@@ -72,8 +72,11 @@ async def open_loop(svc: Services, rate: float, seconds: float) -> tuple[int, fl
     start = time.perf_counter()
 
     async def one(n: int, c: int, due: float) -> None:
-        await svc.dispatcher.handle(InboundMessage(  # type: ignore[union-attr]
-            "bench", f"open-{c}", f"o{n}", next(lines[c])))
+        await svc.dispatcher.handle(
+            InboundMessage(  # type: ignore[union-attr]
+                "bench", f"open-{c}", f"o{n}", next(lines[c])
+            )
+        )
         latencies.append(time.perf_counter() - due)
         busy.discard(c)
 
@@ -92,7 +95,9 @@ async def open_loop(svc: Services, rate: float, seconds: float) -> tuple[int, fl
     return total, time.perf_counter() - start, latencies
 
 
-async def closed_loop(svc: Services, contacts: int, per_contact: int) -> tuple[int, float, list[float]]:
+async def closed_loop(
+    svc: Services, contacts: int, per_contact: int
+) -> tuple[int, float, list[float]]:
     assert svc.dispatcher is not None
     latencies: list[float] = []
 
@@ -100,8 +105,11 @@ async def closed_loop(svc: Services, contacts: int, per_contact: int) -> tuple[i
         lines = script()
         for i in range(per_contact):
             t0 = time.perf_counter()
-            await svc.dispatcher.handle(InboundMessage(  # type: ignore[union-attr]
-                "bench", f"closed-{c}", f"c{c}-{i}", next(lines)))
+            await svc.dispatcher.handle(
+                InboundMessage(  # type: ignore[union-attr]
+                    "bench", f"closed-{c}", f"c{c}-{i}", next(lines)
+                )
+            )
             latencies.append(time.perf_counter() - t0)
 
     start = time.perf_counter()
@@ -110,9 +118,12 @@ async def closed_loop(svc: Services, contacts: int, per_contact: int) -> tuple[i
 
 
 def report(name: str, run: str, n: int, elapsed: float, lat: list[float]) -> None:
-    print(f"{name:<10} {run:<26} {n:>6} msgs {n / elapsed:>8.0f} msg/s   "
-          f"p50 {statistics.median(lat) * 1000:6.2f} ms   p99 {pct(lat, 0.99) * 1000:6.2f} ms   "
-          f"max {max(lat) * 1000:6.1f} ms", flush=True)
+    print(
+        f"{name:<10} {run:<26} {n:>6} msgs {n / elapsed:>8.0f} msg/s   "
+        f"p50 {statistics.median(lat) * 1000:6.2f} ms   p99 {pct(lat, 0.99) * 1000:6.2f} ms   "
+        f"max {max(lat) * 1000:6.1f} ms",
+        flush=True,
+    )
 
 
 async def bench(name: str, url: str) -> None:
@@ -134,8 +145,10 @@ async def bench(name: str, url: str) -> None:
 
 
 async def main() -> None:
-    print(f"pipeline benchmark on {os.cpu_count()} cores "
-          "(dispatcher + embedded NLU + engine + DB commit; sender running)")
+    print(
+        f"pipeline benchmark on {os.cpu_count()} cores "
+        "(dispatcher + embedded NLU + engine + DB commit; sender running)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         await bench("sqlite", f"sqlite+aiosqlite:///{tmp}/bench.db")
     pg = os.environ.get("BENCH_PG_URL")

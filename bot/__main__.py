@@ -1,4 +1,5 @@
-"""Command line: python -m bot serve | worker | chat | migrate | seed | create-user | export-sales."""
+"""Command line: python -m bot serve | worker | chat | migrate | seed | create-user |
+export-sales."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from bot.settings import Settings, get_settings
 
 
 def _logging(settings: Settings) -> None:
-    logging.basicConfig(stream=sys.stderr, level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
@@ -38,14 +42,17 @@ async def _seed(settings: Settings) -> None:
             print("loaded the shipped flows and texts", file=sys.stderr)
         async with db.begin() as conn:
             if settings.admin_email and settings.admin_password:
-                await admin.upsert_user(conn, settings.admin_email, settings.admin_password,
-                                        "admin")
+                await admin.upsert_user(
+                    conn, settings.admin_email, settings.admin_password, "admin"
+                )
             elif not await admin.any_admin(conn):
                 password = secrets.token_urlsafe(12)
                 await admin.upsert_user(conn, "admin@localhost", password, "admin")
-                print(f"admin account created: admin@localhost / {password}\n"
-                      "(shown once; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)",
-                      file=sys.stderr)
+                print(
+                    f"admin account created: admin@localhost / {password}\n"
+                    "(shown once; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)",
+                    file=sys.stderr,
+                )
     finally:
         await db.dispose()
 
@@ -62,8 +69,13 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
 
     if not _migrated(settings):
         return 1
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level=settings.log_level.lower(), access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
     return 0
 
 
@@ -131,9 +143,15 @@ async def _chat(settings: Settings, user: str, lang: str | None) -> None:
                 if not raw:
                     break
                 line = raw.rstrip("\n")
-            await svc.dispatcher.handle(InboundMessage(
-                channel="console", address=user, external_id=uuid.uuid4().hex, text=line,
-                locale_hint=lang))
+            await svc.dispatcher.handle(
+                InboundMessage(
+                    channel="console",
+                    address=user,
+                    external_id=uuid.uuid4().hex,
+                    text=line,
+                    locale_hint=lang,
+                )
+            )
             while await svc.sender.run_once():
                 pass
     finally:
@@ -170,8 +188,9 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
             await db.dispose()
 
     created = asyncio.run(run())
-    print(f"user {'created' if created else 'updated'}: {args.email} ({args.role})",
-          file=sys.stderr)
+    print(
+        f"user {'created' if created else 'updated'}: {args.email} ({args.role})", file=sys.stderr
+    )
     return 0
 
 
@@ -210,9 +229,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     _logging(settings)
-    handlers = {"serve": cmd_serve, "worker": cmd_worker, "chat": cmd_chat,
-                "migrate": cmd_migrate, "seed": cmd_seed, "create-user": cmd_create_user,
-                "export-sales": cmd_export_sales}
+    handlers = {
+        "serve": cmd_serve,
+        "worker": cmd_worker,
+        "chat": cmd_chat,
+        "migrate": cmd_migrate,
+        "seed": cmd_seed,
+        "create-user": cmd_create_user,
+        "export-sales": cmd_export_sales,
+    }
     return handlers[args.command](settings, args)
 
 

@@ -24,8 +24,13 @@ RETENTION_EVERY = 6 * 3600.0  # seconds between retention passes
 
 
 class Services:
-    def __init__(self, settings: Settings, *, db: Database | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        db: Database | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.settings = settings
         self.db = db or Database(settings.database_url)
         self.clock = clock
@@ -41,8 +46,9 @@ class Services:
         env = await load_environment(self.db)
         nlu = make_backend(self.settings.nlu_backend, self.settings.rasa_url)
         self.sender = OutboxSender(self.db, self.channels, clock=self.clock)
-        self.dispatcher = Dispatcher(self.db, env, nlu, on_commit=self.sender.wake,
-                                     clock=self.clock)
+        self.dispatcher = Dispatcher(
+            self.db, env, nlu, on_commit=self.sender.wake, clock=self.clock
+        )
         _tune_gc()
 
     def add_channel(self, channel: Channel) -> None:
@@ -65,8 +71,9 @@ class Services:
     async def _retention_loop(self) -> None:
         while True:
             try:
-                n = await self.db.run(purge_inactive, now=self.clock(),
-                                      retention_days=self.settings.retention_days)
+                n = await self.db.run(
+                    purge_inactive, now=self.clock(), retention_days=self.settings.retention_days
+                )
                 if n:
                     log.info("retention: erased %d inactive contacts", n)
             except Exception:

@@ -25,12 +25,20 @@ MAX_VAR_LENGTH = 500
 
 # Global commands: what a slash command or a global intent opens, from anywhere.
 SLASH_COMMANDS = {
-    "start": "menu", "menu": "menu", "help": "menu", "aide": "menu",
-    "language": "language", "langue": "language", "mydata": "my_data", "human": "handover",
+    "start": "menu",
+    "menu": "menu",
+    "help": "menu",
+    "aide": "menu",
+    "language": "language",
+    "langue": "language",
+    "mydata": "my_data",
+    "human": "handover",
 }
 GLOBAL_INTENTS = {
-    "menu": "menu", "change_language": "language",
-    "talk_to_human": "handover", "privacy": "my_data",
+    "menu": "menu",
+    "change_language": "language",
+    "talk_to_human": "handover",
+    "privacy": "my_data",
 }
 SHORT_REPLIES = {"thanks": "common.you_are_welcome", "goodbye": "common.goodbye"}
 
@@ -55,15 +63,22 @@ class Session:
     misunderstood: int = 0
 
     def to_json(self) -> dict[str, object]:
-        return {"flow": self.flow_id, "node": self.node_id, "vars": dict(self.vars),
-                "misunderstood": self.misunderstood}
+        return {
+            "flow": self.flow_id,
+            "node": self.node_id,
+            "vars": dict(self.vars),
+            "misunderstood": self.misunderstood,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Session:
         vars_ = data.get("vars")
-        return cls(str(data["flow"]), str(data["node"]),
-                   {str(k): str(v) for k, v in vars_.items()} if isinstance(vars_, dict) else {},
-                   int(str(data.get("misunderstood", 0))))
+        return cls(
+            str(data["flow"]),
+            str(data["node"]),
+            {str(k): str(v) for k, v in vars_.items()} if isinstance(vars_, dict) else {},
+            int(str(data.get("misunderstood", 0))),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +105,14 @@ class Environment:
 
 def resume(env: Environment, contact: Contact, session: Session | None, inp: Input) -> Result:
     """Handle one user message."""
-    run = Run(env.catalog, contact.lang, contact.consent, dict(contact.fields),
-              dict(session.vars) if session else {}, inp.parse)
+    run = Run(
+        env.catalog,
+        contact.lang,
+        contact.consent,
+        dict(contact.fields),
+        dict(session.vars) if session else {},
+        inp.parse,
+    )
     walker = _Walker(env, run)
     text = _clean(inp.text)
 
@@ -214,8 +235,11 @@ _INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn"}
 def _clean(text: str) -> str:
     """Drop control, format (zero-width, bidi) and unassigned characters; collapse spaces."""
     text = unicodedata.normalize("NFKC", text)
-    kept = "".join(" " if ch in "\n\t\r" else ch for ch in text
-                   if ch in "\n\t\r" or unicodedata.category(ch) not in _INVISIBLE)
+    kept = "".join(
+        " " if ch in "\n\t\r" else ch
+        for ch in text
+        if ch in "\n\t\r" or unicodedata.category(ch) not in _INVISIBLE
+    )
     return " ".join(kept.split())
 
 
@@ -252,9 +276,7 @@ def _match(ask: Ask, text: str, inp: Input, run: Run) -> tuple[str, Choice | Non
     return (text[: min(ask.max_length, MAX_VAR_LENGTH)], None)
 
 
-def _match_choice(
-    choices: tuple[Choice, ...], text: str, inp: Input, run: Run
-) -> Choice | None:
+def _match_choice(choices: tuple[Choice, ...], text: str, inp: Input, run: Run) -> Choice | None:
     if inp.payload:
         for c in choices:
             if c.id == inp.payload:
@@ -268,8 +290,11 @@ def _match_choice(
         for c in choices:
             labels = {_fold(run.choice_title(c)), *(_fold(w) for w in c.words)}
             if not c.literal:
-                labels |= {_fold(t) for lang in ("fr", "ar", "prs", "ti")
-                           if (t := run.catalog.raw(c.label, lang))}
+                labels |= {
+                    _fold(t)
+                    for lang in ("fr", "ar", "prs", "ti")
+                    if (t := run.catalog.raw(c.label, lang))
+                }
             if folded in labels or _fold(_strip_emoji(run.choice_title(c))) == folded:
                 return c
     if inp.parse:

@@ -57,6 +57,12 @@ class InputNotUnderstood:
 
 
 Event = (
-    MsgCreated | ContactLanguageChanged | ContactFieldChanged | ConsentChanged
-    | HandoverRequested | DataRequested | FlowEntered | InputNotUnderstood
+    MsgCreated
+    | ContactLanguageChanged
+    | ContactFieldChanged
+    | ConsentChanged
+    | HandoverRequested
+    | DataRequested
+    | FlowEntered
+    | InputNotUnderstood
 )

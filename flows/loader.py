@@ -28,8 +28,12 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 def _is_union_tag(part: int | str) -> bool:
     return isinstance(part, str) and part in {
-        "send_msg", "set_field", "set_language", "set_consent",
-        "request_handover", "data_request",
+        "send_msg",
+        "set_field",
+        "set_language",
+        "set_consent",
+        "request_handover",
+        "data_request",
     }
 
 

@@ -12,8 +12,9 @@ from bot.core.render import numbered
 
 class ConsoleChannel:
     name = "console"
-    rate_limit = RateLimit(per_address_per_second=1000, per_address_burst=1000,
-                           global_per_second=1000)
+    rate_limit = RateLimit(
+        per_address_per_second=1000, per_address_burst=1000, global_per_second=1000
+    )
 
     def __init__(self, out: TextIO | None = None) -> None:
         self.out = out or sys.stdout

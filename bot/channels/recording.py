@@ -10,11 +10,13 @@ from bot.core.messages import OutboundMessage
 
 
 class RecordingChannel:
-    rate_limit = RateLimit(per_address_per_second=10_000, per_address_burst=10_000,
-                           global_per_second=100_000)
+    rate_limit = RateLimit(
+        per_address_per_second=10_000, per_address_burst=10_000, global_per_second=100_000
+    )
 
     def __init__(
-        self, name: str = "test",
+        self,
+        name: str = "test",
         outcome: Callable[[OutboundMessage], DeliveryResult] | None = None,
     ) -> None:
         self.name = name

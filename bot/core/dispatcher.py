@@ -9,6 +9,7 @@ transaction. A crash before the commit leaves nothing; after it, the outbox deli
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.core import privacy
-from bot.core.messages import InboundMessage
+from bot.core.messages import AttachmentKind, InboundMessage
 from bot.db.repos import conversations as repo
 from bot.db.repos import privacy as privacy_repo
 from bot.db.session import Database
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 64
 MAX_TEXT = 20_000  # longer texts are cut before storage; webhooks also limit body size
 LANG_CACHE_SIZE = 50_000
-VOICE_KINDS = {"voice", "audio"}
+VOICE_KINDS: set[AttachmentKind] = {"voice", "audio"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +75,12 @@ class _Batch:
 
 class Dispatcher:
     def __init__(
-        self, db: Database, env: engine.Environment, nlu: NluBackend,
-        *, on_commit: Callable[[], None] | None = None,
+        self,
+        db: Database,
+        env: engine.Environment,
+        nlu: NluBackend,
+        *,
+        on_commit: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.db, self.env, self.nlu = db, env, nlu
@@ -97,10 +102,8 @@ class Dispatcher:
     async def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
 
     async def _run(self) -> None:
@@ -170,8 +173,11 @@ class Dispatcher:
         fresh = repo.claim_inbound(conn, list(dict.fromkeys(keys)), now)
         todo = [i for i in items if (i.message.channel, i.message.external_id) in fresh]
         known = repo.load_contacts(conn, [i.address for i in todo]) if todo else {}
-        missing = [(i.message.channel, i.message.address, _initial_lang(i))
-                   for i in todo if i.address not in known]
+        missing = [
+            (i.message.channel, i.message.address, _initial_lang(i))
+            for i in todo
+            if i.address not in known
+        ]
         known.update(repo.create_contacts(conn, missing, now))
         for item in todo:
             self._converse(conn, item, known[item.address], batch)
@@ -182,8 +188,10 @@ class Dispatcher:
         for owner, outbox_id in zip(batch.owners, ids, strict=True):
             out.setdefault(id(owner), []).append(outbox_id)
         langs = {i.address: known[i.address].lang for i in todo}
-        return [HandleResult(i not in todo, tuple(out.get(id(i), ())), langs.get(i.address))
-                for i in items]
+        return [
+            HandleResult(i not in todo, tuple(out.get(id(i), ())), langs.get(i.address))
+            for i in items
+        ]
 
     def _converse(
         self, conn: Connection, item: _Item, contact: repo.ContactRow, batch: _Batch
@@ -200,7 +208,8 @@ class Dispatcher:
             result = engine.resume(
                 self.env,
                 engine.Contact(contact.lang, contact.consent, contact.fields, contact.is_new),
-                session, engine.Input(text, msg.payload, parse),
+                session,
+                engine.Input(text, msg.payload, parse),
             )
             events, new_session = result.events, result.session
         erased = False
@@ -218,31 +227,50 @@ class Dispatcher:
                 if contact.consent:
                     contact.fields[ev.field] = ev.value
             elif isinstance(ev, HandoverRequested):
-                batch.tickets.append({"contact_id": contact.id, "reason": ev.reason[:32],
-                                      "status": "open", "created_at": batch.now})
+                batch.tickets.append(
+                    {
+                        "contact_id": contact.id,
+                        "reason": ev.reason[:32],
+                        "status": "open",
+                        "created_at": batch.now,
+                    }
+                )
             elif isinstance(ev, DataRequested):
                 reply, erased = self._data_request(conn, ev.op, contact, batch.now)
                 replies.append(reply)
         contact.session = new_session.to_json() if new_session else None
         if not erased:
             batch.contacts.append(contact)
-            batch.messages.append({
-                "contact_id": contact.id, "direction": "in", "channel": msg.channel,
-                "text": text, "lang": parse.lang if parse else "und",
-                "intent": parse.intent if parse else None,
-                "attachments": [{"kind": a.kind, "ref": a.ref, "mime": a.mime}
-                                for a in msg.attachments] or None,
-                "created_at": batch.now,
-            })
+            batch.messages.append(
+                {
+                    "contact_id": contact.id,
+                    "direction": "in",
+                    "channel": msg.channel,
+                    "text": text,
+                    "lang": parse.lang if parse else "und",
+                    "intent": parse.intent if parse else None,
+                    "attachments": [
+                        {"kind": a.kind, "ref": a.ref, "mime": a.mime} for a in msg.attachments
+                    ]
+                    or None,
+                    "created_at": batch.now,
+                }
+            )
         for reply in replies:
             if not erased:
-                batch.messages.append({
-                    "contact_id": contact.id, "direction": "out", "channel": msg.channel,
-                    "text": reply.text, "lang": reply.lang, "intent": None,
-                    "attachments": None, "created_at": batch.now,
-                })
-            batch.outbox.append(_outbox_row(msg, None if erased else contact.id, reply,
-                                            batch.now))
+                batch.messages.append(
+                    {
+                        "contact_id": contact.id,
+                        "direction": "out",
+                        "channel": msg.channel,
+                        "text": reply.text,
+                        "lang": reply.lang,
+                        "intent": None,
+                        "attachments": None,
+                        "created_at": batch.now,
+                    }
+                )
+            batch.outbox.append(_outbox_row(msg, None if erased else contact.id, reply, batch.now))
             batch.owners.append(item)
 
     def _data_request(
@@ -281,25 +309,38 @@ def _initial_lang(item: _Item) -> str:
     return {"fa": "prs", "prs": "prs", "ar": "ar", "fr": "fr", "ti": "ti"}.get(hint, "und")
 
 
-def _media_reply(kinds: set[str], lang: str, env: engine.Environment) -> tuple[Any, ...]:
+def _media_reply(kinds: set[AttachmentKind], lang: str, env: engine.Environment) -> tuple[Any, ...]:
     lang = _lang(lang)
     if kinds & VOICE_KINDS:
-        return (HandoverRequested("voice_message"),
-                MsgCreated(env.catalog.text("media.voice", lang), lang))
+        return (
+            HandoverRequested("voice_message"),
+            MsgCreated(env.catalog.text("media.voice", lang), lang),
+        )
     return (MsgCreated(env.catalog.text("media.unsupported", lang), lang),)
 
 
 def _outbox_row(
     msg: InboundMessage, contact_id: int | None, reply: MsgCreated, now: datetime
 ) -> dict[str, Any]:
-    attachments = [{"kind": kind, "ref": ref} for kind, ref in
-                   (("image", reply.image), ("audio", reply.audio)) if ref]
+    attachments = [
+        {"kind": kind, "ref": ref}
+        for kind, ref in (("image", reply.image), ("audio", reply.audio))
+        if ref
+    ]
     return {
-        "contact_id": contact_id, "channel": msg.channel, "address": msg.address,
-        "payload": {"text": reply.text, "lang": reply.lang,
-                    "quick_replies": [{"id": c.id, "title": c.title} for c in reply.choices],
-                    "attachments": attachments},
-        "purpose": "reply", "status": "pending", "attempts": 0, "next_attempt_at": now,
+        "contact_id": contact_id,
+        "channel": msg.channel,
+        "address": msg.address,
+        "payload": {
+            "text": reply.text,
+            "lang": reply.lang,
+            "quick_replies": [{"id": c.id, "title": c.title} for c in reply.choices],
+            "attachments": attachments,
+        },
+        "purpose": "reply",
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
         "created_at": now,
     }
 

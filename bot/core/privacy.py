@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from content.catalog import Catalog
 from bot.db.repos.privacy import StoredData
+from content.catalog import Catalog
 
 LANG_NAMES = {"fr": "Français", "ar": "العربية", "prs": "دری", "ti": "ትግርኛ", "und": "-"}
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "console"}
@@ -14,23 +14,36 @@ CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "con
 def summary_text(catalog: Catalog, lang: str, data: StoredData, consent: bool | None) -> str:
     yes_no = catalog.text("common.yes" if consent else "common.no", lang)
     return catalog.text(
-        "mydata.summary", lang,
+        "mydata.summary",
+        lang,
         channel=", ".join(CHANNEL_NAMES.get(c, c) for c in data.channels) or "-",
-        language=LANG_NAMES.get(lang, lang), consent=yes_no, messages=data.messages,
-        answers=len(data.answers), sales=data.sales,
+        language=LANG_NAMES.get(lang, lang),
+        consent=yes_no,
+        messages=data.messages,
+        answers=len(data.answers),
+        sales=data.sales,
     )
 
 
 def export_text(
-    catalog: Catalog, lang: str, data: StoredData, consent: bool | None,
-    history: list[tuple[datetime, str, str]], now: datetime,
+    catalog: Catalog,
+    lang: str,
+    data: StoredData,
+    consent: bool | None,
+    history: list[tuple[datetime, str, str]],
+    now: datetime,
 ) -> str:
-    lines = [catalog.text("mydata.export_header", lang, date=now.date().isoformat()),
-             summary_text(catalog, lang, data, consent), "",
-             catalog.text("mydata.export_answers", lang)]
+    lines = [
+        catalog.text("mydata.export_header", lang, date=now.date().isoformat()),
+        summary_text(catalog, lang, data, consent),
+        "",
+        catalog.text("mydata.export_answers", lang),
+    ]
     lines += [f"• {k}: {v}" for k, v in sorted(data.answers.items())] or [
-        catalog.text("mydata.export_none", lang)]
+        catalog.text("mydata.export_none", lang)
+    ]
     lines += ["", catalog.text("mydata.export_messages", lang)]
-    lines += [f"{at:%Y-%m-%d %H:%M} {'👤' if d == 'in' else '🤖'} {text}"
-              for at, d, text in history] or [catalog.text("mydata.export_none", lang)]
+    lines += [
+        f"{at:%Y-%m-%d %H:%M} {'👤' if d == 'in' else '🤖'} {text}" for at, d, text in history
+    ] or [catalog.text("mydata.export_none", lang)]
     return "\n".join(lines)

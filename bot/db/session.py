@@ -37,11 +37,13 @@ class Database:
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            kwargs.update(poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
-                          pool_timeout=30)
+            kwargs.update(
+                poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=30
+            )
             sync_url = parsed.set(drivername="sqlite+pysqlite")
-            self._writer = create_engine(sync_url, poolclass=QueuePool, pool_size=1,
-                                         max_overflow=0, echo=echo)
+            self._writer = create_engine(
+                sync_url, poolclass=QueuePool, pool_size=1, max_overflow=0, echo=echo
+            )
             event.listen(self._writer, "connect", _sqlite_pragmas)
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         else:
@@ -55,7 +57,8 @@ class Database:
         if self._writer is not None and self._executor is not None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(
-                self._executor, partial(self._run_sync, fn, *args, **kwargs))
+                self._executor, partial(self._run_sync, fn, *args, **kwargs)
+            )
         async with self.engine.begin() as conn:
             return await conn.run_sync(lambda sync_conn: fn(sync_conn, *args, **kwargs))
 

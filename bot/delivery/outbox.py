@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, exists, select, tuple_, update
 
 from bot.core.messages import Attachment, OutboundMessage, QuickReply
+from bot.db.base import table
 from bot.db.models import ChannelIdentity, Outbox
 
-outbox = Outbox.__table__
-identities = ChannelIdentity.__table__
+outbox = table(Outbox)
+identities = table(ChannelIdentity)
 LEASE = timedelta(minutes=2)
 
 
@@ -28,20 +29,27 @@ class Claimed:
 def to_outbound(row: Any, last_inbound_at: datetime | None) -> OutboundMessage:
     payload = row.payload
     return OutboundMessage(
-        channel=row.channel, address=row.address, text=payload.get("text", ""),
+        channel=row.channel,
+        address=row.address,
+        text=payload.get("text", ""),
         lang=payload.get("lang", "und"),
-        quick_replies=tuple(QuickReply(q["id"], q["title"])
-                            for q in payload.get("quick_replies", [])),
-        attachments=tuple(Attachment(a["kind"], a["ref"], a.get("mime"))
-                          for a in payload.get("attachments", [])),
-        purpose=row.purpose, outbox_id=row.id, last_inbound_at=last_inbound_at,
+        quick_replies=tuple(
+            QuickReply(q["id"], q["title"]) for q in payload.get("quick_replies", [])
+        ),
+        attachments=tuple(
+            Attachment(a["kind"], a["ref"], a.get("mime")) for a in payload.get("attachments", [])
+        ),
+        purpose=row.purpose,
+        outbox_id=row.id,
+        last_inbound_at=last_inbound_at,
     )
 
 
 def release_stale(conn: Connection, now: datetime) -> int:
     """Rows left 'sending' by a crashed sender go back to pending (at-least-once)."""
     result = conn.execute(
-        update(outbox).where(outbox.c.status == "sending", outbox.c.claimed_until < now)
+        update(outbox)
+        .where(outbox.c.status == "sending", outbox.c.claimed_until < now)
         .values(status="pending", claimed_until=None)
     )
     return result.rowcount or 0
@@ -57,14 +65,21 @@ def claim_due(
     """
     earlier = outbox.alias("earlier")
     blocked = exists().where(
-        earlier.c.channel == outbox.c.channel, earlier.c.address == outbox.c.address,
-        earlier.c.id < outbox.c.id, earlier.c.status.in_(("pending", "sending")),
+        earlier.c.channel == outbox.c.channel,
+        earlier.c.address == outbox.c.address,
+        earlier.c.id < outbox.c.id,
+        earlier.c.status.in_(("pending", "sending")),
     )
     heads_q = (
         select(outbox.c.id, outbox.c.channel, outbox.c.address)
-        .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now,
-               outbox.c.channel.in_(list(channels)), ~blocked)
-        .order_by(outbox.c.id).limit(limit)
+        .where(
+            outbox.c.status == "pending",
+            outbox.c.next_attempt_at <= now,
+            outbox.c.channel.in_(list(channels)),
+            ~blocked,
+        )
+        .order_by(outbox.c.id)
+        .limit(limit)
     )
     if conn.dialect.name == "postgresql":
         heads_q = heads_q.with_for_update(skip_locked=True, of=outbox)
@@ -74,20 +89,29 @@ def claim_due(
     first = {(h.channel, h.address): h.id for h in heads}
     rows_q = (
         select(outbox, identities.c.last_inbound_at, identities.c.unreachable)
-        .outerjoin(identities, and_(identities.c.channel == outbox.c.channel,
-                                    identities.c.address == outbox.c.address))
-        .where(tuple_(outbox.c.channel, outbox.c.address).in_(list(first)),
-               outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+        .outerjoin(
+            identities,
+            and_(
+                identities.c.channel == outbox.c.channel, identities.c.address == outbox.c.address
+            ),
+        )
+        .where(
+            tuple_(outbox.c.channel, outbox.c.address).in_(list(first)),
+            outbox.c.status == "pending",
+            outbox.c.next_attempt_at <= now,
+        )
         .order_by(outbox.c.id)
     )
-    rows = [r for r in (conn.execute(rows_q)).all()
-            if r.id >= first[(r.channel, r.address)]]
+    rows = [r for r in (conn.execute(rows_q)).all() if r.id >= first[(r.channel, r.address)]]
     conn.execute(
-        update(outbox).where(outbox.c.id.in_([r.id for r in rows]))
+        update(outbox)
+        .where(outbox.c.id.in_([r.id for r in rows]))
         .values(status="sending", claimed_until=now + LEASE, attempts=outbox.c.attempts + 1)
     )
-    return [Claimed(r.id, to_outbound(r, r.last_inbound_at), r.attempts + 1, bool(r.unreachable))
-            for r in rows]
+    return [
+        Claimed(r.id, to_outbound(r, r.last_inbound_at), r.attempts + 1, bool(r.unreachable))
+        for r in rows
+    ]
 
 
 def record(conn: Connection, updates: Sequence[dict[str, Any]]) -> None:
@@ -96,7 +120,7 @@ def record(conn: Connection, updates: Sequence[dict[str, Any]]) -> None:
     for u in updates:
         by_keys.setdefault(tuple(sorted(u)), []).append(u)
     for keys, group in by_keys.items():
-        values = {k: bindparam(f"v_{k}") for k in keys if k != "oid"}
+        values: dict[str, Any] = {k: bindparam(f"v_{k}") for k in keys if k != "oid"}
         conn.execute(
             update(outbox).where(outbox.c.id == bindparam("oid")).values(**values),
             [{"oid": g["oid"], **{f"v_{k}": g[k] for k in keys if k != "oid"}} for g in group],
@@ -113,14 +137,13 @@ def record_all(
 
 def mark_unreachable(conn: Connection, channel: str, address: str) -> None:
     conn.execute(
-        update(identities).where(identities.c.channel == channel, identities.c.address == address)
+        update(identities)
+        .where(identities.c.channel == channel, identities.c.address == address)
         .values(unreachable=True)
     )
 
 
-def record_status(
-    conn: Connection, provider_id: str, status: str, error: str | None
-) -> bool:
+def record_status(conn: Connection, provider_id: str, status: str, error: str | None) -> bool:
     """A provider's status callback (delivered, read, failed…) for a sent message."""
     values: dict[str, Any] = {"provider_status": status[:16]}
     if error:

@@ -41,16 +41,19 @@ class RateLimiter:
             bucket = self._buckets[key] = TokenBucket(rate, burst, burst, self.clock())
         return bucket
 
-    def reserve(self, channel: str, address: str, *, per_address: float, burst: int,
-                global_rate: float) -> float:
+    def reserve(
+        self, channel: str, address: str, *, per_address: float, burst: int, global_rate: float
+    ) -> float:
         now = self.clock()
         a = self._bucket((channel, address), per_address, burst).delay(now)
         g = self._bucket((channel, ""), global_rate, max(1.0, global_rate)).delay(now)
         return max(a, g)
 
-    async def acquire(self, channel: str, address: str, *, per_address: float, burst: int,
-                      global_rate: float) -> None:
-        wait = self.reserve(channel, address, per_address=per_address, burst=burst,
-                            global_rate=global_rate)
+    async def acquire(
+        self, channel: str, address: str, *, per_address: float, burst: int, global_rate: float
+    ) -> None:
+        wait = self.reserve(
+            channel, address, per_address=per_address, burst=burst, global_rate=global_rate
+        )
         if wait > 0:
             await asyncio.sleep(wait)

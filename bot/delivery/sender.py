@@ -22,16 +22,21 @@ MAX_BACKOFF = 3600.0
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> float:
-    delay = min(MAX_BACKOFF, BASE_BACKOFF * 2 ** max(0, attempts - 1))
-    delay *= random.uniform(0.9, 1.1)
+    delay: float = min(MAX_BACKOFF, BASE_BACKOFF * 2.0 ** max(0, attempts - 1))
+    delay *= random.uniform(0.9, 1.1)  # jitter: clients retrying together spread out
     return max(delay, retry_after or 0.0)
 
 
 class OutboxSender:
     def __init__(
-        self, db: Database, channels: Mapping[str, Channel], *,
+        self,
+        db: Database,
+        channels: Mapping[str, Channel],
+        *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        limiter: RateLimiter | None = None, idle_poll: float = 1.0, gather: float = 0.01,
+        limiter: RateLimiter | None = None,
+        idle_poll: float = 1.0,
+        gather: float = 0.01,
     ) -> None:
         self.db, self.channels, self.clock = db, dict(channels), clock
         self.limiter = limiter or RateLimiter()
@@ -91,10 +96,13 @@ class OutboxSender:
                 result = DeliveryResult(Outcome.UNREACHABLE, error="contact unreachable")
             else:
                 limit = channel.rate_limit
-                await self.limiter.acquire(msg.channel, msg.address,
-                                           per_address=limit.per_address_per_second,
-                                           burst=limit.per_address_burst,
-                                           global_rate=limit.global_per_second)
+                await self.limiter.acquire(
+                    msg.channel,
+                    msg.address,
+                    per_address=limit.per_address_per_second,
+                    burst=limit.per_address_burst,
+                    global_rate=limit.global_per_second,
+                )
                 try:
                     result = await channel.send(msg)
                 except Exception as exc:  # a bug or network error in a channel: retry later
@@ -102,24 +110,49 @@ class OutboxSender:
                     result = DeliveryResult(Outcome.RETRY, error=type(exc).__name__)
             now = self.clock()
             if result.outcome is Outcome.SENT:
-                updates.append({"oid": row.id, "status": "sent", "sent_at": now,
-                                "provider_id": result.provider_id, "claimed_until": None})
+                updates.append(
+                    {
+                        "oid": row.id,
+                        "status": "sent",
+                        "sent_at": now,
+                        "provider_id": result.provider_id,
+                        "claimed_until": None,
+                    }
+                )
                 continue
             if result.outcome is Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
                 later = now + timedelta(seconds=backoff(row.attempts, result.retry_after))
                 for waiting in rows[i:]:
                     tried = waiting is row  # the rows behind it were claimed, not tried
-                    updates.append({"oid": waiting.id, "status": "pending", "claimed_until": None,
-                                    "next_attempt_at": later,
-                                    "attempts": waiting.attempts - (0 if tried else 1),
-                                    "last_error": (result.error or "retry")[:500]})
+                    updates.append(
+                        {
+                            "oid": waiting.id,
+                            "status": "pending",
+                            "claimed_until": None,
+                            "next_attempt_at": later,
+                            "attempts": waiting.attempts - (0 if tried else 1),
+                            "last_error": (result.error or "retry")[:500],
+                        }
+                    )
                 return updates, []
             if result.outcome is Outcome.UNREACHABLE:
                 for dropped in rows[i:]:
-                    updates.append({"oid": dropped.id, "status": "failed", "claimed_until": None,
-                                    "last_error": (result.error or "unreachable")[:500]})
+                    updates.append(
+                        {
+                            "oid": dropped.id,
+                            "status": "failed",
+                            "claimed_until": None,
+                            "last_error": (result.error or "unreachable")[:500],
+                        }
+                    )
                 return updates, [] if row.unreachable else [(msg.channel, msg.address)]
             status = "held" if result.outcome is Outcome.HELD else "failed"
-            updates.append({"oid": row.id, "status": status, "claimed_until": None,
-                            "last_error": (result.error or status)[:500]})
+            updates.append(
+                {
+                    "oid": row.id,
+                    "status": status,
+                    "claimed_until": None,
+                    "last_error": (result.error or status)[:500],
+                }
+            )
         return updates, []

@@ -33,6 +33,13 @@ from flows.actions import (  # noqa: E402  (modules register themselves on impor
 )
 
 __all__ = [
-    "HANDLERS", "action", "data_request", "execute", "request_handover", "send_msg",
-    "set_consent", "set_field", "set_language",
+    "HANDLERS",
+    "action",
+    "data_request",
+    "execute",
+    "request_handover",
+    "send_msg",
+    "set_consent",
+    "set_field",
+    "set_language",
 ]

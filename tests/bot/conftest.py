@@ -24,14 +24,28 @@ class Chat:
     services: Services
     channel: RecordingChannel
 
-    async def send(self, address: str, text: str = "", *, payload: str | None = None,
-                   external_id: str | None = None, attachments: tuple[Attachment, ...] = (),
-                   locale_hint: str | None = None) -> HandleResult:
+    async def send(
+        self,
+        address: str,
+        text: str = "",
+        *,
+        payload: str | None = None,
+        external_id: str | None = None,
+        attachments: tuple[Attachment, ...] = (),
+        locale_hint: str | None = None,
+    ) -> HandleResult:
         assert self.services.dispatcher is not None
-        return await self.services.dispatcher.handle(InboundMessage(
-            channel=self.channel.name, address=address,
-            external_id=external_id or f"m{next(_ids)}", text=text, payload=payload,
-            attachments=attachments, locale_hint=locale_hint))
+        return await self.services.dispatcher.handle(
+            InboundMessage(
+                channel=self.channel.name,
+                address=address,
+                external_id=external_id or f"m{next(_ids)}",
+                text=text,
+                payload=payload,
+                attachments=attachments,
+                locale_hint=locale_hint,
+            )
+        )
 
     async def deliver(self) -> int:
         assert self.services.sender is not None

@@ -16,13 +16,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
-                          capture_output=True, env=env, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    e = {k: v for k, v in os.environ.items() if not k.startswith(("ADMIN_", "TELEGRAM_", "TWILIO_"))}
+    e = {
+        k: v for k, v in os.environ.items() if not k.startswith(("ADMIN_", "TELEGRAM_", "TWILIO_"))
+    }
     if database_url.startswith("sqlite"):
         database_url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
     e["DATABASE_URL"] = database_url
@@ -54,8 +63,9 @@ def test_chat_with_piped_input(env: dict[str, str]) -> None:
 
 def test_create_user(env: dict[str, str]) -> None:
     run(["migrate"], env)
-    result = run(["create-user", "nadia@example.org", "--role", "facilitator"], env,
-                 "a-long-password\n")
+    result = run(
+        ["create-user", "nadia@example.org", "--role", "facilitator"], env, "a-long-password\n"
+    )
     assert result.returncode == 0 and "created" in result.stderr
     assert run(["create-user", "x@example.org"], env, "short\n").returncode == 2
 
@@ -71,8 +81,14 @@ def test_serve_answers_healthz(env: dict[str, str]) -> None:
     run(["seed"], env)
     port = free_port()
     env = dict(env, PORT=str(port))
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

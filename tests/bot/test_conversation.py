@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot.db.models import Contact, HandoverTicket, MessageLog
+from bot.db.models import Contact
 from tests.bot.conftest import Chat
 
 

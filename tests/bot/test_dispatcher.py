@@ -54,17 +54,25 @@ async def test_each_contact_in_order_under_concurrency(chat: Chat) -> None:
             await chat.send(f"p{n}", line, external_id=f"p{n}-{i}")
 
     async def all_at_once(n: int) -> list[object]:
-        return list(await asyncio.gather(
-            *(chat.send(f"q{n}", line, external_id=f"q{n}-{i}") for i, line in enumerate(script))
-        ))
+        return list(
+            await asyncio.gather(
+                *(
+                    chat.send(f"q{n}", line, external_id=f"q{n}-{i}")
+                    for i, line in enumerate(script)
+                )
+            )
+        )
 
     await asyncio.gather(*(person(n) for n in range(15)), *(all_at_once(n) for n in range(15)))
     async with chat.services.db.connect() as conn:
-        rows = (await conn.execute(
-            select(Contact.id, Contact.lang, Contact.session, MessageLog.text)
-            .join(MessageLog, MessageLog.contact_id == Contact.id)
-            .where(MessageLog.direction == "in").order_by(Contact.id, MessageLog.id)
-        )).all()
+        rows = (
+            await conn.execute(
+                select(Contact.id, Contact.lang, Contact.session, MessageLog.text)
+                .join(MessageLog, MessageLog.contact_id == Contact.id)
+                .where(MessageLog.direction == "in")
+                .order_by(Contact.id, MessageLog.id)
+            )
+        ).all()
     by_contact: dict[int, list[str]] = {}
     final: dict[int, tuple[str, object]] = {}
     for cid, lang, session, msg in rows:
@@ -104,18 +112,27 @@ async def _fail_outbox_inserts(db: Database, on: bool) -> None:
         if db.is_sqlite:
             await conn.execute(text("DROP TRIGGER IF EXISTS fail_outbox"))
             if on:
-                await conn.execute(text(
-                    "CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox "
-                    "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"))
+                await conn.execute(
+                    text(
+                        "CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox "
+                        "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+                    )
+                )
         else:
             await conn.execute(text("DROP TRIGGER IF EXISTS fail_outbox ON outbox"))
             if on:
-                await conn.execute(text(
-                    "CREATE OR REPLACE FUNCTION fail_outbox() RETURNS trigger AS $$ "
-                    "BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql"))
-                await conn.execute(text(
-                    "CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox "
-                    "FOR EACH ROW EXECUTE FUNCTION fail_outbox()"))
+                await conn.execute(
+                    text(
+                        "CREATE OR REPLACE FUNCTION fail_outbox() RETURNS trigger AS $$ "
+                        "BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql"
+                    )
+                )
+                await conn.execute(
+                    text(
+                        "CREATE TRIGGER fail_outbox BEFORE INSERT ON outbox "
+                        "FOR EACH ROW EXECUTE FUNCTION fail_outbox()"
+                    )
+                )
 
 
 async def test_crash_after_commit_sends_once_after_restart(chat: Chat, db: Database) -> None:
@@ -178,13 +195,22 @@ async def test_voice_note_asks_a_person_and_sticker_is_explained(chat: Chat) -> 
     assert "textes" in sticker[0].text
     async with chat.services.db.connect() as conn:
         reasons = (await conn.execute(select(HandoverTicket.reason))).scalars().all()
-        stored = (await conn.execute(select(MessageLog.attachments)
-                                     .where(MessageLog.attachments.is_not(None)))).scalars().all()
+        stored = (
+            (
+                await conn.execute(
+                    select(MessageLog.attachments).where(MessageLog.attachments.is_not(None))
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert reasons == ["voice_message"]
     assert stored[0] == [{"kind": "voice", "ref": "file-1", "mime": "audio/ogg"}]
 
 
-async def test_dispatcher_uses_locale_hint_for_a_contact_without_clear_language(db: Database) -> None:
+async def test_dispatcher_uses_locale_hint_for_a_contact_without_clear_language(
+    db: Database,
+) -> None:
     from bot.core.content import seed_if_empty
 
     await seed_if_empty(db)

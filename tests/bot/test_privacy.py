@@ -54,11 +54,21 @@ async def test_delete_erases_everything_but_anonymous_sales(chat: Chat) -> None:
     await onboard(chat, "u2", "oui")
     await chat.say("u1", "6")  # a request to talk to a person
     async with db.begin() as conn:
-        cid = (await conn.execute(
-            select(ChannelIdentity.contact_id).where(ChannelIdentity.address == "u1"))).scalar_one()
-        await conn.execute(insert(Sale.__table__).values(
-            contact_id=cid, coop="culinaire", amount_cents=4550, business_date=date(2026, 11, 2),
-            source_message_id="m-1", created_at=datetime.now(UTC)))
+        cid = (
+            await conn.execute(
+                select(ChannelIdentity.contact_id).where(ChannelIdentity.address == "u1")
+            )
+        ).scalar_one()
+        await conn.execute(
+            insert(Sale.__table__).values(
+                contact_id=cid,
+                coop="culinaire",
+                amount_cents=4550,
+                business_date=date(2026, 11, 2),
+                source_message_id="m-1",
+                created_at=datetime.now(UTC),
+            )
+        )
     await chat.say("u1", "mes donnees")
     await chat.say("u1", "3")
     deleted = await chat.say("u1", "1")
@@ -120,17 +130,24 @@ async def test_answers_are_kept_only_with_consent(chat: Chat) -> None:
         await chat.say(address, "1")
         await chat.say(address, "couture")
     async with chat.services.db.connect() as conn:
-        fields = dict((await conn.execute(
-            select(ChannelIdentity.address, Contact.fields)
-            .join(Contact, Contact.id == ChannelIdentity.contact_id))).all())
+        fields = dict(
+            (
+                await conn.execute(
+                    select(ChannelIdentity.address, Contact.fields).join(
+                        Contact, Contact.id == ChannelIdentity.contact_id
+                    )
+                )
+            ).all()
+        )
     assert fields == {"yes": {"idea": "couture"}, "no": {}}
     # Withdrawing consent erases what was kept.
     await chat.say("yes", "/mydata")
     await chat.say("yes", "4")
     assert "effacé" in (await chat.say("yes", "2"))[0].text
     async with chat.services.db.connect() as conn:
-        kept = (await conn.execute(select(Contact.consent, Contact.fields)
-                                   .order_by(Contact.id))).all()
+        kept = (
+            await conn.execute(select(Contact.consent, Contact.fields).order_by(Contact.id))
+        ).all()
     assert [tuple(r) for r in kept] == [(False, {}), (False, {})]
 
 
@@ -140,10 +157,16 @@ async def test_retention_erases_inactive_contacts(chat: Chat) -> None:
     await onboard(chat, "recent", "oui")
     now = datetime.now(UTC)
     async with db.begin() as conn:
-        old_id = (await conn.execute(select(ChannelIdentity.contact_id)
-                                     .where(ChannelIdentity.address == "old"))).scalar_one()
-        await conn.execute(update(Contact).where(Contact.id == old_id)
-                           .values(last_seen_at=now - timedelta(days=731)))
+        old_id = (
+            await conn.execute(
+                select(ChannelIdentity.contact_id).where(ChannelIdentity.address == "old")
+            )
+        ).scalar_one()
+        await conn.execute(
+            update(Contact)
+            .where(Contact.id == old_id)
+            .values(last_seen_at=now - timedelta(days=731))
+        )
     assert await db.run(purge_inactive, now=now, retention_days=730) == 1
     async with db.connect() as conn:
         left = (await conn.execute(select(ChannelIdentity.address))).scalars().all()

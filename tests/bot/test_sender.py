@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -63,8 +64,7 @@ async def test_429_waits_retry_after_then_sends_in_order(chat: Chat) -> None:
 
 async def test_server_errors_back_off_exponentially_then_fail(chat: Chat) -> None:
     clock = Clock()
-    channel = RecordingChannel("test", outcome=lambda m: DeliveryResult(Outcome.RETRY,
-                                                                         error="502"))
+    channel = RecordingChannel("test", outcome=lambda m: DeliveryResult(Outcome.RETRY, error="502"))
     sender = OutboxSender(chat.services.db, {"test": channel}, clock=clock)
     await chat.send("u1", "bonjour")
     waits = []
@@ -77,13 +77,17 @@ async def test_server_errors_back_off_exponentially_then_fail(chat: Chat) -> Non
         waits.append((row[1] - clock.now).total_seconds())
         clock.now = row[1]
     assert row[0] == "failed"
-    assert all(b > a * 1.5 for a, b in zip(waits, waits[1:], strict=False)), waits
+    assert all(b > a * 1.5 for a, b in itertools.pairwise(waits)), waits
     assert len(channel.attempts) == 8
 
 
 async def test_blocked_user_is_marked_unreachable(chat: Chat) -> None:
-    channel = RecordingChannel("test", outcome=lambda m: DeliveryResult(
-        Outcome.UNREACHABLE, error="Forbidden: bot was blocked by the user"))
+    channel = RecordingChannel(
+        "test",
+        outcome=lambda m: DeliveryResult(
+            Outcome.UNREACHABLE, error="Forbidden: bot was blocked by the user"
+        ),
+    )
     sender = OutboxSender(chat.services.db, {"test": channel})
     await chat.send("u1", "bonjour")
     await sender.run_once()
@@ -100,8 +104,11 @@ async def test_blocked_user_is_marked_unreachable(chat: Chat) -> None:
 async def test_a_crashed_claim_is_released_and_sent(chat: Chat) -> None:
     await chat.send("u1", "bonjour")
     async with chat.services.db.begin() as conn:
-        await conn.execute(update(Outbox).values(
-            status="sending", claimed_until=datetime.now(UTC) - timedelta(seconds=1)))
+        await conn.execute(
+            update(Outbox).values(
+                status="sending", claimed_until=datetime.now(UTC) - timedelta(seconds=1)
+            )
+        )
     channel = RecordingChannel("test")
     sender = OutboxSender(chat.services.db, {"test": channel})
     assert await sender.run_once() == 0  # still claimed by the dead sender

@@ -62,8 +62,12 @@ def show(ev: Event) -> str:
 def _parse(text: str, spec: dict[str, Any] | None) -> ParseResult | None:
     if spec is None:
         return None
-    return ParseResult(text, spec.get("lang", "fr"), spec.get("intent", "out_of_scope"),
-                       float(spec.get("confidence", 0.9)))
+    return ParseResult(
+        text,
+        spec.get("lang", "fr"),
+        spec.get("intent", "out_of_scope"),
+        float(spec.get("confidence", 0.9)),
+    )
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])

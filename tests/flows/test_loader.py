@@ -15,20 +15,33 @@ def test_shipped_flows_load() -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("id: f\nstart: a\nnodes:\n  a:\n    actions:\n      - {type: send_msg}\n",
-         "f.yaml: node 'a', field actions.0.text: Field required"),
-        ("id: f\nstart: a\nnodes:\n  a:\n    actions:\n      - {type: fly}\n",
-         "f.yaml: node 'a', field actions.0"),
+        (
+            "id: f\nstart: a\nnodes:\n  a:\n    actions:\n      - {type: send_msg}\n",
+            "f.yaml: node 'a', field actions.0.text: Field required",
+        ),
+        (
+            "id: f\nstart: a\nnodes:\n  a:\n    actions:\n      - {type: fly}\n",
+            "f.yaml: node 'a', field actions.0",
+        ),
         ("id: f\nstart: a\nnodes:\n  a: {goto: b}\n", "unknown destination 'b'"),
         ("id: f\nstart: zz\nnodes:\n  a: {goto: end}\n", "start node 'zz' is not defined"),
-        ("id: f\nstart: a\nnodes:\n  a:\n    ask: {kind: choice, prompt: p}\n",
-         "f.yaml: node 'a', field ask: Value error, a choice question needs at least one choice"),
-        ("id: f\nstart: a\nnodes:\n  a:\n    ask: {kind: text, prompt: p, colour: red}\n",
-         "f.yaml: node 'a', field ask.colour: Extra inputs are not permitted"),
-        ("id: f\nstart: a\nnodes:\n  a:\n    ask:\n      kind: choice\n      prompt: p\n"
-         "      choices: [{id: x, label: l}, {id: x, label: m}]\n", "choice ids must be unique"),
-        ("id: f\nstart: a\nnodes:\n  a:\n    router: {switch: mood, default: end}\n",
-         "f.yaml: node 'a', field router: Value error, switch 'mood' must be one of"),
+        (
+            "id: f\nstart: a\nnodes:\n  a:\n    ask: {kind: choice, prompt: p}\n",
+            "f.yaml: node 'a', field ask: Value error, a choice question needs at least one choice",
+        ),
+        (
+            "id: f\nstart: a\nnodes:\n  a:\n    ask: {kind: text, prompt: p, colour: red}\n",
+            "f.yaml: node 'a', field ask.colour: Extra inputs are not permitted",
+        ),
+        (
+            "id: f\nstart: a\nnodes:\n  a:\n    ask:\n      kind: choice\n      prompt: p\n"
+            "      choices: [{id: x, label: l}, {id: x, label: m}]\n",
+            "choice ids must be unique",
+        ),
+        (
+            "id: f\nstart: a\nnodes:\n  a:\n    router: {switch: mood, default: end}\n",
+            "f.yaml: node 'a', field router: Value error, switch 'mood' must be one of",
+        ),
         ("- just\n- a list\n", "f.yaml: a flow must be a mapping"),
         ("id: f\nstart: [unclosed\n", "f.yaml: not valid YAML"),
     ],
@@ -41,11 +54,11 @@ def test_errors_name_file_node_and_field(source: str, expected: str) -> None:
 
 def test_unknown_flow_reference() -> None:
     src = "id: f\nstart: a\nnodes:\n  a: {goto: 'flow:nowhere'}\n"
-    with pytest.raises(FlowError, match="flow 'f': node 'a': unknown flow 'nowhere'"):
+    with pytest.raises(FlowError, match=r"flow 'f': node 'a': unknown flow 'nowhere'"):
         load_sources([("f.yaml", src)])
 
 
 def test_duplicate_flow_id() -> None:
     src = "id: f\nstart: a\nnodes:\n  a: {goto: end}\n"
-    with pytest.raises(FlowError, match="b.yaml: flow id 'f' is defined twice"):
+    with pytest.raises(FlowError, match=r"b\.yaml: flow id 'f' is defined twice"):
         load_sources([("a.yaml", src), ("b.yaml", src)])

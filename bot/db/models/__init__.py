@@ -7,6 +7,15 @@ from bot.db.models.delivery import Outbox, ProcessedInbound
 from bot.db.models.sales import Sale
 
 __all__ = [
-    "AdminUser", "AuditEntry", "ChannelIdentity", "Contact", "ContentText", "FlowDefinition",
-    "HandoverTicket", "MessageLog", "Outbox", "ProcessedInbound", "Sale",
+    "AdminUser",
+    "AuditEntry",
+    "ChannelIdentity",
+    "Contact",
+    "ContentText",
+    "FlowDefinition",
+    "HandoverTicket",
+    "MessageLog",
+    "Outbox",
+    "ProcessedInbound",
+    "Sale",
 ]

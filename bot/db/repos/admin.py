@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.db.base import table
 from bot.db.models import AdminUser, AuditEntry
 
-users = AdminUser.__table__
-audit = AuditEntry.__table__
+users = table(AdminUser)
+audit = table(AuditEntry)
 _N, _R, _P = 2**14, 8, 1
 
 
@@ -43,22 +44,35 @@ async def upsert_user(conn: AsyncConnection, email: str, password: str, role: st
     if exists:
         await conn.execute(update(users).where(users.c.email == email).values(**values))
     else:
-        await conn.execute(insert(users).values(email=email, created_at=datetime.now(UTC),
-                                                **values))
-    await conn.execute(insert(audit).values(
-        actor="cli", action="user.created" if not exists else "user.updated", detail=email,
-        created_at=datetime.now(UTC)))
+        await conn.execute(
+            insert(users).values(email=email, created_at=datetime.now(UTC), **values)
+        )
+    await conn.execute(
+        insert(audit).values(
+            actor="cli",
+            action="user.created" if not exists else "user.updated",
+            detail=email,
+            created_at=datetime.now(UTC),
+        )
+    )
     return not exists
 
 
 async def any_admin(conn: AsyncConnection) -> bool:
-    return (await conn.execute(select(users.c.id).where(users.c.role == "admin"))).first() is not None
+    return (
+        await conn.execute(select(users.c.id).where(users.c.role == "admin"))
+    ).first() is not None
 
 
 async def check_login(conn: AsyncConnection, email: str, password: str) -> str | None:
     """The role of a valid login, else None."""
-    row = (await conn.execute(select(users.c.password_hash, users.c.role)
-                              .where(users.c.email == email.strip().lower()))).first()
+    row = (
+        await conn.execute(
+            select(users.c.password_hash, users.c.role).where(
+                users.c.email == email.strip().lower()
+            )
+        )
+    ).first()
     if row is None or not verify_password(password, row[0]):
         return None
     return str(row[1])

@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.db.base import table
 from bot.db.models import ContentText, FlowDefinition
 
-flows_t = FlowDefinition.__table__
-texts_t = ContentText.__table__
+flows_t = table(FlowDefinition)
+texts_t = table(ContentText)
 
 
 async def is_empty(conn: AsyncConnection) -> bool:
@@ -19,17 +20,25 @@ async def is_empty(conn: AsyncConnection) -> bool:
 
 
 async def seed(
-    conn: AsyncConnection, flows: list[tuple[str, str]], texts: dict[str, dict[str, str]],
+    conn: AsyncConnection,
+    flows: list[tuple[str, str]],
+    texts: dict[str, dict[str, str]],
     now: datetime,
 ) -> None:
     """flows: (flow id, YAML source); texts: lang -> key -> text."""
     if flows:
-        await conn.execute(insert(flows_t), [
-            {"flow_id": fid, "version": 1, "source": src, "published": True, "created_at": now}
-            for fid, src in flows
-        ])
-    rows = [{"key": k, "lang": lang, "text": t, "status": "reviewed", "updated_at": now}
-            for lang, by_key in texts.items() for k, t in by_key.items()]
+        await conn.execute(
+            insert(flows_t),
+            [
+                {"flow_id": fid, "version": 1, "source": src, "published": True, "created_at": now}
+                for fid, src in flows
+            ],
+        )
+    rows = [
+        {"key": k, "lang": lang, "text": t, "status": "reviewed", "updated_at": now}
+        for lang, by_key in texts.items()
+        for k, t in by_key.items()
+    ]
     if rows:
         await conn.execute(insert(texts_t), rows)
 
@@ -38,7 +47,9 @@ async def published_flows(conn: AsyncConnection) -> list[tuple[str, str]]:
     """(flow id, YAML source) of the newest published version of each flow."""
     newest = (
         select(flows_t.c.flow_id, func.max(flows_t.c.version).label("v"))
-        .where(flows_t.c.published.is_(True)).group_by(flows_t.c.flow_id).subquery()
+        .where(flows_t.c.published.is_(True))
+        .group_by(flows_t.c.flow_id)
+        .subquery()
     )
     rows = await conn.execute(
         select(flows_t.c.flow_id, flows_t.c.source)
@@ -50,6 +61,8 @@ async def published_flows(conn: AsyncConnection) -> list[tuple[str, str]]:
 
 async def all_texts(conn: AsyncConnection) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
-    for key, lang, text in await conn.execute(select(texts_t.c.key, texts_t.c.lang, texts_t.c.text)):
+    for key, lang, text in await conn.execute(
+        select(texts_t.c.key, texts_t.c.lang, texts_t.c.text)
+    ):
         out.setdefault(lang, {})[key] = text
     return out

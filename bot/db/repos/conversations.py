@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
+from bot.db.base import table
 from bot.db.models import (
     ChannelIdentity,
     Contact,
@@ -18,12 +19,12 @@ from bot.db.models import (
     ProcessedInbound,
 )
 
-contacts = Contact.__table__
-identities = ChannelIdentity.__table__
-messages = MessageLog.__table__
-outbox = Outbox.__table__
-processed = ProcessedInbound.__table__
-tickets = HandoverTicket.__table__
+contacts = table(Contact)
+identities = table(ChannelIdentity)
+messages = table(MessageLog)
+outbox = table(Outbox)
+processed = table(ProcessedInbound)
+tickets = table(HandoverTicket)
 
 
 @dataclass
@@ -50,14 +51,20 @@ def claim_inbound(
     """
     if not keys:
         return set()
-    seen = {(r[0], r[1]) for r in conn.execute(
-        select(processed.c.channel, processed.c.external_id)
-        .where(tuple_(processed.c.channel, processed.c.external_id).in_(list(keys)))
-    )}
+    seen = {
+        (r[0], r[1])
+        for r in conn.execute(
+            select(processed.c.channel, processed.c.external_id).where(
+                tuple_(processed.c.channel, processed.c.external_id).in_(list(keys))
+            )
+        )
+    }
     fresh = [k for k in keys if k not in seen]
     if fresh:
-        conn.execute(insert(processed), [
-            {"channel": c, "external_id": e, "processed_at": now} for c, e in fresh])
+        conn.execute(
+            insert(processed),
+            [{"channel": c, "external_id": e, "processed_at": now} for c, e in fresh],
+        )
     return set(fresh)
 
 
@@ -66,9 +73,17 @@ def load_contacts(
 ) -> dict[tuple[str, str], ContactRow]:
     """Contacts by (channel, address), locked until commit on PostgreSQL."""
     stmt = (
-        select(identities.c.channel, identities.c.address, identities.c.id, contacts.c.id,
-               contacts.c.lang, contacts.c.consent, contacts.c.consent_at, contacts.c.fields,
-               contacts.c.session)
+        select(
+            identities.c.channel,
+            identities.c.address,
+            identities.c.id,
+            contacts.c.id,
+            contacts.c.lang,
+            contacts.c.consent,
+            contacts.c.consent_at,
+            contacts.c.fields,
+            contacts.c.session,
+        )
         .join(contacts, contacts.c.id == identities.c.contact_id)
         .where(tuple_(identities.c.channel, identities.c.address).in_(list(addresses)))
         .order_by(contacts.c.id)
@@ -87,21 +102,43 @@ def create_contacts(
     """New contacts for (channel, address, initial lang); a concurrent creation raises."""
     if not addresses:
         return {}
-    contact_ids = (conn.execute(
-        insert(contacts).returning(contacts.c.id, sort_by_parameter_order=True),
-        [{"lang": lang, "fields": {}, "created_at": now, "last_seen_at": now}
-         for _, _, lang in addresses],
-    )).scalars().all()
-    identity_ids = (conn.execute(
-        insert(identities).returning(identities.c.id, sort_by_parameter_order=True),
-        [{"contact_id": cid, "channel": channel, "address": address, "unreachable": False,
-          "created_at": now} for cid, (channel, address, _) in zip(contact_ids, addresses,
-                                                                     strict=True)],
-    )).scalars().all()
+    contact_ids = (
+        (
+            conn.execute(
+                insert(contacts).returning(contacts.c.id, sort_by_parameter_order=True),
+                [
+                    {"lang": lang, "fields": {}, "created_at": now, "last_seen_at": now}
+                    for _, _, lang in addresses
+                ],
+            )
+        )
+        .scalars()
+        .all()
+    )
+    identity_ids = (
+        (
+            conn.execute(
+                insert(identities).returning(identities.c.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "contact_id": cid,
+                        "channel": channel,
+                        "address": address,
+                        "unreachable": False,
+                        "created_at": now,
+                    }
+                    for cid, (channel, address, _) in zip(contact_ids, addresses, strict=True)
+                ],
+            )
+        )
+        .scalars()
+        .all()
+    )
     return {
         (channel, address): ContactRow(cid, iid, lang, None, None, {}, None, is_new=True)
-        for cid, iid, (channel, address, lang) in zip(contact_ids, identity_ids, addresses,
-                                                       strict=True)
+        for cid, iid, (channel, address, lang) in zip(
+            contact_ids, identity_ids, addresses, strict=True
+        )
     }
 
 
@@ -110,8 +147,18 @@ def save_contacts(conn: Connection, rows: Sequence[ContactRow], now: datetime) -
         return
     conn.execute(
         update(contacts).where(contacts.c.id == bindparam("cid")),
-        [{"cid": r.id, "lang": r.lang, "consent": r.consent, "consent_at": r.consent_at,
-          "fields": r.fields, "session": r.session, "last_seen_at": now} for r in rows],
+        [
+            {
+                "cid": r.id,
+                "lang": r.lang,
+                "consent": r.consent,
+                "consent_at": r.consent_at,
+                "fields": r.fields,
+                "session": r.session,
+                "last_seen_at": now,
+            }
+            for r in rows
+        ],
     )
     conn.execute(
         update(identities).where(identities.c.id == bindparam("iid")),
@@ -128,11 +175,11 @@ def add_outbox(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
     result = conn.execute(
-        insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True), list(rows))
+        insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True), list(rows)
+    )
     return list(result.scalars().all())
 
 
 def add_tickets(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         conn.execute(insert(tickets), list(rows))
-

@@ -1,4 +1,4 @@
-""""My data" and retention: what is stored about a contact, its export, and its erasure."""
+""" "My data" and retention: what is stored about a contact, its export, and its erasure."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
+from bot.db.base import table
 from bot.db.models import (
     ChannelIdentity,
     Contact,
@@ -18,13 +19,13 @@ from bot.db.models import (
     Sale,
 )
 
-contacts = Contact.__table__
-identities = ChannelIdentity.__table__
-messages = MessageLog.__table__
-sales = Sale.__table__
-tickets = HandoverTicket.__table__
-outbox = Outbox.__table__
-processed = ProcessedInbound.__table__
+contacts = table(Contact)
+identities = table(ChannelIdentity)
+messages = table(MessageLog)
+sales = table(Sale)
+tickets = table(HandoverTicket)
+outbox = table(Outbox)
+processed = table(ProcessedInbound)
 
 
 @dataclass(frozen=True)
@@ -37,19 +38,28 @@ class StoredData:
 
 
 def stored_data(conn: Connection, contact_id: int, fields: dict[str, Any]) -> StoredData:
-    channels = tuple((conn.execute(
-        select(identities.c.channel).where(identities.c.contact_id == contact_id)
-    )).scalars())
-    n_messages = (conn.execute(
-        select(func.count()).select_from(messages).where(messages.c.contact_id == contact_id)
-    )).scalar_one()
-    n_sales = (conn.execute(
-        select(func.count()).select_from(sales).where(sales.c.contact_id == contact_id)
-    )).scalar_one()
-    n_open = (conn.execute(
-        select(func.count()).select_from(tickets)
-        .where(tickets.c.contact_id == contact_id, tickets.c.status == "open")
-    )).scalar_one()
+    channels = tuple(
+        (
+            conn.execute(select(identities.c.channel).where(identities.c.contact_id == contact_id))
+        ).scalars()
+    )
+    n_messages = (
+        conn.execute(
+            select(func.count()).select_from(messages).where(messages.c.contact_id == contact_id)
+        )
+    ).scalar_one()
+    n_sales = (
+        conn.execute(
+            select(func.count()).select_from(sales).where(sales.c.contact_id == contact_id)
+        )
+    ).scalar_one()
+    n_open = (
+        conn.execute(
+            select(func.count())
+            .select_from(tickets)
+            .where(tickets.c.contact_id == contact_id, tickets.c.status == "open")
+        )
+    ).scalar_one()
     return StoredData(channels, n_messages, dict(fields), n_sales, n_open)
 
 
@@ -59,7 +69,8 @@ def message_history(
     rows = conn.execute(
         select(messages.c.created_at, messages.c.direction, messages.c.text)
         .where(messages.c.contact_id == contact_id)
-        .order_by(messages.c.id.desc()).limit(limit)
+        .order_by(messages.c.id.desc())
+        .limit(limit)
     )
     return [(r[0], r[1], r[2]) for r in rows][::-1]
 
@@ -68,25 +79,30 @@ def erase_contact(conn: Connection, contact_id: int) -> None:
     """Erase the contact, identities, messages, answers, requests; sales stay, anonymous."""
     conn.execute(update(sales).where(sales.c.contact_id == contact_id).values(contact_id=None))
     # Pending replies (such as "your data is deleted") still go out; the rest is erased.
-    conn.execute(delete(outbox).where(outbox.c.contact_id == contact_id,
-                                            outbox.c.status.not_in(("pending", "sending"))))
-    conn.execute(update(outbox).where(outbox.c.contact_id == contact_id)
-                       .values(contact_id=None))
-    for table in (messages, tickets, identities):
-        conn.execute(delete(table).where(table.c.contact_id == contact_id))
+    conn.execute(
+        delete(outbox).where(
+            outbox.c.contact_id == contact_id, outbox.c.status.not_in(("pending", "sending"))
+        )
+    )
+    conn.execute(update(outbox).where(outbox.c.contact_id == contact_id).values(contact_id=None))
+    for owned in (messages, tickets, identities):
+        conn.execute(delete(owned).where(owned.c.contact_id == contact_id))
     conn.execute(delete(contacts).where(contacts.c.id == contact_id))
 
 
 def purge_inactive(conn: Connection, *, now: datetime, retention_days: int) -> int:
     """Erase contacts silent for longer than the retention period; return how many."""
     cutoff = now - timedelta(days=retention_days)
-    ids = list((conn.execute(
-        select(contacts.c.id).where(contacts.c.last_seen_at < cutoff)
-    )).scalars())
+    ids = list(
+        (conn.execute(select(contacts.c.id).where(contacts.c.last_seen_at < cutoff))).scalars()
+    )
     for contact_id in ids:
         erase_contact(conn, contact_id)
     # Delivered messages and old dedupe keys are not needed for long either.
-    conn.execute(delete(outbox).where(outbox.c.status.in_(("sent", "failed")),
-                                            outbox.c.created_at < now - timedelta(days=30)))
+    conn.execute(
+        delete(outbox).where(
+            outbox.c.status.in_(("sent", "failed")), outbox.c.created_at < now - timedelta(days=30)
+        )
+    )
     conn.execute(delete(processed).where(processed.c.processed_at < now - timedelta(days=7)))
     return len(ids)

@@ -9,9 +9,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.db.base import table
 from bot.db.models import Sale
 
-sales = Sale.__table__
+sales = table(Sale)
 
 
 def euros(cents: int) -> str:
@@ -31,6 +32,14 @@ async def export_csv(conn: AsyncConnection, *, month: str | None = None) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["id", "business_date", "coop", "amount_eur", "corrects_id", "member"])
     for r in await conn.execute(stmt):
-        writer.writerow([r.id, r.business_date.isoformat(), r.coop, euros(r.amount_cents),
-                         r.corrects_id or "", r.contact_id or ""])
+        writer.writerow(
+            [
+                r.id,
+                r.business_date.isoformat(),
+                r.coop,
+                euros(r.amount_cents),
+                r.corrects_id or "",
+                r.contact_id or "",
+            ]
+        )
     return buf.getvalue()
