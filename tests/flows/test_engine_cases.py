@@ -40,8 +40,13 @@ def key_catalog() -> Catalog:
 
 def show(ev: Event) -> str:
     match ev:
-        case MsgCreated(text=text, choices=choices):
-            return f"msg {text}" + (f" [{','.join(c.id for c in choices)}]" if choices else "")
+        case MsgCreated(text=text, choices=choices, image=image, audio=audio):
+            media = "".join(
+                f" ({kind} {ref})" for kind, ref in (("image", image), ("audio", audio)) if ref
+            )
+            return (
+                f"msg {text}" + (f" [{','.join(c.id for c in choices)}]" if choices else "") + media
+            )
         case ContactLanguageChanged(lang=lang):
             return f"lang {lang}"
         case ContactFieldChanged(field=f, value=v):
