@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     twilio_auth_token: str | None = None
     twilio_whatsapp_from: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
+    # Approved WhatsApp templates, "purpose.lang" -> ContentSid (body variable {{1}} = the text),
+    # used outside the 24-hour window: {"reply.fr": "HX…", "reminder.ar": "HX…"}.
+    twilio_templates: dict[str, str] = Field(default_factory=dict)
+    # Quick-reply Content templates by number of buttons, {"2": "HX…", "3": "HX…"}: variable
+    # {{1}} is the text, {{2}},{{3}} the first button's title and id, and so on.
+    twilio_quick_reply_templates: dict[str, str] = Field(default_factory=dict)
 
     nlu_backend: Literal["embedded", "rasa"] = "embedded"
     rasa_url: str = "http://127.0.0.1:5005"
