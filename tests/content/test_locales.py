@@ -73,8 +73,7 @@ def test_no_empty_text(lang: str) -> None:
 @pytest.mark.parametrize("lang", OTHER_LANGS)
 def test_translated_not_copied(lang: str) -> None:
     copied = sorted(
-        key for key, text in TEXTS[lang].items()
-        if key not in SAME_IN_ALL and text == FR.get(key)
+        key for key, text in TEXTS[lang].items() if key not in SAME_IN_ALL and text == FR.get(key)
     )
     assert not copied, f"{lang}: same text as French for {copied}"
 
@@ -88,8 +87,10 @@ def test_shared_texts_identical(key: str) -> None:
 @pytest.mark.parametrize("lang", OTHER_LANGS)
 def test_same_emoji_anchor_as_french(lang: str) -> None:
     differ = sorted(
-        key for key, text in TEXTS[lang].items()
-        if key in FR and key not in EMOJI_MAY_DIFFER
+        key
+        for key, text in TEXTS[lang].items()
+        if key in FR
+        and key not in EMOJI_MAY_DIFFER
         and _leading_emoji(text) != _leading_emoji(FR[key])
     )
     assert not differ, f"{lang}: leading emoji differs from French for {differ}"
@@ -126,7 +127,8 @@ def test_flow_content_keys_exist(lang: str) -> None:
 
 def test_dari_uses_persian_letters() -> None:
     bad = sorted(
-        key for key, text in TEXTS["prs"].items()
+        key
+        for key, text in TEXTS["prs"].items()
         if key not in SAME_IN_ALL and _ARABIC_ONLY.search(text)
     )
     assert not bad, f"prs: Arabic ي/ك instead of Persian ی/ک in {bad}"
@@ -134,7 +136,8 @@ def test_dari_uses_persian_letters() -> None:
 
 def test_arabic_has_no_persian_letters() -> None:
     bad = sorted(
-        key for key, text in TEXTS["ar"].items()
+        key
+        for key, text in TEXTS["ar"].items()
         if key not in SAME_IN_ALL and _PERSIAN_ONLY.search(text)
     )
     assert not bad, f"ar: Persian-only letters in {bad}"
