@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.db.models import Contact
@@ -25,3 +26,25 @@ async def test_onboarding_to_menu(chat: Chat) -> None:
     async with chat.services.db.connect() as conn:
         contact = (await conn.execute(select(Contact.lang, Contact.consent))).one()
     assert contact.lang == "fr" and contact.consent is True
+
+
+GLOBAL_WORDS = {
+    "menu": ["menu", "القائمة", "منو", "ዝርዝር"],
+    "language": ["langue", "لغة", "زبان", "ቋንቋ"],
+    "my_data": ["mes données", "بياناتي", "معلومات من", "ሓበሬታይ"],
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "word"),
+    [(c, w) for c, words in GLOBAL_WORDS.items() for w in words],
+)
+async def test_global_commands_as_typed_words_in_every_language(
+    chat: Chat, command: str, word: str
+) -> None:
+    await chat.say("u1", "bonjour")
+    await chat.say("u1", "1")  # now in the middle of the consent question
+    replies = await chat.say("u1", word)
+    ids = [q.id for q in replies[-1].quick_replies]
+    expected = {"menu": "learn", "language": "fr", "my_data": "show"}[command]
+    assert ids and ids[0] == expected, (word, replies[-1].text)
