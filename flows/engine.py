@@ -116,12 +116,12 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
     walker = _Walker(env, run)
     text = _clean(inp.text)
 
-    if contact.is_new:
-        if inp.payload and not _is_choice_payload(session, env, inp.payload):
-            run.vars["start_payload"] = inp.payload[:64]
-        return walker.enter_flow(env.onboarding_flow)
-
     command = _slash_command(text)
+    if contact.is_new:
+        payload = inp.payload or (command[1] if command and command[0] == "start" else "")
+        if payload:
+            run.vars["start_payload"] = payload[:64]
+        return walker.enter_flow(env.onboarding_flow)
     if command:
         if command[0] == "start" and command[1]:
             run.vars["start_payload"] = command[1]
@@ -129,10 +129,12 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
 
     node = _waiting_node(env, session)
     if node is not None and node.ask is not None and session is not None:
+        global_flow = _global_flow(inp)
+        if global_flow and node.ask.kind != "choice":
+            return walker.enter_flow(global_flow)  # free text is no answer when it is a command
         answer = _match(node.ask, text, inp, run)
         if answer is not None:
             return walker.answered(session.flow_id, node, answer)
-        global_flow = _global_flow(inp)
         if global_flow:
             return walker.enter_flow(global_flow)
         return walker.not_understood(session, node.ask)
@@ -218,11 +220,6 @@ def _waiting_node(env: Environment, session: Session | None) -> Node | None:
         return None
     flow = env.flows.get(session.flow_id)
     return flow.nodes.get(session.node_id) if flow else None
-
-
-def _is_choice_payload(session: Session | None, env: Environment, payload: str) -> bool:
-    node = _waiting_node(env, session)
-    return bool(node and node.ask and any(c.id == payload for c in node.ask.choices))
 
 
 def _global_flow(inp: Input) -> str | None:
