@@ -220,3 +220,28 @@ async def test_dispatcher_uses_locale_hint_for_a_contact_without_clear_language(
         lang = (await conn.execute(select(Contact.lang))).scalar_one()
     await dispatcher.close()
     assert lang == "ar"
+
+
+async def test_two_processes_share_one_database(chat: Chat, db: Database) -> None:
+    """Two dispatchers (as two web replicas) get the same retried updates and new contacts
+    at once: each update is processed once, each contact is created once."""
+    second_db = Database(db.url)
+    other = Dispatcher(second_db, await load_environment(second_db), EmbeddedBackend())
+    first = chat.services.dispatcher
+    assert first is not None
+    messages = [InboundMessage("test", f"c{n % 10}", f"u{n}", "bonjour") for n in range(40)]
+    results = await asyncio.gather(
+        *(first.handle(m) for m in messages), *(other.handle(m) for m in messages)
+    )
+    await other.close()
+    await second_db.dispose()
+    assert sum(not r.duplicate for r in results) == 40
+    assert await count(db, Contact) == 10
+    assert await count(db, ProcessedInbound) == 40
+    async with db.connect() as conn:
+        inbound = (
+            await conn.execute(
+                select(func.count()).select_from(MessageLog).where(MessageLog.direction == "in")
+            )
+        ).scalar_one()
+    assert inbound == 40
