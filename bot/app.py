@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -13,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 from bot.channels.registry import install_channels
 from bot.services import Services
 from bot.settings import Settings, get_settings
+from bot.web.limits import BodySizeLimit
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
@@ -37,6 +39,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     for channel in svc.hosted:
         routes += channel.routes()
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BodySizeLimit)])
     app.state.services = svc
     return app

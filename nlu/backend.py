@@ -1,11 +1,28 @@
-"""NLU backends behind one async interface: the embedded model, or a Rasa server."""
+"""NLU backends behind one async interface: the embedded model, or a Rasa server.
+
+Rasa only chooses the intent; language and entities always come from this package,
+so both backends return the same kind of result. When Rasa does not answer within
+its short timeout, the embedded model answers instead and Rasa is left alone for a
+few seconds, so that an outage costs one timeout, not one per message.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+import logging
+import time
+from collections.abc import Callable
+from typing import Final, Protocol
+
+import httpx
 
 from nlu import pipeline
-from nlu.types import ParseResult
+from nlu.types import INTENTS, ParseResult
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RASA_URL: Final = "http://127.0.0.1:5005"
+# DIET's confidences are sharper than ours; below this its answer is out_of_scope.
+RASA_THRESHOLD: Final = 0.4
 
 
 class NluBackend(Protocol):
@@ -17,5 +34,87 @@ class EmbeddedBackend:
         return pipeline.parse(text, known_lang=known_lang)
 
 
+class RasaBackend:
+    """Calls Rasa's `POST /model/parse`; falls back to `fallback` when Rasa fails."""
+
+    def __init__(
+        self,
+        url: str = DEFAULT_RASA_URL,
+        *,
+        timeout: float = 0.5,
+        retry_after: float = 10.0,
+        threshold: float = RASA_THRESHOLD,
+        fallback: NluBackend | None = None,
+        client: httpx.AsyncClient | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self.retry_after = retry_after
+        self.threshold = threshold
+        self.fallback: NluBackend = fallback or EmbeddedBackend()
+        self._client = client
+        self._own_client = client is None
+        self._clock = clock
+        self._down_until = 0.0
+        self.failures = 0
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=self.timeout)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None and self._own_client:
+            await self._client.aclose()
+        self._client = None
+
+    @property
+    def available(self) -> bool:
+        """False while Rasa is being left alone after a failure."""
+        return self._clock() >= self._down_until
+
+    async def parse(self, text: str, *, known_lang: str | None = None) -> ParseResult:
+        if not self.available:
+            return await self.fallback.parse(text, known_lang=known_lang)
+        try:
+            response = await self._http().post(
+                f"{self.url}/model/parse", json={"text": text}, timeout=self.timeout
+            )
+            response.raise_for_status()
+            intent, confidence, ranking = _read(response.json())
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            self.failures += 1
+            self._down_until = self._clock() + self.retry_after
+            log.warning(
+                "Rasa at %s failed (%s); embedded model answers for %.0f s",
+                self.url,
+                type(exc).__name__,
+                self.retry_after,
+            )
+            return await self.fallback.parse(text, known_lang=known_lang)
+        if intent not in INTENTS or confidence < self.threshold:
+            intent = "out_of_scope"
+        return pipeline.assemble(text, intent, confidence, known_lang=known_lang, ranking=ranking)
+
+
+def _read(data: object) -> tuple[str, float, tuple[tuple[str, float], ...]]:
+    """(intent, confidence, ranking) from a `/model/parse` answer; raises on a bad shape."""
+    if not isinstance(data, dict):
+        raise TypeError("answer is not an object")
+    intent = data["intent"]
+    name, confidence = str(intent["name"]), float(intent["confidence"])
+    ranking = tuple(
+        (str(r["name"]), round(float(r["confidence"]), 4))
+        for r in data.get("intent_ranking", [])[:3]
+    )
+    return name, confidence, ranking
+
+
 def make_backend(name: str = "embedded", rasa_url: str | None = None) -> NluBackend:
-    return EmbeddedBackend()
+    """The backend named by the `NLU_BACKEND` setting: `embedded` or `rasa`."""
+    if name == "embedded":
+        return EmbeddedBackend()
+    if name == "rasa":
+        return RasaBackend(rasa_url or DEFAULT_RASA_URL)
+    raise ValueError(f"unknown NLU backend {name!r} (expected 'embedded' or 'rasa')")

@@ -1,46 +1,84 @@
 """Entry point of understanding: text (+ what we know of the contact) -> ParseResult.
 
-Provisional keyword version; the NLU issue replaces the internals, keeping this API.
+Pure: the model is read once from the file shipped in the package, then every
+call is a function of its arguments.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Final
 
+import numpy as np
+
+from nlu import entities, normalize
+from nlu.classifier import LinearModel, intent_features, load
+from nlu.language import identify
 from nlu.types import UNKNOWN_LANG, ParseResult
 
-_ETHIOPIC = re.compile(r"[\u1200-\u137F]")
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
-_PERSIAN_ONLY = re.compile(r"[پچژگکی]")
-_LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
-
-_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "menu": ("menu", "منو", "قائمة", "ዝርዝር", "مينو"),
-    "change_language": ("langue", "language", "لغة", "زبان", "ቋንቋ"),
-    "talk_to_human": ("humain", "personne", "conseill", "شخص", "انسان", "إنسان", "ሰብ"),
-    "privacy": ("donnees", "données", "mes donnees", "بيانات", "معلومات", "ሓበሬታ"),
-    "greet": ("bonjour", "salut", "salam", "سلام", "مرحبا", "ሰላም"),
-    "thanks": ("merci", "شكرا", "تشکر", "ممنون", "የቐንየለይ"),
-    "affirm": ("oui", "نعم", "بله", "እወ", "ok", "d'accord"),
-    "deny": ("non", "لا", "نه", "ኣይፋል", "ኣይ"),
-}
+_BARE_NUMBER: Final = re.compile(r"[\d\s.,:;%+\-/]*")
+# Share of a message's features the model has seen; below it, the message is unknown
+# ground (keyboard mashing, a language we do not serve) whatever the probabilities say.
+MIN_COVERAGE: Final = 0.45
+MODEL_PATH: Final = Path(__file__).parent / "model" / "embedded.json"
 
 
-def guess_language(text: str) -> tuple[str, float]:
-    if _ETHIOPIC.search(text):
-        return "ti", 0.9
-    if _ARABIC.search(text):
-        return ("prs", 0.7) if _PERSIAN_ONLY.search(text) else ("ar", 0.7)
-    if _LATIN.search(text):
-        return "fr", 0.5
-    return UNKNOWN_LANG, 0.0
+@cache
+def models(path: Path = MODEL_PATH) -> tuple[LinearModel, LinearModel]:
+    """(intent model, language model), loaded once."""
+    loaded, _meta = load(path)
+    return loaded["intent"], loaded["language"]
+
+
+def guess_language(text: str, known_lang: str | None = None) -> tuple[str, float]:
+    """(language, confidence) of a raw message; `und` when the text does not tell."""
+    return identify(normalize.light(text), models()[1], known_lang)
+
+
+def classify(folded: str) -> tuple[str, float, tuple[tuple[str, float], ...]]:
+    """(intent, confidence, top-3 ranking) of a folded message, threshold applied."""
+    intent_model = models()[0]
+    if not folded or _BARE_NUMBER.fullmatch(folded):
+        # Nothing to understand ("", "12", "1"): the engine reads numbers itself.
+        return "out_of_scope", 1.0, ()
+    features = intent_features(folded)
+    probs = intent_model.proba(features)
+    top = np.argsort(probs)[::-1][:3]
+    ranking = tuple((intent_model.labels[i], round(float(probs[i]), 4)) for i in top)
+    intent, conf = ranking[0]
+    if conf < intent_model.threshold or intent_model.coverage(features) < MIN_COVERAGE:
+        return "out_of_scope", conf, ranking
+    return intent, conf, ranking
+
+
+def assemble(
+    text: str,
+    intent: str,
+    confidence: float,
+    *,
+    known_lang: str | None = None,
+    ranking: tuple[tuple[str, float], ...] = (),
+) -> ParseResult:
+    """A ParseResult around an intent decided elsewhere (here, or by Rasa): adds language
+    and entities, which only this package computes."""
+    light = normalize.light(text)
+    folded = normalize.fold(text)
+    lang, lang_conf = identify(light, models()[1], known_lang)
+    number_lang = lang if lang != UNKNOWN_LANG else (known_lang or UNKNOWN_LANG)
+    found = entities.extract(folded, number_lang, sale_context=intent == "log_sale")
+    return ParseResult(
+        text=text,
+        lang=lang,
+        intent=intent,
+        confidence=round(confidence, 4),
+        entities=found,
+        lang_confidence=round(lang_conf, 4),
+        ranking=ranking,
+    )
 
 
 def parse(text: str, *, known_lang: str | None = None) -> ParseResult:
-    clean = unicodedata.normalize("NFKC", text).casefold().strip()
-    lang, lang_conf = guess_language(clean)
-    for intent, words in _KEYWORDS.items():
-        if any(w in clean for w in words):
-            return ParseResult(text, lang, intent, 0.8, (), lang_conf)
-    return ParseResult(text, lang, "out_of_scope", 0.0, (), lang_conf)
+    intent, conf, ranking = classify(normalize.fold(text))
+    return assemble(text, intent, conf, known_lang=known_lang, ranking=ranking)

@@ -1,0 +1,457 @@
+"""Telegram through python-telegram-bot: webhook or polling in, Bot API sends out.
+
+PTB parses updates and talks to the Bot API; the conversation lives in our engine, so the
+Application has one handler that turns an update into an InboundMessage for the dispatcher.
+Rate limits are the outbox sender's (`rate_limit`), not PTB's limiter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import hashlib
+import hmac
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from functools import partial
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes, TypeHandler
+
+from bot.channels.base import DeliveryResult, Outcome, RateLimit
+from bot.channels.progress import PartProgress
+from bot.core.messages import Attachment, InboundMessage, OutboundMessage, QuickReply
+from bot.core.render import split_text
+from bot.services import Services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NAME = "telegram"
+WEBHOOK_PATH = "/webhooks/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_TEXT = 4096
+MAX_CALLBACK_DATA = 64  # bytes
+HASHED_PREFIX = "~"
+ALLOWED_UPDATES = ("message", "callback_query")
+COMMANDS = ("start", "menu", "language", "help", "mydata")
+# Telegram language code -> our language (Dari speakers' apps mostly report "fa").
+COMMAND_LANGS = {"fr": "fr", "ar": "ar", "fa": "prs", "ti": "ti"}
+POLL_TIMEOUT = 25  # seconds of long polling
+# Errors meaning "this user cannot receive from us any more".
+UNREACHABLE_HINTS = (
+    "blocked by the user",
+    "user is deactivated",
+    "chat not found",
+    "bot was kicked",
+    "bot can't initiate conversation",
+)
+
+AppType = Application[Any, Any, Any, Any, Any, Any]
+
+
+@dataclass
+class _HandleOutcome:
+    error: BaseException | None = None
+
+
+_current: contextvars.ContextVar[_HandleOutcome | None] = contextvars.ContextVar(
+    "telegram_update_outcome", default=None
+)
+
+
+def callback_data(reply: QuickReply) -> str:
+    """The button's callback_data: the choice id, or a short hash when it is over 64 bytes."""
+    if len(reply.id.encode()) <= MAX_CALLBACK_DATA and not reply.id.startswith(HASHED_PREFIX):
+        return reply.id
+    return HASHED_PREFIX + hashlib.sha256(reply.id.encode()).hexdigest()[:24]
+
+
+def keyboard(replies: tuple[QuickReply, ...]) -> InlineKeyboardMarkup | None:
+    """One button per row: labels are sentences, and a column reads well in RTL too."""
+    if not replies:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(q.title[:64], callback_data=callback_data(q))] for q in replies]
+    )
+
+
+def _attachments(message: Message) -> tuple[Attachment, ...]:
+    found: list[Attachment] = []
+    if message.voice:
+        found.append(Attachment("voice", message.voice.file_id, message.voice.mime_type))
+    if message.audio:
+        found.append(Attachment("audio", message.audio.file_id, message.audio.mime_type))
+    if message.photo:
+        found.append(Attachment("image", message.photo[-1].file_id, "image/jpeg"))
+    if message.video:
+        found.append(Attachment("video", message.video.file_id, message.video.mime_type))
+    if message.video_note:
+        found.append(Attachment("video", message.video_note.file_id, None))
+    if message.document:
+        found.append(Attachment("document", message.document.file_id, message.document.mime_type))
+    if message.sticker:
+        found.append(Attachment("sticker", message.sticker.file_id, None))
+    if message.location:
+        loc = message.location
+        found.append(Attachment("location", f"{loc.latitude:.6f},{loc.longitude:.6f}", None))
+    return tuple(found)
+
+
+def to_inbound(
+    update: Update,
+    resolve: Callable[[str], str | None] = lambda _: None,
+) -> InboundMessage | None:
+    """The channel-neutral message for an update, or None when it is not for the bot.
+
+    Only private chats: the bot is personal, and a group would mix people's answers.
+    """
+    external_id = str(update.update_id)
+    query = update.callback_query
+    if query is not None:
+        chat = query.message.chat if query.message else None
+        if chat is None or chat.type != "private" or not query.data:
+            return None
+        payload: str | None = query.data
+        text = ""
+        if query.data.startswith(HASHED_PREFIX):
+            payload = resolve(query.data)
+            if payload is None:  # hashed id from before a restart: answer with the label
+                payload, text = None, _button_label(query.message, query.data)
+        return InboundMessage(
+            channel=NAME,
+            address=str(chat.id),
+            external_id=external_id,
+            text=text,
+            payload=payload,
+            locale_hint=query.from_user.language_code,
+        )
+    message = update.message
+    if message is None or message.chat.type != "private":
+        return None
+    text = message.text or message.caption or ""
+    payload = None
+    if message.text and message.text.startswith("/start "):
+        payload = message.text[len("/start ") :].strip()[:64] or None
+    attachments = _attachments(message)
+    if not text and not attachments:
+        return None  # service messages (pinned, joined…): nothing to answer
+    user = message.from_user
+    return InboundMessage(
+        channel=NAME,
+        address=str(message.chat.id),
+        external_id=external_id,
+        text=text,
+        payload=payload,
+        attachments=attachments,
+        locale_hint=user.language_code if user else None,
+        received_at=message.date.astimezone(UTC) if message.date else None,
+    )
+
+
+def _button_label(message: Any, data: str) -> str:
+    markup = getattr(message, "reply_markup", None)
+    for row in getattr(markup, "inline_keyboard", ()) or ():
+        for button in row:
+            if button.callback_data == data:
+                return str(button.text)
+    return ""
+
+
+def classify(exc: Exception) -> DeliveryResult:
+    """A Bot API error as a delivery outcome."""
+    text = str(exc)
+    if isinstance(exc, RetryAfter):
+        wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        return DeliveryResult(Outcome.RETRY, retry_after=seconds, error="429 retry_after")
+    if isinstance(exc, Forbidden):
+        return DeliveryResult(Outcome.UNREACHABLE, error=f"403 {text}"[:200])
+    if isinstance(exc, BadRequest):
+        lowered = text.lower()
+        if any(hint in lowered for hint in UNREACHABLE_HINTS):
+            return DeliveryResult(Outcome.UNREACHABLE, error=f"400 {text}"[:200])
+        return DeliveryResult(Outcome.FAILED, error=f"400 {text}"[:200])
+    if isinstance(exc, NetworkError):  # includes timeouts and 5xx answers
+        return DeliveryResult(Outcome.RETRY, error=f"network {text}"[:200])
+    return DeliveryResult(Outcome.RETRY, error=f"{type(exc).__name__} {text}"[:200])
+
+
+class TelegramChannel:
+    name = NAME
+
+    def __init__(
+        self,
+        settings: Settings,
+        services: Services,
+        *,
+        rate_limit: RateLimit | None = None,
+        pool_size: int = 64,
+    ) -> None:
+        if not settings.telegram_bot_token:
+            raise ValueError("TelegramChannel needs TELEGRAM_BOT_TOKEN")
+        self.mode = settings.effective_telegram_mode
+        if self.mode == "webhook" and not (
+            settings.public_base_url and settings.telegram_webhook_secret
+        ):
+            raise ValueError(
+                "Telegram webhook mode needs PUBLIC_BASE_URL and "
+                "TELEGRAM_WEBHOOK_SECRET (or set TELEGRAM_MODE=polling)"
+            )
+        self.settings, self.services = settings, services
+        # ~1 message/s per chat with a small burst, ~30/s for the bot (Telegram's limits).
+        self.rate_limit = rate_limit or RateLimit(
+            per_address_per_second=1.0, per_address_burst=3, global_per_second=30.0
+        )
+        root = settings.telegram_api_base_url.rstrip("/")
+        self.application: AppType = (
+            Application.builder()
+            .token(settings.telegram_bot_token)
+            .base_url(f"{root}/bot")
+            .base_file_url(f"{root}/file/bot")
+            .updater(None)
+            .concurrent_updates(True)
+            .connection_pool_size(pool_size)
+            .pool_timeout(10.0)
+            .get_updates_read_timeout(POLL_TIMEOUT + 10)
+            .build()
+        )
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self._secret = (settings.telegram_webhook_secret or "").encode()
+        self._progress = PartProgress()
+        self._hashed: OrderedDict[str, str] = OrderedDict()  # hashed callback data -> choice id
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._poller: asyncio.Task[None] | None = None
+        self._started = False
+
+    @property
+    def bot(self) -> Any:
+        return self.application.bot
+
+    # --- receiving -------------------------------------------------------------------------
+
+    def routes(self) -> list[Route]:
+        return [Route(WEBHOOK_PATH, self.webhook, methods=["POST"])]
+
+    async def webhook(self, request: Request) -> Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not self._secret or not hmac.compare_digest(given, self._secret):
+            return Response("forbidden", status_code=403)
+        body = await request.body()
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return Response("malformed JSON", status_code=400)
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+            return Response("not an update", status_code=400)
+        try:
+            update = Update.de_json(data, self.bot)
+        except Exception:  # a structurally wrong update: PTB raises assorted errors
+            return Response("malformed update", status_code=400)
+        if not await self.process(update):
+            return Response("try again", status_code=503)  # Telegram retries the update
+        return Response(status_code=200)
+
+    async def process(self, update: Update) -> bool:
+        """Hands one update to PTB (and so to `_on_update`); False when it must be retried."""
+        await self._ensure_initialized()
+        outcome = _HandleOutcome()
+        token = _current.set(outcome)
+        try:
+            await self.application.process_update(update)
+        finally:
+            _current.reset(token)
+        return outcome.error is None
+
+    async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            inbound = to_inbound(update, self._hashed.get)
+            if inbound is not None:
+                dispatcher = self.services.dispatcher
+                if dispatcher is None:
+                    raise RuntimeError("services are not open")
+                await dispatcher.handle(inbound)
+        except Exception as exc:
+            log.exception("telegram update %s not processed", update.update_id)
+            if (holder := _current.get()) is not None:
+                holder.error = exc
+            return
+        if update.callback_query is not None:
+            self._background(self._answer(update.callback_query.id))
+
+    async def _answer(self, query_id: str) -> None:
+        with contextlib.suppress(TelegramError):  # the spinner stops by itself after a while
+            await self.bot.answer_callback_query(query_id)
+
+    def _background(self, coro: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    async def _ensure_initialized(self) -> None:
+        if not self.application._initialized:
+            await self.application.initialize()
+
+    async def start(self) -> None:
+        try:
+            await self._setup()
+        except Exception as exc:  # Telegram unreachable at boot: keep serving, retry set-up
+            log.warning(
+                "telegram set-up failed (%s); retrying in the background", type(exc).__name__
+            )
+            self._background(self._setup_until_done())
+            return
+
+    async def _setup_until_done(self) -> None:
+        delay = 5.0
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self._setup()
+                return
+            except Exception as exc:
+                log.warning("telegram set-up failed again (%s)", type(exc).__name__)
+                delay = min(delay * 2, 300.0)
+
+    async def _setup(self) -> None:
+        await self._ensure_initialized()
+        await self.set_commands()
+        if self.mode == "webhook":
+            url = (self.settings.public_base_url or "").rstrip("/") + WEBHOOK_PATH
+            await self.bot.set_webhook(
+                url=url,
+                secret_token=self.settings.telegram_webhook_secret,
+                allowed_updates=list(ALLOWED_UPDATES),
+            )
+            log.info("telegram webhook set")
+        else:
+            await self.bot.delete_webhook()
+            self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
+            log.info("telegram polling started")
+        self._started = True
+
+    async def set_commands(self) -> None:
+        """The command menu in each language; French for every other language code."""
+        dispatcher = self.services.dispatcher
+        if dispatcher is None:
+            return
+        catalog = dispatcher.env.catalog
+        for code, lang in [(None, "fr"), *COMMAND_LANGS.items()]:
+            commands = [BotCommand(c, catalog.text(f"commands.{c}", lang)[:256]) for c in COMMANDS]
+            await self.bot.set_my_commands(commands, language_code=code)
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        delay = 1.0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+                )
+                delay = 1.0
+            except asyncio.CancelledError:
+                raise
+            except RetryAfter as exc:
+                await asyncio.sleep(classify(exc).retry_after or delay)
+                continue
+            except Exception as exc:
+                log.warning("telegram getUpdates failed (%s)", type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+                continue
+            for update in updates:
+                if not await self.process(update):
+                    await asyncio.sleep(delay)  # not acknowledged: fetched again next round
+                    break
+                offset = update.update_id + 1
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._poller
+            self._poller = None
+        for task in list(self._tasks):
+            task.cancel()
+        if self.application._initialized:
+            with contextlib.suppress(Exception):
+                await self.application.shutdown()
+
+    # --- sending ---------------------------------------------------------------------------
+
+    async def send(self, message: OutboundMessage) -> DeliveryResult:
+        try:
+            chat_id = int(message.address)
+        except ValueError:
+            return DeliveryResult(Outcome.FAILED, error="not a Telegram chat id")
+        await self._ensure_initialized()
+        steps = self._steps(chat_id, message)
+        done = self._progress.done(message.outbox_id)
+        provider_id: str | None = None
+        try:
+            for i, step in enumerate(steps):
+                if i < done:
+                    continue
+                sent = await step()
+                provider_id = str(sent.message_id)
+                self._progress.advance(message.outbox_id, i + 1)
+        except Exception as exc:
+            result = classify(exc)
+            if result.outcome is not Outcome.RETRY:
+                self._progress.forget(message.outbox_id)
+            log.info("telegram send %s: %s", result.outcome, result.error)
+            return result
+        self._progress.forget(message.outbox_id)
+        return DeliveryResult(Outcome.SENT, provider_id=provider_id)
+
+    def _steps(
+        self, chat_id: int, message: OutboundMessage
+    ) -> list[Callable[[], Awaitable[Message]]]:
+        """The API calls for one message: text pieces (buttons on the last), then media."""
+        markup = keyboard(message.quick_replies)
+        for q in message.quick_replies:
+            data = callback_data(q)
+            if data != q.id:
+                self._hashed[data] = q.id
+                self._hashed.move_to_end(data)
+                if len(self._hashed) > 10_000:
+                    self._hashed.popitem(last=False)
+        pieces = split_text(message.text, MAX_TEXT) if message.text.strip() else []
+        if markup is not None and not pieces:
+            pieces = ["👇"]
+        bot = self.bot
+        steps: list[Callable[[], Awaitable[Message]]] = [
+            partial(
+                bot.send_message,
+                chat_id=chat_id,
+                text=piece,
+                reply_markup=markup if i == len(pieces) - 1 else None,
+            )
+            for i, piece in enumerate(pieces)
+        ]
+        for a in message.attachments:
+            if a.kind == "image":
+                steps.append(partial(bot.send_photo, chat_id=chat_id, photo=a.ref))
+            elif a.kind in ("audio", "voice"):
+                steps.append(partial(bot.send_audio, chat_id=chat_id, audio=a.ref))
+            else:
+                steps.append(partial(bot.send_document, chat_id=chat_id, document=a.ref))
+        return steps

@@ -1,0 +1,528 @@
+"""Sale entities from folded text: amount (total in euros), quantity, product and day.
+
+Rules, not a model: "12 repas à 8€" is 12 × 8 because of the unit-price marker
+"à"; "12 repas 96€" is 96; "30€ + 15€" is 45. Number words become numbers first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from nlu import numbers
+from nlu.types import Entity
+
+_CURRENCY: Final = frozenset(
+    {
+        "€",
+        "e",
+        "eur",
+        "euro",
+        "euros",
+        "euroes",
+        "uro",
+        "ewro",
+        "yoro",
+        "youro",
+        "oro",
+        "یورو",
+        "یوروی",
+        "اورو",
+        "ایرو",
+        "یوروها",
+        "ዩሮ",
+        "ኤውሮ",
+        "ኦይሮ",
+        "ዩሮታት",
+        "ዩሮን",
+    }
+)
+_CENTIMES: Final = frozenset({"centimes", "centime", "cts", "ct", "سنتیم", "سانتیم", "ሳንቲም"})
+# Before a number: the price of one ("12 repas à 8€", "ب 8", "ብ 8 ዩሮ").
+_UNIT_PREP: Final = frozenset({"a", "ب", "بـ", "b", "ብ", "@", "ba", "bi", "به"})
+# After a price or anywhere: "chacun", "la pièce", "الواحد", "هر کدام", "ነፍሲ ወከፍ".
+_EACH: Final = frozenset(
+    {
+        "chacun",
+        "chacune",
+        "chaque",
+        "piece",
+        "pieces",
+        "unite",
+        "par",
+        "each",
+        "الواحد",
+        "للواحد",
+        "لکل",
+        "کل",
+        "الحبه",
+        "للحبه",
+        "lwa7ed",
+        "wa7da",
+        "l7abba",
+        "kol",
+        "هر",
+        "هرکدام",
+        "هریک",
+        "فی",
+        "har",
+        "ነፍሲ",
+        "ወከፍ",
+        "ንሓደ",
+        "ነናይ",
+    }
+)
+_EACH_AFTER_PRICE: Final = frozenset({"le", "la", "l"})
+_TOTAL: Final = frozenset(
+    {
+        "total",
+        "tout",
+        "totale",
+        "المجموع",
+        "مجموع",
+        "الکل",
+        "جمله",
+        "مجموعا",
+        "مجموعه",
+        "ብጠቕላላ",
+        "ጠቕላላ",
+        "ድምር",
+        "ድምሩ",
+        "majmou3",
+        "kolchi",
+        "jamean",
+    }
+)
+_MULTIPLY: Final = frozenset({"x", "×", "fois", "ضرب", "*"})
+_TIME_AFTER: Final = frozenset(
+    {
+        "h",
+        "heure",
+        "heures",
+        "min",
+        "minutes",
+        "ساعه",
+        "ساعت",
+        "ሰዓት",
+        "%",
+        "ans",
+        "an",
+        "janvier",
+        "fevrier",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "decembre",
+        "jours",
+        "semaines",
+        "mois",
+        "سال",
+        "سنه",
+        "روز",
+        "یوم",
+        "ایام",
+        "ዓመት",
+        "መዓልቲ",
+    }
+)
+# Counters that sit between a quantity and the product: "12 دانه سمبوسه", "12 حبه".
+_COUNTERS: Final = frozenset(
+    {"de", "d", "des", "du", "x", "دانه", "تا", "عدد", "حبه", "حبات", "ta3", "dyal", "من", "ካብ"}
+)
+_TODAY: Final = frozenset(
+    {
+        "aujourdhui",
+        "aujourd",
+        "ajd",
+        "auj",
+        "ajourdhui",
+        "aujourdui",
+        "aujourd'hui",
+        "today",
+        "الیوم",
+        "لیوم",
+        "الیومه",
+        "اللیله",
+        "lyoum",
+        "lyom",
+        "elyoum",
+        "lyouma",
+        "امروز",
+        "emroz",
+        "imroz",
+        "amroz",
+        "ሎሚ",
+        "soir",
+        "matin",
+    }
+)
+_YESTERDAY: Final = frozenset(
+    {
+        "hier",
+        "yesterday",
+        "امس",
+        "البارح",
+        "امبارح",
+        "البارحه",
+        "لبارح",
+        "lbare7",
+        "mbare7",
+        "lbar7",
+        "embare7",
+        "ams",
+        "دیروز",
+        "diroz",
+        "dirooz",
+        "ትማሊ",
+    }
+)
+_PRODUCTS: Final = frozenset(
+    {
+        "repas",
+        "plat",
+        "plats",
+        "sandwich",
+        "sandwichs",
+        "gateau",
+        "gateaux",
+        "couscous",
+        "tajine",
+        "crepe",
+        "crepes",
+        "msemen",
+        "samoussa",
+        "samoussas",
+        "sambusa",
+        "bolani",
+        "mantu",
+        "injera",
+        "robe",
+        "robes",
+        "sac",
+        "sacs",
+        "trousse",
+        "trousses",
+        "coussin",
+        "coussins",
+        "foulard",
+        "foulards",
+        "tablier",
+        "tabliers",
+        "boisson",
+        "boissons",
+        "the",
+        "cafe",
+        "jus",
+        "vetements",
+        "pochette",
+        "pochettes",
+        "وجبه",
+        "وجبات",
+        "اکله",
+        "طبق",
+        "اطباق",
+        "صحن",
+        "صحون",
+        "کسکس",
+        "حلویات",
+        "کیک",
+        "فطایر",
+        "شنطه",
+        "شنط",
+        "فستان",
+        "فساتین",
+        "سندویش",
+        "سندویتش",
+        "ملوخیه",
+        "غذا",
+        "بولانی",
+        "منتو",
+        "اشک",
+        "سمبوسه",
+        "دامن",
+        "لباس",
+        "بکس",
+        "کیف",
+        "چای",
+        "قابلی",
+        "پلو",
+        "ቦርሳ",
+        "መግቢ",
+        "እንጀራ",
+        "ጸብሒ",
+        "ሳምቡሳ",
+        "ክዳን",
+        "ቀሚሽ",
+        "ሻሂ",
+        "ቡን",
+    }
+)
+_NUMBER_TOKEN = re.compile(r"^(\D*?)(\d+(?:\.\d+)?)(\D*?)(\d{1,2})?$")
+_PREFIXES: Final = frozenset({"", "ب", "b", "ብ", "x", "@", "a"})
+_SUFFIXES: Final = _CURRENCY | {"", "x", "h", "%"}
+
+
+@dataclass(slots=True)
+class _Num:
+    value: float
+    digits: int = 0  # how many digits were typed (0 for number words)
+    money: bool = False
+    qty: bool = False
+    each: bool = False
+
+
+_Token = str | _Num
+
+
+def _split(tokens: list[str], lang: str) -> list[str]:
+    """'8€' -> '8' '€'; 'ب8' -> 'ب' '8'; '45e50' -> '45.50'; '12x8' -> '12' 'x' '8'."""
+    out: list[str] = []
+    for tok in tokens:
+        if len(tok) > 2 and tok[0] == "ب" and numbers.word_value(tok[1:], lang) is not None:
+            out.extend(["ب", tok[1:]])  # "بخمسين": at fifty
+            continue
+        if tok not in _CURRENCY and "€" in tok:
+            parts = [p for p in re.split(r"(€)", tok) if p]
+            if len(parts) > 1:
+                out.extend(_split(parts, lang))
+                continue
+        if "x" in tok and re.fullmatch(r"\d+x\d+(?:\.\d+)?", tok):
+            a, b = tok.split("x")
+            out.extend([a, "x", b])
+            continue
+        m = _NUMBER_TOKEN.match(tok)
+        if m and m.group(1) in _PREFIXES and m.group(3) in _SUFFIXES:
+            pre, num, suf, dec = m.groups()
+            if dec and suf not in _CURRENCY:
+                out.append(tok)
+                continue
+            if pre:
+                out.append(pre)
+            out.append(f"{num}.{dec}" if dec else num)
+            if suf:
+                out.append("€" if suf in _CURRENCY else suf)
+            continue
+        out.append("€" if tok in _CURRENCY else tok)
+    return out
+
+
+def _numbers(tokens: list[str], lang: str) -> list[_Token]:
+    """Digit strings and runs of number words become `_Num`; other tokens stay strings."""
+    out: list[_Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if re.fullmatch(r"\d+(?:\.\d+)?", tok):
+            digits = len(tok.split(".")[0])
+            out.append(_Num(float(tok), digits=digits))
+            i += 1
+            continue
+        values: list[float] = []
+        j = i
+        while j < len(tokens):
+            v = numbers.word_value(tokens[j], lang)
+            if v is not None:
+                values.append(v)
+                j += 1
+            elif (
+                values
+                and numbers.is_joiner(tokens[j])
+                and j + 1 < len(tokens)
+                and (numbers.word_value(tokens[j + 1], lang) is not None)
+            ):
+                j += 1
+            else:
+                break
+        if values:
+            out.append(_Num(numbers.combine(values)))
+            i = j
+            continue
+        cur_only = numbers.currency_only_value(tok)
+        if cur_only is not None and i + 1 < len(tokens) and tokens[i + 1] == "€":
+            out.append(_Num(cur_only))
+            i += 1
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _word(tok: _Token | None) -> str:
+    return tok if isinstance(tok, str) else ""
+
+
+def _mark(seq: list[_Token]) -> list[_Token]:
+    """Decide for each number whether it is money, a quantity, or noise (dropped)."""
+    kept: list[_Token] = []
+    for i, tok in enumerate(seq):
+        if not isinstance(tok, _Num):
+            kept.append(tok)
+            continue
+        prev = _word(seq[i - 1]) if i > 0 else ""
+        nxt = seq[i + 1] if i + 1 < len(seq) else None
+        nxt_word = _word(nxt)
+        if nxt_word in _TIME_AFTER or tok.digits >= 7 or (tok.digits == 4 and tok.value > 1900):
+            continue
+        if prev == "le" and nxt_word not in ("€",):
+            continue  # a date: "le 12"
+        if nxt_word == "€" or prev == "€" or prev in _UNIT_PREP:
+            tok.money = True
+            tok.each = prev in _UNIT_PREP
+            after = _word(seq[i + 2]) if nxt_word == "€" and i + 2 < len(seq) else nxt_word
+            if after in _EACH or after in _EACH_AFTER_PRICE:
+                tok.each = True
+        elif (
+            nxt_word
+            and nxt_word not in _MULTIPLY
+            and (nxt_word in _COUNTERS or nxt_word in _PRODUCTS or nxt_word.isalpha())
+        ):
+            tok.qty = nxt_word not in _TOTAL and nxt_word not in _EACH
+        kept.append(tok)
+    return kept
+
+
+def _merge_cents(seq: list[_Token]) -> list[_Token]:
+    """'45 € 50' (centimes) -> 45.50."""
+    out: list[_Token] = []
+    i = 0
+    while i < len(seq):
+        tok = seq[i]
+        if (
+            isinstance(tok, _Num)
+            and i + 2 < len(seq)
+            and seq[i + 1] == "€"
+            and isinstance(seq[i + 2], _Num)
+        ):
+            cents = seq[i + 2]
+            assert isinstance(cents, _Num)
+            after = _word(seq[i + 3]) if i + 3 < len(seq) else ""
+            if cents.digits == 2 and (not after or after in _CENTIMES):
+                out.extend([_Num(tok.value + cents.value / 100, tok.digits), "€"])
+                i += 4 if after else 3
+                continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    amount: float | None
+    quantity: int | None
+    product: str | None
+    explicit_money: bool  # a currency or price marker was seen
+
+
+def _product(seq: list[_Token]) -> str | None:
+    for i, tok in enumerate(seq):
+        if isinstance(tok, _Num) and tok.qty:
+            for nxt in seq[i + 1 : i + 3]:
+                w = _word(nxt)
+                if w and w not in _COUNTERS:
+                    return w
+    for tok in seq:
+        if isinstance(tok, str) and tok in _PRODUCTS:
+            return tok
+    return None
+
+
+def sale(folded: str, lang: str = "und") -> Sale:
+    """The sale described by a folded message (see `nlu.normalize.fold`)."""
+    text = numbers.prepare_french(folded) if lang in ("fr", "und") else folded
+    tokens = _split(text.split(), lang)
+    seq = _merge_cents(_mark(_numbers(tokens, lang)))
+    words = {t for t in seq if isinstance(t, str)}
+    each_anywhere = bool(words & _EACH)
+    total_said = bool(words & _TOTAL)
+    nums = [t for t in seq if isinstance(t, _Num)]
+    if not nums:
+        return Sale(None, None, _product(seq), False)
+
+    # "12 x 8", "12x8€"
+    for i, tok in enumerate(seq):
+        if (
+            isinstance(tok, str)
+            and tok in _MULTIPLY
+            and 0 < i < len(seq) - 1
+            and isinstance(seq[i - 1], _Num)
+            and isinstance(seq[i + 1], _Num)
+        ):
+            a, b = seq[i - 1], seq[i + 1]
+            assert isinstance(a, _Num) and isinstance(b, _Num)
+            qty = b if a.money and not b.money else a
+            return Sale(round(a.value * b.value, 2), int(qty.value), _product(seq), True)
+
+    money = [n for n in nums if n.money]
+    qtys = [n for n in nums if n.qty and not n.money]
+    if total_said and money:
+        return Sale(money[-1].value, _int(qtys), _product(seq), True)
+    if money:
+        amount = 0.0
+        pending: list[_Num] = []  # quantities waiting for their price
+        price_first: _Num | None = None  # "8€ le repas, 12 repas"
+        quantity = 0
+        for n in nums:
+            if n.qty and not n.money:
+                if price_first is not None and n.value * price_first.value <= 2000:
+                    amount += n.value * price_first.value - price_first.value
+                    quantity += int(n.value)
+                    price_first = None
+                else:
+                    pending.append(n)
+                continue
+            if not n.money:
+                continue
+            per_unit = n.each or each_anywhere
+            # One quantity and a unit price multiply; "3 robes et 2 sacs à 70€" is a total.
+            if len(pending) == 1 and per_unit and pending[0].value * n.value <= 2000:
+                amount += pending[0].value * n.value
+            else:
+                amount += n.value
+                if not pending and n.each:
+                    price_first = n
+            quantity += int(sum(q.value for q in pending))
+            pending = []
+        quantity += int(sum(q.value for q in pending))
+        return Sale(round(amount, 2), quantity or None, _product(seq), True)
+    # No currency: one bare number is the amount; a quantity alone is not.
+    bare = [n for n in nums if not n.qty]
+    if bare:
+        return Sale(bare[-1].value, _int(qtys), _product(seq), False)
+    return Sale(None, _int(qtys), _product(seq), False)
+
+
+def _int(qtys: list[_Num]) -> int | None:
+    return int(sum(q.value for q in qtys)) if qtys else None
+
+
+def day(folded: str) -> str | None:
+    tokens = set(folded.split())
+    if tokens & _YESTERDAY:
+        return "yesterday"
+    if tokens & _TODAY or "el yom" in folded or "el youm" in folded:
+        return "today"
+    return None
+
+
+def extract(folded: str, lang: str, *, sale_context: bool) -> tuple[Entity, ...]:
+    """Entities of a message. The amount is given in a sale context, or when money is explicit."""
+    s = sale(folded, lang)
+    found: list[Entity] = []
+    bare_number = bool(re.fullmatch(r"\d+(?:\.\d+)?( €)?", folded))
+    if s.amount is not None and (sale_context or s.explicit_money or bare_number):
+        found.append(Entity("amount", s.amount))
+    if s.quantity is not None and sale_context:
+        found.append(Entity("quantity", s.quantity))
+    if s.product is not None and sale_context:
+        found.append(Entity("product", s.product))
+    d = day(folded)
+    if d is not None:
+        found.append(Entity("day", d))
+    return tuple(found)

@@ -1,0 +1,101 @@
+"""Text normalisation: one spelling for the many ways users type the same word.
+
+Two levels. `light` keeps what tells languages apart (Persian ک ی vs Arabic ك ي,
+the zero-width non-joiner, ة); `fold` goes further for intent features and
+number words, merging those variants so a Dari user on an Arabic keyboard and an
+Arabic user on a Persian one look alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from nlu.numbers import ascii_digits
+
+ZWNJ = "\u200c"
+_TATWEEL = "\u0640"
+
+# Invisible or presentation-only characters: bidi controls, BOM, joiners, variation
+# selectors, emoji skin tones. ZWNJ is handled separately (it is a Dari signal).
+_INVISIBLE = re.compile(
+    "[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]"
+)
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u2190-\u21ff"
+    "\u2700-\u27bf\u3030\u303d\u00a9\u00ae\u2122]"
+)
+# Three or more of the same letter collapse to one: "salaaaam", "merciiii", "مرحبااا".
+_STRETCH = re.compile(r"(\D)\1{2,}")
+_SPACES = re.compile(r"\s+")
+# Punctuation becomes a space, except where it sits inside numbers and words (45,50 ; l'aide).
+_PUNCT = re.compile(r"[!?¿¡؟،؛,;:.\"“”«»()\[\]{}<>/\\|*_~^`+=#…—–\-።፣፤፥፦፧፨]")
+_INNER_PUNCT = re.compile(r"(?<=\d)[.,٫](?=\d)")
+_APOSTROPHE = re.compile(r"[’'`´ʼ]")
+
+_ARABIC_LIGHT = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "\u066b": ".",  # Arabic decimal separator
+        "\u066c": "",  # Arabic thousands separator
+        "٪": "%",
+        "€": " € ",
+    }
+)
+# Folding for features: Arabic/Persian kaf and yeh merge (Persian forms kept), ة -> ه,
+# hamza carriers -> their base letter.
+_ARABIC_FOLD = str.maketrans(
+    {
+        "ك": "ک",
+        "ي": "ی",
+        "ى": "ی",
+        "ئ": "ی",
+        "ؤ": "و",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ە": "ه",
+        "ڪ": "ک",
+    }
+)
+
+
+def _strip_marks(text: str) -> str:
+    """Drop combining marks (Latin accents, Arabic harakat, shadda, hamza above)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", kept)
+
+
+def strip_emoji(text: str) -> str:
+    return _EMOJI.sub(" ", text)
+
+
+@lru_cache(maxsize=4096)
+def light(text: str) -> str:
+    """Casefolded, accent- and diacritic-free text with ASCII digits and single spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = text.replace(_TATWEEL, "")
+    text = ascii_digits(text).translate(_ARABIC_LIGHT)
+    text = _strip_marks(text.casefold())
+    text = _APOSTROPHE.sub("'", text)
+    text = _STRETCH.sub(r"\1", text)
+    # Emoji stand alone, so that "merci🙏" gives the word "merci" and the emoji "🙏".
+    text = _EMOJI.sub(lambda m: f" {m.group(0)} ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """`light`, then Arabic/Persian letter variants merged, ZWNJ joined, punctuation spaced."""
+    text = light(text).translate(_ARABIC_FOLD).replace(ZWNJ, "")
+    text = _INNER_PUNCT.sub(".", text)
+    text = _PUNCT.sub(lambda m: m.group(0) if m.group(0) == "." else " ", text)
+    # A dot that is not a decimal point is punctuation too.
+    text = re.sub(r"\.(?!\d)|(?<!\d)\.", " ", text)
+    text = text.replace("'", " ")
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,127 @@
+"""Sale amounts (total in euros), quantity, product and day, as tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu import entities
+from nlu.normalize import fold
+from nlu.pipeline import parse
+
+AMOUNTS = [
+    # digits, decimals, digit systems
+    ("45,50", "fr", 45.5),
+    ("45.50€", "fr", 45.5),
+    ("45€50", "fr", 45.5),
+    ("45 euros 50", "fr", 45.5),
+    ("٤٥ يورو", "ar", 45),
+    ("۳۰ یورو", "prs", 30),
+    ("۴۵٫۵۰ یورو", "prs", 45.5),
+    ("45 €", "und", 45),
+    # quantity x unit price
+    ("12 repas à 8€", "fr", 96),
+    ("12 repas a 8 euros", "fr", 96),
+    ("3 robes a 25e", "fr", 75),
+    ("5 sacs 15 euros chacun", "fr", 75),
+    ("8€ le repas, 12 repas", "fr", 96),
+    ("20 samoussas a 1,50€", "fr", 30),
+    ("12x8", "fr", 96),
+    ("7x5€", "fr", 35),
+    ("بعنا ١٢ وجبة كل وحدة ب ٨ يورو", "ar", 96),
+    ("bi3t 12 repas b 8 euro", "ar", 96),
+    ("۱۲ غذا به ۸ یورو فروختم", "prs", 96),
+    ("۵ بکس هر دانه ۱۵ یورو", "prs", 75),
+    ("emroz 12 ghaza frokhtem har kodam 8 euro", "prs", 96),
+    ("12 መግቢ ነፍሲ ወከፍ ብ 8 ዩሮ ሸይጠ", "ti", 96),
+    # totals, sums, several items
+    ("j'ai vendu 30 repas 240€", "fr", 240),
+    ("total 150 euros pour 20 repas", "fr", 150),
+    ("30€ ce matin et 15€ ce soir", "fr", 45),
+    ("vendu 3 foulards et 1 sac pour 70 euros", "fr", 70),
+    ("2 ቦርሳን 3 ክዳንን ብ 70 ዩሮ ሸጥና", "ti", 70),
+    # number words
+    ("quarante-cinq euros", "fr", 45),
+    ("quatre-vingt-dix euros", "fr", 90),
+    ("deux cent vingt euros", "fr", 220),
+    ("خمسة و اربعين يورو", "ar", 45),
+    ("بعت بخمسين يورو", "ar", 50),
+    ("bi3t b khamsin euro", "ar", 50),
+    ("چهل و پنج یورو", "prs", 45),
+    ("دو صد یورو فروش", "prs", 200),
+    ("panjah euro frokhtom", "prs", 50),
+    ("نه یورو", "prs", 9),
+    ("ኣርብዓን ሓሙሽተን ዩሮ", "ti", 45),
+    ("ሓምሳ ዩሮ", "ti", 50),
+    ("ክልተ ሚእቲ ዩሮ", "ti", 200),
+    # noise that is not money
+    ("le 12 mars j'ai vendu pour 40€", "fr", 40),
+    ("rdv a 14h, vendu 20 euros", "fr", 20),
+    ("3la 7sab 20 euro", "ar", 20),  # Arabizi digits inside words are letters
+    ("j'ai vendu 12 repas", "fr", None),
+    ("نه", "prs", None),  # "no", not nine
+    ("je veux noter mes ventes", "fr", None),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), AMOUNTS)
+def test_amount(text: str, lang: str, expected: float | None) -> None:
+    got = entities.sale(fold(text), lang).amount
+    if expected is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "quantity", "product"),
+    [
+        ("12 repas à 8€", "fr", 12, "repas"),
+        ("5 sacs 15 euros chacun", "fr", 5, "sacs"),
+        ("۵ بکس هر دانه ۱۵ یورو", "prs", 5, "بکس"),
+        ("بعت 10 سندويشات ب 4 يورو", "ar", 10, "سندویشات"),
+        ("12 መግቢ ብ 8 ዩሮ", "ti", 12, "መግቢ"),
+        ("vente couscous 30€", "fr", None, "couscous"),
+    ],
+)
+def test_quantity_and_product(text: str, lang: str, quantity: int | None, product: str) -> None:
+    sale = entities.sale(fold(text), lang)
+    assert sale.quantity == quantity
+    assert sale.product == product
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("hier on a vendu 30€", "yesterday"),
+        ("aujourd'hui 45 euros", "today"),
+        ("ajd 20e", "today"),
+        ("البارح بعنا 95 يورو", "yesterday"),
+        ("lyoum bi3t 70 euro", "today"),
+        ("دیروز ۹۵ یورو", "yesterday"),
+        ("امروز ۴۵ یورو", "today"),
+        ("ትማሊ 95 ዩሮ", "yesterday"),
+        ("ሎሚ 45 ዩሮ", "today"),
+        ("45 euros", None),
+    ],
+)
+def test_day(text: str, day: str | None) -> None:
+    assert entities.day(fold(text)) == day
+
+
+def test_parse_gives_sale_entities() -> None:
+    result = parse("j'ai vendu 12 repas à 8€ hier")
+    assert result.intent == "log_sale"
+    assert result.entity("amount") == pytest.approx(96.0)
+    assert result.entity("quantity") == 12
+    assert result.entity("product") == "repas"
+    assert result.entity("day") == "yesterday"
+
+
+def test_amount_is_a_float_in_euros() -> None:
+    value = parse("vente 45,50").entity("amount")
+    assert isinstance(value, float)
+    assert value == pytest.approx(45.5)
+
+
+def test_no_amount_outside_a_sale_without_money() -> None:
+    assert parse("j'ai 2 enfants").entity("amount") is None
