@@ -41,6 +41,9 @@ from bot.core.render import split_text
 from bot.services import Services
 from bot.settings import Settings
 
+# Update kinds Telegram defines; we handle messages and button presses, and acknowledge
+# the others (200) so Telegram does not resend them. Anything else is not an update (400).
+_KNOWN_TYPES = frozenset(str(t) for t in Update.ALL_TYPES)
 log = logging.getLogger(__name__)
 
 NAME = "telegram"
@@ -260,6 +263,8 @@ class TelegramChannel:
             return Response("malformed JSON", status_code=400)
         if not isinstance(data, dict) or type(data.get("update_id")) is not int:
             return Response("not an update", status_code=400)
+        if not _KNOWN_TYPES.intersection(data):
+            return Response("unknown update type", status_code=400)
         try:
             update = Update.de_json(data, self.bot)
         except Exception:  # a structurally wrong update: PTB raises assorted errors

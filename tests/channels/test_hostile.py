@@ -65,15 +65,16 @@ async def test_telegram_malformed_is_400(stack: Stack, body: bytes) -> None:
     await assert_nothing_stored(stack)
 
 
-async def test_telegram_unknown_update_type_is_acknowledged_and_ignored(stack: Stack) -> None:
-    # A valid update we do not handle: 200, else Telegram retries it for a day.
+async def test_telegram_unhandled_and_unknown_update_types(stack: Stack) -> None:
+    # A valid update kind we do not handle: 200, else Telegram retries it for a day.
     h = tg(stack)
     edited = h.message_update(1, text="Bonjour", edit_date=1)
     update = {"update_id": 11, "edited_message": edited["message"]}
     r = await tg(stack).post(json.dumps(update).encode())
     assert r.status_code == 200
+    # A kind Telegram does not define: refused.
     r = await tg(stack).post(json.dumps({"update_id": 12, "future_kind": {"x": 1}}).encode())
-    assert r.status_code == 200
+    assert r.status_code == 400
     await assert_nothing_stored(stack)
 
 
