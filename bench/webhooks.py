@@ -29,9 +29,8 @@ from starlette.applications import Starlette
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.server import ServerThread  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilio  # noqa: E402
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SENDER  # noqa: E402
 
 PUBLIC = "https://bot.example.org"
 SECRET = "bench-secret-0123456789"
@@ -56,6 +55,81 @@ def make_app() -> Starlette:
             per_address_per_second=1000, per_address_burst=1000, global_per_second=100_000
         )
     return app
+
+
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive client: the load generator must cost far less than the
+    app it measures (httpx costs about as much CPU per request as our whole webhook)."""
+
+    def __init__(self, host: str, port: int, connections: int) -> None:
+        self.host, self.port, self.size = host, port, connections
+        self._free: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = (
+            asyncio.Queue()
+        )
+
+    async def open(self) -> None:
+        for _ in range(self.size):
+            self._free.put_nowait(await asyncio.open_connection(self.host, self.port))
+
+    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> int:
+        reader, writer = await self._free.get()
+        try:
+            head = f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Length: {len(body)}\r\n"
+            head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+            writer.write(head.encode() + b"\r\n" + body)
+            status = int((await reader.readline()).split()[1])
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode().partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            if length:
+                await reader.readexactly(length)
+            return status
+        finally:
+            self._free.put_nowait((reader, writer))
+
+    async def close(self) -> None:
+        while not self._free.empty():
+            _, writer = self._free.get_nowait()
+            writer.close()
+
+
+class FakeProcess:
+    """A fake API in its own process, so that it does not share the load generator's core."""
+
+    def __init__(self, kind: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        factory = {
+            "telegram": "tests.fakes.telegram_api:FakeTelegram().app",
+            "twilio": "tests.fakes.twilio_api:FakeTwilio().app",
+        }[kind]
+        module, expr = factory.split(":")
+        code = (
+            f"import uvicorn, {module} as m; uvicorn.run(m.{expr}, host='127.0.0.1', "
+            f"port={self.port}, log_level='warning', access_log=False)"
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        )
+
+    def wait(self) -> FakeProcess:
+        for _ in range(200):
+            try:
+                httpx.get(self.url + "/_fake/calls", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise SystemExit("fake server did not start")
+
+    def sent(self) -> list[dict[str, Any]]:
+        calls = httpx.get(self.url + "/_fake/calls", timeout=60).json()
+        return [c for c in calls if c["method"] in ("sendMessage", "messages")]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
 
 
 def _free_port() -> int:
@@ -126,7 +200,7 @@ def whatsapp_request(i: int) -> tuple[str, bytes, dict[str, str], str]:
 async def run_channel(
     name: str,
     base: str,
-    fake: FakeTelegram | FakeTwilio,
+    fake: FakeProcess,
     total: int,
     concurrency: int,
     offset: int,
@@ -137,47 +211,49 @@ async def run_channel(
     started: dict[str, float] = {}
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    host, port = base.removeprefix("http://").split(":")
+    client = RawClient(host, int(port), concurrency)
+    await client.open()
 
-        async def one(path: str, body: bytes, headers: dict[str, str], key: str) -> None:
-            nonlocal errors
-            t0 = time.time()
-            started[key] = t0
-            try:
-                response = await client.post(path, content=body, headers=headers)
-            except httpx.TransportError:
-                errors += 1
-                return
-            latencies.append(time.time() - t0)
-            if response.status_code != 200:
-                errors += 1
+    async def one(path: str, body: bytes, headers: dict[str, str], key: str) -> None:
+        nonlocal errors
+        t0 = time.time()
+        started[key] = t0
+        try:
+            status = await client.post(path, body, headers)
+        except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+            errors += 1
+            return
+        latencies.append(time.time() - t0)
+        if status != 200:
+            errors += 1
 
-        t_start = time.perf_counter()
-        if rate is None:  # closed loop: `concurrency` clients, each sends when answered
-            pending = iter(requests)
+    t_start = time.perf_counter()
+    if rate is None:  # closed loop: `concurrency` clients, each sends when answered
+        pending = iter(requests)
 
-            async def worker() -> None:
-                for r in pending:
-                    await one(*r)
+        async def worker() -> None:
+            for r in pending:
+                await one(*r)
 
-            await asyncio.gather(*(worker() for _ in range(concurrency)))
-        else:  # open loop: requests arrive at `rate` per second, whatever the answers
-            tasks = []
-            for i, r in enumerate(requests):
-                delay = t_start + i / rate - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                tasks.append(asyncio.create_task(one(*r)))
-            await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - t_start
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    else:  # open loop: requests arrive at `rate` per second, whatever the answers
+        tasks = []
+        for i, r in enumerate(requests):
+            delay = t_start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(*r)))
+        await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - t_start
+    await client.close()
     deadline = time.monotonic() + 60
     first_reply: dict[str, float] = {}
     while time.monotonic() < deadline:
-        first_reply = _first_replies(name, fake, set(started))
+        first_reply = _first_replies(fake, set(started))
         if len(first_reply) >= total:
             break
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)
     e2e = [first_reply[k] - started[k] for k in first_reply]
     return {
         "channel": name,
@@ -193,18 +269,12 @@ async def run_channel(
     }
 
 
-def _first_replies(name: str, fake: FakeTelegram | FakeTwilio, keys: set[str]) -> dict[str, float]:
+def _first_replies(fake: FakeProcess, keys: set[str]) -> dict[str, float]:
     out: dict[str, float] = {}
-    if isinstance(fake, FakeTelegram):
-        for c in fake.sent():
-            key = str(c.params.get("chat_id"))
-            if key in keys and key not in out:
-                out[key] = c.at
-    else:
-        for c in fake.sent():
-            key = str(c.params.get("To"))
-            if key in keys and key not in out:
-                out[key] = c.at
+    for c in fake.sent():
+        key = str(c["params"].get("chat_id") or c["params"].get("To"))
+        if key in keys and key not in out:
+            out[key] = c["at"]
     return out
 
 
@@ -240,8 +310,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=200)
     args = parser.parse_args()
 
-    fake_tg, fake_tw = FakeTelegram(), FakeTwilio()
-    tg_server, tw_server = ServerThread(fake_tg.app).start(), ServerThread(fake_tw.app).start()
+    fake_tg, fake_tw = FakeProcess("telegram"), FakeProcess("twilio")
+    tg_server, tw_server = fake_tg.wait(), fake_tw.wait()
     with tempfile.TemporaryDirectory(prefix="bench-webhooks-") as tmp:
         url = _prepare_db(Path(tmp))
         port = _free_port()
@@ -249,7 +319,7 @@ def main() -> None:
             **os.environ,
             "DATABASE_URL": url,
             "PUBLIC_BASE_URL": PUBLIC,
-            "TELEGRAM_BOT_TOKEN": fake_tg.token,
+            "TELEGRAM_BOT_TOKEN": FakeTelegram().token,
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
             "TELEGRAM_API_BASE_URL": tg_server.url,
             "TELEGRAM_MODE": "webhook",
@@ -323,8 +393,8 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-            tg_server.stop()
-            tw_server.stop()
+            fake_tg.stop()
+            fake_tw.stop()
 
 
 if __name__ == "__main__":

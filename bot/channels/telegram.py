@@ -36,6 +36,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.channels.base import DeliveryResult, Outcome, RateLimit
 from bot.channels.progress import PartProgress
+from bot.channels.telegram_http import AiohttpRequest
 from bot.core.messages import Attachment, InboundMessage, OutboundMessage, QuickReply
 from bot.core.render import split_text
 from bot.services import Services
@@ -205,7 +206,7 @@ class TelegramChannel:
         services: Services,
         *,
         rate_limit: RateLimit | None = None,
-        pool_size: int = 64,
+        pool_size: int = 16,
     ) -> None:
         if not settings.telegram_bot_token:
             raise ValueError("TelegramChannel needs TELEGRAM_BOT_TOKEN")
@@ -230,9 +231,8 @@ class TelegramChannel:
             .base_file_url(f"{root}/file/bot")
             .updater(None)
             .concurrent_updates(True)
-            .connection_pool_size(pool_size)
-            .pool_timeout(10.0)
-            .get_updates_read_timeout(POLL_TIMEOUT + 10)
+            .request(AiohttpRequest(pool_size=pool_size))
+            .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=POLL_TIMEOUT + 10))
             .build()
         )
         self.application.add_handler(TypeHandler(Update, self._on_update))

@@ -80,7 +80,8 @@ class FakeTelegram(Recorder):
         form = await request.form()
         out: dict[str, Any] = {}
         for key, value in form.multi_items():
-            if not isinstance(value, str):
+            if not isinstance(value, str):  # an uploaded file: keep its name and size
+                out[key] = {"filename": value.filename, "size": len(await value.read())}
                 continue
             try:  # PTB JSON-encodes structured values (reply_markup, commands, …)
                 out[key] = json.loads(value) if value[:1] in "[{" else value
