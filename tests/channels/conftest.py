@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import httpx
@@ -29,7 +29,6 @@ from bot.core.render import KEYCAPS
 from bot.db.session import Database
 from bot.services import Services
 from bot.settings import Settings
-from nlu.types import ParseResult
 from tests.fakes.server import ServerThread
 from tests.fakes.telegram_api import BOT_USER, FakeTelegram
 from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilio
@@ -37,29 +36,6 @@ from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SENDER, FakeTwilio
 PUBLIC = "https://bot.example.org"
 TG_SECRET = "webhook-secret-0123456789"
 _ids = itertools.count(1000)
-
-
-class StubNlu:
-    """Deterministic understanding: the channel tests are about channels, not the model."""
-
-    WORDS: ClassVar[dict[str, str]] = {
-        "menu": "menu",
-        "bonjour": "greet",
-        "salut": "greet",
-        "merci": "thanks",
-    }
-
-    async def parse(self, text: str, *, known_lang: str | None = None) -> ParseResult:
-        folded = text.casefold().strip()
-        intent = self.WORDS.get(folded, "out_of_scope")
-        lang = "fr" if re.search(r"[a-z]", folded) else (known_lang or "und")
-        return ParseResult(
-            text=text,
-            lang=lang,
-            intent=intent,
-            confidence=1.0 if intent != "out_of_scope" else 0.0,
-            lang_confidence=0.9 if lang == "fr" else 0.0,
-        )
 
 
 @dataclass(frozen=True)
@@ -408,7 +384,6 @@ async def open_stack(
     app = create_app(settings, services)
     await services.open()
     assert services.dispatcher is not None
-    services.dispatcher.nlu = StubNlu()
     channels = {c.name: c for c in services.hosted}
     for channel in services.hosted:
         await channel.start()
