@@ -48,3 +48,22 @@ async def test_global_commands_as_typed_words_in_every_language(
     ids = [q.id for q in replies[-1].quick_replies]
     expected = {"menu": "learn", "language": "fr", "my_data": "show"}[command]
     assert ids and ids[0] == expected, (word, replies[-1].text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "part"),
+    [
+        ("je veux noter mes ventes", "💶"),
+        ("بغيت نسجل المبيعات ديال اليوم", "💶"),
+        ("c'est quoi une cooperative", "📚"),
+        ("ورکشاپ بعدی کی است", "📅"),
+    ],
+)
+async def test_a_sentence_works_where_the_menu_is_shown(
+    chat: Chat, sentence: str, part: str
+) -> None:
+    await chat.say("u1", "bonjour")
+    await chat.say("u1", "1")
+    await chat.say("u1", "oui")  # the main menu is shown
+    replies = await chat.say("u1", sentence)
+    assert replies[0].text.startswith(part), (sentence, replies[0].text)
