@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
+
+from bot.channels.base import DeliveryResult, Outcome
+
+log = logging.getLogger(__name__)
 
 
 class PartProgress:
@@ -26,3 +32,30 @@ class PartProgress:
     def forget(self, outbox_id: int | None) -> None:
         if outbox_id is not None:
             self._done.pop(outbox_id, None)
+
+    async def deliver(
+        self,
+        outbox_id: int | None,
+        parts: Sequence[Callable[[], Awaitable[str]]],
+        classify: Callable[[Exception], DeliveryResult],
+        channel: str,
+    ) -> DeliveryResult:
+        """Send the parts still due, in order; each returns the provider's id of its message.
+
+        On a failure the result is `classify(error)`; a retry later resumes at that part.
+        """
+        provider_id: str | None = None
+        try:
+            for i, part in enumerate(parts):
+                if i < self.done(outbox_id):
+                    continue
+                provider_id = await part()
+                self.advance(outbox_id, i + 1)
+        except Exception as exc:
+            result = classify(exc)
+            if result.outcome is not Outcome.RETRY:
+                self.forget(outbox_id)
+            log.info("%s send %s: %s", channel, result.outcome, result.error)
+            return result
+        self.forget(outbox_id)
+        return DeliveryResult(Outcome.SENT, provider_id=provider_id)

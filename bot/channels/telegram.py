@@ -178,6 +178,10 @@ def _button_label(message: Any, data: str) -> str:
     return ""
 
 
+async def _message_id(step: Callable[[], Awaitable[Message]]) -> str:
+    return str((await step()).message_id)
+
+
 def classify(exc: Exception) -> DeliveryResult:
     """A Bot API error as a delivery outcome."""
     text = str(exc)
@@ -409,23 +413,9 @@ class TelegramChannel:
             return DeliveryResult(Outcome.FAILED, error="not a Telegram chat id")
         await self._ensure_initialized()
         steps = self._steps(chat_id, message)
-        done = self._progress.done(message.outbox_id)
-        provider_id: str | None = None
-        try:
-            for i, step in enumerate(steps):
-                if i < done:
-                    continue
-                sent = await step()
-                provider_id = str(sent.message_id)
-                self._progress.advance(message.outbox_id, i + 1)
-        except Exception as exc:
-            result = classify(exc)
-            if result.outcome is not Outcome.RETRY:
-                self._progress.forget(message.outbox_id)
-            log.info("telegram send %s: %s", result.outcome, result.error)
-            return result
-        self._progress.forget(message.outbox_id)
-        return DeliveryResult(Outcome.SENT, provider_id=provider_id)
+        return await self._progress.deliver(
+            message.outbox_id, [partial(_message_id, step) for step in steps], classify, NAME
+        )
 
     def _steps(
         self, chat_id: int, message: OutboundMessage

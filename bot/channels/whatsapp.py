@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -330,20 +331,10 @@ class WhatsAppChannel:
         if not calls:
             return DeliveryResult(Outcome.FAILED, error="nothing to send")
         messages = self.client().messages
-        done = self._progress.done(message.outbox_id)
-        provider_id: str | None = None
-        try:
-            for i, call in enumerate(calls):
-                if i < done:
-                    continue
-                created = await messages.create_async(**call)
-                provider_id = str(created.sid)
-                self._progress.advance(message.outbox_id, i + 1)
-        except Exception as exc:
-            result = classify(exc)
-            if result.outcome is not Outcome.RETRY:
-                self._progress.forget(message.outbox_id)
-            log.info("whatsapp send %s: %s", result.outcome, result.error)
-            return result
-        self._progress.forget(message.outbox_id)
-        return DeliveryResult(Outcome.SENT, provider_id=provider_id)
+
+        async def create(call: dict[str, Any]) -> str:
+            return str((await messages.create_async(**call)).sid)
+
+        return await self._progress.deliver(
+            message.outbox_id, [partial(create, call) for call in calls], classify, "whatsapp"
+        )
