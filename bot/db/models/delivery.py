@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base, JsonType, UtcDateTime, utcnow
@@ -23,9 +23,24 @@ class ProcessedInbound(Base):
 
 class Outbox(Base):
     __tablename__ = "outbox"
+    # Partial indexes: the sender only ever looks at unfinished rows, a small set, while
+    # sent rows pile up until retention removes them.
     __table_args__ = (
-        Index("ix_outbox_due", "status", "next_attempt_at"),
-        Index("ix_outbox_address", "channel", "address", "id"),
+        Index(
+            "ix_outbox_pending_due",
+            "next_attempt_at",
+            "id",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_outbox_unfinished",
+            "channel",
+            "address",
+            "id",
+            sqlite_where=text("status IN ('pending', 'sending')"),
+            postgresql_where=text("status IN ('pending', 'sending')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
