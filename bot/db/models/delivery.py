@@ -27,8 +27,7 @@ class Outbox(Base):
     # sent rows pile up until retention removes them.
     __table_args__ = (
         Index(
-            "ix_outbox_pending_due",
-            "next_attempt_at",
+            "ix_outbox_pending",
             "id",
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),

@@ -24,8 +24,8 @@ def upgrade() -> None:
         batch.drop_index("ix_outbox_due")
         batch.drop_index("ix_outbox_address")
         batch.create_index(
-            "ix_outbox_pending_due",
-            ["next_attempt_at", "id"],
+            "ix_outbox_pending",
+            ["id"],
             sqlite_where=PENDING,
             postgresql_where=PENDING,
         )
@@ -40,6 +40,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
         batch.drop_index("ix_outbox_unfinished")
-        batch.drop_index("ix_outbox_pending_due")
+        batch.drop_index("ix_outbox_pending")
         batch.create_index("ix_outbox_address", ["channel", "address", "id"])
         batch.create_index("ix_outbox_due", ["status", "next_attempt_at"])
