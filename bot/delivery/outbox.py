@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, exists, literal_column, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    bindparam,
+    exists,
+    literal_column,
+    select,
+    tuple_,
+    update,
+)
 
 from bot.core.messages import Attachment, OutboundMessage, QuickReply
 from bot.db.base import table
@@ -18,8 +28,8 @@ identities = table(ChannelIdentity)
 LEASE = timedelta(minutes=2)
 # Written as literals, not bound parameters: SQLite uses a partial index only when the
 # query repeats the index's condition word for word.
-PENDING = literal_column("'pending'")
-UNFINISHED = (PENDING, literal_column("'sending'"))
+PENDING: ColumnElement[str] = literal_column("'pending'")
+UNFINISHED: tuple[ColumnElement[str], ...] = (PENDING, literal_column("'sending'"))
 
 
 @dataclass(frozen=True)
