@@ -55,7 +55,9 @@ class PartProgress:
             result = classify(exc)
             if result.outcome is not Outcome.RETRY:
                 self.forget(outbox_id)
-            log.info("%s send %s: %s", channel, result.outcome, result.error)
+            # Provider error texts can quote the recipient's number: details only at debug.
+            log.info("%s send %s", channel, result.outcome)
+            log.debug("%s send %s: %s", channel, result.outcome, result.error)
             return result
         self.forget(outbox_id)
         return DeliveryResult(Outcome.SENT, provider_id=provider_id)

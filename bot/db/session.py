@@ -31,7 +31,8 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        kwargs: dict[str, Any] = {"echo": echo}
+        # Errors and logs never show statement parameters: they hold numbers and texts.
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         self._writer: Engine | None = None
         self._executor: ThreadPoolExecutor | None = None
         if self.is_sqlite:
@@ -42,7 +43,12 @@ class Database:
             )
             sync_url = parsed.set(drivername="sqlite+pysqlite")
             self._writer = create_engine(
-                sync_url, poolclass=QueuePool, pool_size=1, max_overflow=0, echo=echo
+                sync_url,
+                poolclass=QueuePool,
+                pool_size=1,
+                max_overflow=0,
+                echo=echo,
+                hide_parameters=True,
             )
             event.listen(self._writer, "connect", _sqlite_pragmas)
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")

@@ -245,3 +245,18 @@ async def test_two_processes_share_one_database(chat: Chat, db: Database) -> Non
             )
         ).scalar_one()
     assert inbound == 40
+
+
+async def test_errors_and_logs_never_show_numbers_or_texts(
+    chat: Chat, caplog: pytest.LogCaptureFixture
+) -> None:
+    number, secret = "+33612345678", "mon secret 4242"
+    await chat.say(number, "bonjour")
+    await _fail_outbox_inserts(chat.services.db, True)
+    caplog.set_level("DEBUG")
+    with pytest.raises(Exception) as err:
+        await chat.send(number, secret)
+    await _fail_outbox_inserts(chat.services.db, False)
+    shown = str(err.value) + caplog.text
+    assert "injected" in shown
+    assert number not in shown and secret not in shown
