@@ -141,10 +141,16 @@ class Dispatcher:
         return batch
 
     async def _process(self, items: list[_Item]) -> None:
-        for item in items:
-            if item.parse is None and item.message.text:
-                known = self._langs.get(item.address)
-                item.parse = await self.nlu.parse(item.message.text[:1000], known_lang=known)
+        todo = [i for i in items if i.parse is None and i.message.text]
+        # Concurrently: a remote backend (Rasa) answers a batch in one round trip's time.
+        parses = await asyncio.gather(
+            *(
+                self.nlu.parse(i.message.text[:1000], known_lang=self._langs.get(i.address))
+                for i in todo
+            )
+        )
+        for item, parse in zip(todo, parses, strict=True):
+            item.parse = parse
         for attempt in range(3):
             try:
                 results = await self.db.run(self._transaction, items, self.clock())
