@@ -105,7 +105,7 @@ async def _worker(settings: Settings) -> None:
     svc = Services(settings)
     install_channels(svc)
     await svc.open()
-    await svc.start_background()
+    await svc.start_background(receive=False)
     try:
         await asyncio.Event().wait()
     finally:

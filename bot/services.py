@@ -60,9 +60,14 @@ class Services:
         self.add_channel(channel)
         self.hosted.append(channel)
 
-    async def start_background(self, *, sender: bool = True, scheduler: bool = True) -> None:
-        for ch in self.hosted:
-            await ch.start()
+    async def start_background(
+        self, *, sender: bool = True, scheduler: bool = True, receive: bool = True
+    ) -> None:
+        """receive=False (the worker): channels only send; the web process receives
+        (webhook set-up or Telegram polling: two pollers of one bot would conflict)."""
+        if receive:
+            for ch in self.hosted:
+                await ch.start()
         if sender and self.sender is not None:
             self._tasks.append(asyncio.create_task(self.sender.run_forever(), name="outbox"))
         if scheduler:
