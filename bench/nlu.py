@@ -1,4 +1,5 @@
-"""NLU benchmark on the held-out split: embedded model, and Rasa side by side when it answers.
+"""NLU benchmark on the held-out split: embedded model, and Rasa side by side when it answers;
+then the embedded model on the independent challenge set (nlu/challenge).
 
 Per language: intent accuracy, macro-F1, language accuracy, amount accuracy, p50/p99
 parse latency; plus model load time and memory. Run: `python bench/nlu.py`
@@ -27,6 +28,7 @@ from nlu.evaluation import Report, evaluate, load_split  # noqa: E402
 from nlu.types import LANGS, ParseResult  # noqa: E402
 
 TEST_DIR = ROOT / "nlu" / "data" / "test"
+CHALLENGE_DIR = ROOT / "nlu" / "challenge"
 
 
 def _rss_mb() -> float:
@@ -118,6 +120,23 @@ async def main() -> int:
     for name, report in reports.items():
         pairs = ", ".join(f"{g}->{p} x{c}" for (g, p), c in report.confusions.most_common(6))
         print(f"{name:<9} top confusions: {pairs or 'none'}")
+
+    challenge = load_split(CHALLENGE_DIR)
+    ch_report = await evaluate(challenge, embedded)
+    print()
+    print(
+        f"challenge set (independent): {len(challenge)} messages in "
+        f"{CHALLENGE_DIR.relative_to(ROOT)}, written without seeing the training data"
+    )
+    print(
+        f"{'backend':<9} {'lang':<4} {'n':>4} {'intent':>7} {'macroF1':>8} {'lang':>6} "
+        f"{'amount':>7}"
+    )
+    for lang in (*LANGS, "und"):
+        if lang in ch_report.by_lang:
+            print(_row("embedded", lang, ch_report))
+    pairs = ", ".join(f"{g}->{p} x{c}" for (g, p), c in ch_report.confusions.most_common(6))
+    print(f"{'embedded':<9} top confusions: {pairs or 'none'}")
     return 0
 
 

@@ -74,6 +74,8 @@ _EACH: Final = frozenset(
     }
 )
 _EACH_AFTER_PRICE: Final = frozenset({"le", "la", "l"})
+# "each" words after which "one" is part of "each one", not a number.
+_EACH_ONE_BEFORE: Final = frozenset({"کل", "لکل", "بکل", "هر", "kol", "kul", "koll", "lkol", "har"})
 _TOTAL: Final = frozenset(
     {
         "total",
@@ -264,6 +266,11 @@ _PRODUCTS: Final = frozenset(
         "ቡን",
     }
 )
+_THOUSANDS_HEAD = re.compile(r"[1-9]\d{0,2}")
+_THOUSANDS_GROUP = re.compile(r"\d{3}(?:\.\d{1,2})?")
+# A total word names the money next to it, not one at the other end of the message
+# ("مجموعة الطبخ" is the cooking group; "j'ai tout vendu" is no total).
+_TOTAL_REACH: Final = 4
 _NUMBER_TOKEN = re.compile(r"^(\D*?)(\d+(?:\.\d+)?)(\D*?)(\d{1,2})?$")
 _PREFIXES: Final = frozenset({"", "ب", "b", "ብ", "x", "@", "a"})
 _SUFFIXES: Final = _CURRENCY | {"", "x", "h", "%"}
@@ -285,8 +292,8 @@ def _split(tokens: list[str], lang: str) -> list[str]:
     """'8€' -> '8' '€'; 'ب8' -> 'ب' '8'; '45e50' -> '45.50'; '12x8' -> '12' 'x' '8'."""
     out: list[str] = []
     for tok in tokens:
-        if len(tok) > 2 and tok[0] == "ب" and numbers.word_value(tok[1:], lang) is not None:
-            out.extend(["ب", tok[1:]])  # "بخمسين": at fifty
+        if len(tok) > 3 and tok[0] == "ب" and numbers.arabic_word_value(tok[1:], lang) is not None:
+            out.extend(["ب", tok[1:]])  # "بخمسين": at fifty; Dari "بده" (give!) stays a verb
             continue
         if tok not in _CURRENCY and "€" in tok:
             parts = [p for p in re.split(r"(€)", tok) if p]
@@ -313,6 +320,23 @@ def _split(tokens: list[str], lang: str) -> list[str]:
     return out
 
 
+def _join_thousands(tokens: list[str]) -> list[str]:
+    """'1 200 €' -> '1200 €': a group of exactly three digits right after a number of one
+    to three digits is its thousands ("12 repas à 8" has a word between; "3 200" does not)."""
+    out: list[str] = []
+    for tok in tokens:
+        if (
+            out
+            and _THOUSANDS_GROUP.fullmatch(tok)
+            and _THOUSANDS_HEAD.fullmatch(out[-1])
+            and not (len(out) > 1 and _THOUSANDS_HEAD.fullmatch(out[-2]))
+        ):
+            out[-1] += tok
+            continue
+        out.append(tok)
+    return out
+
+
 def _numbers(tokens: list[str], lang: str) -> list[_Token]:
     """Digit strings and runs of number words become `_Num`; other tokens stay strings."""
     out: list[_Token] = []
@@ -322,6 +346,10 @@ def _numbers(tokens: list[str], lang: str) -> list[_Token]:
         if re.fullmatch(r"\d+(?:\.\d+)?", tok):
             digits = len(tok.split(".")[0])
             out.append(_Num(float(tok), digits=digits))
+            i += 1
+            continue
+        if i > 0 and tokens[i - 1] in _EACH_ONE_BEFORE and numbers.word_value(tok, lang) == 1:
+            out.append(tok)  # "كل واحد", "هر یک", "kol wa7ed": each one, not a quantity
             i += 1
             continue
         values: list[float] = []
@@ -368,7 +396,8 @@ def _mark(seq: list[_Token]) -> list[_Token]:
         prev = _word(seq[i - 1]) if i > 0 else ""
         nxt = seq[i + 1] if i + 1 < len(seq) else None
         nxt_word = _word(nxt)
-        if nxt_word in _TIME_AFTER or tok.digits >= 7 or (tok.digits == 4 and tok.value > 1900):
+        year = tok.digits == 4 and tok.value > 1900 and nxt_word != "€"
+        if nxt_word in _TIME_AFTER or tok.digits >= 7 or year:
             continue
         if prev == "le" and nxt_word not in ("€",):
             continue  # a date: "le 12"
@@ -417,7 +446,8 @@ class Sale:
     amount: float | None
     quantity: int | None
     product: str | None
-    explicit_money: bool  # a currency or price marker was seen
+    explicit_money: bool  # a currency, price marker or multiplication was seen
+    multiplied: bool = False  # quantity × unit price, stated in so many words
 
 
 def _product(seq: list[_Token]) -> str | None:
@@ -436,28 +466,18 @@ def _product(seq: list[_Token]) -> str | None:
 def sale(folded: str, lang: str = "und") -> Sale:
     """The sale described by a folded message (see `nlu.normalize.fold`)."""
     text = numbers.prepare_french(folded) if lang in ("fr", "und") else folded
-    tokens = _split(text.split(), lang)
+    tokens = _join_thousands(_split(text.split(), lang))
     seq = _merge_cents(_mark(_numbers(tokens, lang)))
     words = {t for t in seq if isinstance(t, str)}
     each_anywhere = bool(words & _EACH)
-    total_said = bool(words & _TOTAL)
+    total_said = _total_said(seq)
     nums = [t for t in seq if isinstance(t, _Num)]
     if not nums:
         return Sale(None, None, _product(seq), False)
 
-    # "12 x 8", "12x8€"
-    for i, tok in enumerate(seq):
-        if (
-            isinstance(tok, str)
-            and tok in _MULTIPLY
-            and 0 < i < len(seq) - 1
-            and isinstance(seq[i - 1], _Num)
-            and isinstance(seq[i + 1], _Num)
-        ):
-            a, b = seq[i - 1], seq[i + 1]
-            assert isinstance(a, _Num) and isinstance(b, _Num)
-            qty = b if a.money and not b.money else a
-            return Sale(round(a.value * b.value, 2), int(qty.value), _product(seq), True)
+    product = _multiplication(seq)
+    if product is not None:
+        return product
 
     money = [n for n in nums if n.money]
     qtys = [n for n in nums if n.qty and not n.money]
@@ -498,6 +518,56 @@ def sale(folded: str, lang: str = "und") -> Sale:
     return Sale(None, _int(qtys), _product(seq), False)
 
 
+def _total_said(seq: list[_Token]) -> bool:
+    for i, tok in enumerate(seq):
+        if isinstance(tok, str) and tok in _TOTAL:
+            near = seq[max(0, i - _TOTAL_REACH) : i + _TOTAL_REACH + 1]
+            if any(isinstance(t, _Num) and t.money for t in near):
+                return True
+    return False
+
+
+def _multiplication(seq: list[_Token]) -> Sale | None:
+    """'12 x 8', '12x8€', '10 samoussas x 2,5', '5€ x 3': a quantity times a unit price.
+
+    Between the left number and the "x" may stand the product, a counter or the
+    currency ("10 ሳምቡሳ x 2.5", "10 samoussas x 2,5"), at most two words.
+    """
+    for i, tok in enumerate(seq):
+        if not (isinstance(tok, str) and tok in _MULTIPLY and 0 < i < len(seq) - 1):
+            continue
+        b = seq[i + 1]
+        if not isinstance(b, _Num):
+            continue
+        a: _Num | None = None
+        for j in range(i - 1, max(-1, i - 4), -1):
+            left = seq[j]
+            if isinstance(left, _Num):
+                a = left
+                break
+            if not (left == "€" or left in _PRODUCTS or left in _COUNTERS or left.isalpha()):
+                break
+            if left in _MULTIPLY or left in _TOTAL:
+                break
+        if a is None:
+            continue
+        qty = _quantity_of(a, b)
+        amount = round(a.value * b.value, 2)
+        return Sale(amount, int(qty.value), _product(seq), True, multiplied=True)
+    return None
+
+
+def _quantity_of(a: _Num, b: _Num) -> _Num:
+    """Which side of a multiplication counts items: not the money, not a decimal."""
+    if a.money != b.money:
+        return b if a.money else a
+    if a.qty != b.qty:
+        return a if a.qty else b
+    if a.value.is_integer() != b.value.is_integer():
+        return a if a.value.is_integer() else b
+    return a
+
+
 def _int(qtys: list[_Num]) -> int | None:
     return int(sum(q.value for q in qtys)) if qtys else None
 
@@ -512,15 +582,21 @@ def day(folded: str) -> str | None:
 
 
 def extract(folded: str, lang: str, *, sale_context: bool) -> tuple[Entity, ...]:
-    """Entities of a message. The amount is given in a sale context, or when money is explicit."""
+    """Entities of a message.
+
+    The sale is read the same way whatever the intent. The amount is given in a sale
+    context, or when the message states money (currency, unit price, quantity × price);
+    quantity and product in a sale context, or with a stated quantity × price, so that
+    whoever confirms "10 × 2,50 € = 25 €" has both factors.
+    """
     s = sale(folded, lang)
     found: list[Entity] = []
     bare_number = bool(re.fullmatch(r"\d+(?:\.\d+)?( €)?", folded))
     if s.amount is not None and (sale_context or s.explicit_money or bare_number):
         found.append(Entity("amount", s.amount))
-    if s.quantity is not None and sale_context:
+    if s.quantity is not None and (sale_context or s.multiplied):
         found.append(Entity("quantity", s.quantity))
-    if s.product is not None and sale_context:
+    if s.product is not None and (sale_context or s.multiplied):
         found.append(Entity("product", s.product))
     d = day(folded)
     if d is not None:

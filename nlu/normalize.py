@@ -33,6 +33,9 @@ _SPACES = re.compile(r"\s+")
 _PUNCT = re.compile(r"[!?¿¡؟،؛,;:.\"“”«»()\[\]{}<>/\\|*_~^`+=#…—–\-።፣፤፥፦፧፨]")
 _INNER_PUNCT = re.compile(r"(?<=\d)[.,٫](?=\d)")
 _APOSTROPHE = re.compile(r"[’'`´ʼ]")
+# French thousands dot: "1.500" and "12.000" are 1500 and 12000 (euros have two decimals,
+# so three digits after a dot are never cents); "1.50" and "1,500" stay decimals.
+_THOUSANDS_DOT = re.compile(r"(?<![\d.,٫])[1-9]\d{0,2}(?:\.\d{3})+(?![\d٫]|[.,]\d)")
 
 _ARABIC_LIGHT = str.maketrans(
     {
@@ -80,7 +83,8 @@ def light(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = text.replace(_TATWEEL, "")
-    text = ascii_digits(text).translate(_ARABIC_LIGHT)
+    text = _THOUSANDS_DOT.sub(lambda m: m.group(0).replace(".", ""), ascii_digits(text))
+    text = text.translate(_ARABIC_LIGHT)
     text = _strip_marks(text.casefold())
     text = _APOSTROPHE.sub("'", text)
     text = _STRETCH.sub(r"\1", text)

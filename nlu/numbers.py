@@ -16,7 +16,7 @@ def ascii_digits(text: str) -> str:
 # Number words, written as `nlu.normalize.fold` leaves them (no accents; Arabic ی ک ه).
 # Latin-script Arabizi and Dari words are listed per language: "se", "si", "du" are
 # French words too, so they count as numbers only in a message known to be Dari.
-_SCRIPT_WORDS: dict[str, float] = {
+_ARABIC_WORDS: dict[str, float] = {
     # Arabic (MSA and dialects)
     "صفر": 0,
     "واحد": 1,
@@ -43,7 +43,6 @@ _SCRIPT_WORDS: dict[str, float] = {
     "ثمانیه": 8,
     "تمانیه": 8,
     "ثمنیه": 8,
-    "ثمن": 8,
     "تسعه": 9,
     "تسع": 9,
     "عشره": 10,
@@ -81,7 +80,8 @@ _SCRIPT_WORDS: dict[str, float] = {
     "ماءه": 100,
     "میتین": 200,
     "الف": 1000,
-    # Dari
+}
+_DARI_WORDS: dict[str, float] = {
     "یک": 1,
     "دو": 2,
     "سه": 3,
@@ -115,7 +115,8 @@ _SCRIPT_WORDS: dict[str, float] = {
     "یکصد": 100,
     "دوصد": 200,
     "هزار": 1000,
-    # Tigrinya
+}
+_TIGRINYA_WORDS: dict[str, float] = {
     "ሓደ": 1,
     "ሓንቲ": 1,
     "ክልተ": 2,
@@ -255,7 +256,23 @@ _LATIN_WORDS: Final[dict[str, dict[str, float]]] = {
 _LATIN_WORDS["ti"] = {}
 # Keys are written in folded form already; fold again in case an editor typed ي for ی.
 _KEY_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه"})
-_SCRIPT_WORDS = {k.translate(_KEY_FOLD): v for k, v in _SCRIPT_WORDS.items()}
+_ARABIC_WORDS = {k.translate(_KEY_FOLD): v for k, v in _ARABIC_WORDS.items()}
+_DARI_WORDS = {k.translate(_KEY_FOLD): v for k, v in _DARI_WORDS.items()}
+# Arabic and Dari share a script, and a message may be mislabelled between them, so each
+# reads the other's number words too, except those that are ordinary words in it:
+# Egyptian "ده" is "this", Maghrebi "سی" is "Mr."; Dari "واحد" is "unit", "الف" the letter.
+_NOT_NUMBERS: Final[dict[str, frozenset[str]]] = {
+    "ar": frozenset({"ده", "سی"}),
+    "prs": frozenset({"واحد", "واحده", "الف"}),
+}
+_SCRIPT_WORDS: Final[dict[str, dict[str, float]]] = {
+    lang: {
+        k: v
+        for k, v in {**_ARABIC_WORDS, **_DARI_WORDS, **_TIGRINYA_WORDS}.items()
+        if k not in _NOT_NUMBERS.get(lang, frozenset())
+    }
+    for lang in ("ar", "prs", "other")
+}
 
 # Words that join number words: French "et", Arabic "و"/"wa", Dari "و"/"o".
 _JOINERS: Final = frozenset({"et", "و", "wa", "w", "o", "u"})
@@ -267,15 +284,27 @@ _TI_SUFFIX = "ን"  # Tigrinya "and": ኣርብዓን ሓሙሽተን = forty-fi
 
 
 def word_value(token: str, lang: str) -> float | None:
-    """The value of one number word, or None. Handles Arabic و- and Tigrinya -ን affixes."""
-    value = _SCRIPT_WORDS.get(token)
+    """The value of one whole number word, or None.
+
+    Only the Arabic "و" ("and") prefix and the Tigrinya "-ን" suffix are taken off, and
+    the prefix only before an Arabic number word: Dari "وده" or "بده" ("give!") is not 10.
+    """
+    words = _SCRIPT_WORDS.get(lang, _SCRIPT_WORDS["other"])
+    value = words.get(token)
     if value is None:
         value = _LATIN_WORDS.get(lang, _LATIN_WORDS["fr"] if lang == "und" else {}).get(token)
-    if value is None and len(token) > 2 and token[0] == "و":
-        value = _SCRIPT_WORDS.get(token[1:])
+    if value is None and len(token) > 3 and token[0] == "و":
+        value = arabic_word_value(token[1:], lang)
     if value is None and len(token) > 2 and token.endswith(_TI_SUFFIX):
-        value = _SCRIPT_WORDS.get(token[:-1])
+        value = _TIGRINYA_WORDS.get(token[:-1])
     return value
+
+
+def arabic_word_value(token: str, lang: str) -> float | None:
+    """The value of an Arabic number word (never a Dari one), as after a "و" or "ب" prefix."""
+    if token in _NOT_NUMBERS.get(lang, frozenset()):
+        return None
+    return _ARABIC_WORDS.get(token)
 
 
 def currency_only_value(token: str) -> float | None:

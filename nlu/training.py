@@ -75,7 +75,8 @@ def _calibrate(feats: list[list[str]], targets: list[str]) -> tuple[float, float
     for t in np.linspace(0.0, 0.6, 31):
         pred = np.where(cal.max(axis=1) >= t, cal.argmax(axis=1), oos)
         acc = float((pred == np.asarray(gold)).mean())
-        if acc > best_acc + 1e-9:
+        # On a plateau, the highest threshold: doubt goes to out_of_scope at no cost.
+        if acc >= best_acc - 1e-9:
             best_t, best_acc = float(t), acc
     raw_acc = float((probs.argmax(axis=1) == np.asarray(gold)).mean())
     log.info(

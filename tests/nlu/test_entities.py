@@ -53,6 +53,36 @@ AMOUNTS = [
     ("ኣርብዓን ሓሙሽተን ዩሮ", "ti", 45),
     ("ሓምሳ ዩሮ", "ti", 50),
     ("ክልተ ሚእቲ ዩሮ", "ti", 200),
+    # "x" after the product, the currency, or before the quantity (any word order)
+    ("8 crepes x 3,50", "fr", 28),
+    ("vendu 6 tajines x 12 euros", "fr", 72),
+    ("3,5 x 8 crêpes", "fr", 28),
+    ("4€ x 9", "fr", 36),
+    ("8 ሳምቡሳ x 1.5 ዩሮ", "ti", 12),
+    ("بعت 7 سندويش x 4", "ar", 28),
+    ("۸ بولانی x ۳ یورو", "prs", 24),
+    # French thousands: a space or a dot before exactly three digits
+    ("traiteur 2 300 euros", "fr", 2300),
+    ("3 200 € de commande", "fr", 3200),
+    ("4 250,50 €", "fr", 4250.5),
+    ("vendu 2.400€ pour le mariage", "fr", 2400),
+    ("commande de 12.000 euros", "fr", 12000),
+    ("1,500 euros", "fr", 1.5),  # French decimal comma
+    ("1.50 euros", "fr", 1.5),
+    ("14 repas 120 €", "fr", 120),  # a word between: no thousands
+    # whole words only: Dari "بده" is "give!", "کل واحد" / "هر یک" is "each one"
+    ("۴۰ یورو قرض بده", "prs", 40),
+    ("امروز ۹۰ یورو فروش بده", "prs", 90),
+    ("ده تا بولانی به ۴ یورو", "prs", 40),
+    ("۶ بکس هر یک ۱۰ یورو", "prs", 60),
+    ("بعنا 12 صحن كل واحد ب 7 يورو", "ar", 84),
+    ("ba3t 8 sandwich kol wa7ed b 5 euro", "ar", 40),
+    ("الطبق ده ب 6 يورو", "ar", 6),  # Egyptian "ده" is "this"
+    ("بعت بعشرة يورو", "ar", 10),
+    # a total word names the money next to it
+    ("انا من مجموعة الخياطة بعت 4 فساتين ب 20 يورو", "ar", 80),
+    ("j'ai tout vendu, 12 repas à 8€", "fr", 96),
+    ("vendu en 2024 pour 30€", "fr", 30),
     # noise that is not money
     ("le 12 mars j'ai vendu pour 40€", "fr", 40),
     ("rdv a 14h, vendu 20 euros", "fr", 20),
@@ -81,6 +111,10 @@ def test_amount(text: str, lang: str, expected: float | None) -> None:
         ("بعت 10 سندويشات ب 4 يورو", "ar", 10, "سندویشات"),
         ("12 መግቢ ብ 8 ዩሮ", "ti", 12, "መግቢ"),
         ("vente couscous 30€", "fr", None, "couscous"),
+        ("8 crepes x 3,50", "fr", 8, "crepes"),
+        ("3,5 x 8 crêpes", "fr", 8, "crepes"),
+        ("بعنا 12 صحن كل واحد ب 7 يورو", "ar", 12, "صحن"),
+        ("۶ بکس هر یک ۱۰ یورو", "prs", 6, "بکس"),
     ],
 )
 def test_quantity_and_product(text: str, lang: str, quantity: int | None, product: str) -> None:
@@ -125,3 +159,19 @@ def test_amount_is_a_float_in_euros() -> None:
 
 def test_no_amount_outside_a_sale_without_money() -> None:
     assert parse("j'ai 2 enfants").entity("amount") is None
+
+
+@pytest.mark.parametrize("sale_context", [True, False])
+def test_stated_multiplication_does_not_depend_on_the_intent(sale_context: bool) -> None:
+    found = {
+        e.entity: e.value
+        for e in entities.extract(fold("11 gateaux x 2,5"), "fr", sale_context=sale_context)
+    }
+    assert found["amount"] == pytest.approx(27.5)
+    assert found["quantity"] == 11
+    assert found["product"] == "gateaux"
+
+
+def test_quantity_without_a_price_stays_in_the_sale_context() -> None:
+    found = {e.entity for e in entities.extract(fold("j'ai 3 enfants"), "fr", sale_context=False)}
+    assert found == set()
