@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ast
-import time
 from pathlib import Path
 
 import pytest
 
-from nlu import normalize, pipeline
+from nlu import pipeline
 from nlu.classifier import load
 from nlu.pipeline import MODEL_PATH, parse
 from nlu.types import INTENTS, LANGS
@@ -111,36 +110,11 @@ def test_known_language_is_used() -> None:
     assert parse("ok").lang == "und"
 
 
-def test_model_loads_fast() -> None:
-    t0 = time.perf_counter()
+def test_model_loads() -> None:
+    # Its load time and parse latency are measured by bench/nlu.py (make bench), not here.
     models, meta = load(MODEL_PATH)
-    assert time.perf_counter() - t0 < 2.0
     assert set(models) == {"intent", "language"}
     assert meta["examples"] >= 16 * 40 * 4
-
-
-def test_parse_is_fast() -> None:
-    texts = [
-        "bonjour",
-        "j'ai vendu 12 repas à 8€",
-        "شنو هي التعاونية",
-        "میخواهم با یک نفر گپ بزنم",
-        "ሎሚ 12 መግቢ ብ 8 ዩሮ ሸጥና",
-    ] * 100
-    parse("warm up")
-    # Best of three rounds: a busy CI machine can stall any single one.
-    p99s = []
-    for _ in range(3):
-        times = []
-        for text in texts:
-            normalize.light.cache_clear()
-            normalize.fold.cache_clear()
-            t0 = time.perf_counter()
-            parse(text)
-            times.append(time.perf_counter() - t0)
-        times.sort()
-        p99s.append(times[int(0.99 * len(times))])
-    assert min(p99s) < 0.002
 
 
 def test_nlu_imports_nothing_from_bot_or_admin() -> None:
