@@ -77,6 +77,8 @@ async def main() -> int:
             timings.append((time.perf_counter() - t) * 1000)
     timings.sort()
 
+    challenge = load_split(CHALLENGE_DIR)
+    ch_reports: dict[str, Report] = {"embedded": await evaluate(challenge, embedded)}
     rasa_url = os.environ.get("RASA_URL", DEFAULT_RASA_URL)
     rasa_failures = 0
     if _rasa_up(rasa_url):
@@ -87,6 +89,7 @@ async def main() -> int:
 
         await rasa("warm up")
         reports["rasa"] = await evaluate(cases, rasa)
+        ch_reports["rasa"] = await evaluate(challenge, rasa)
         rasa_failures = backend.failures
         await backend.aclose()
 
@@ -121,8 +124,6 @@ async def main() -> int:
         pairs = ", ".join(f"{g}->{p} x{c}" for (g, p), c in report.confusions.most_common(6))
         print(f"{name:<9} top confusions: {pairs or 'none'}")
 
-    challenge = load_split(CHALLENGE_DIR)
-    ch_report = await evaluate(challenge, embedded)
     print()
     print(
         f"challenge set (independent): {len(challenge)} messages in "
@@ -133,10 +134,12 @@ async def main() -> int:
         f"{'amount':>7}"
     )
     for lang in (*LANGS, "und"):
-        if lang in ch_report.by_lang:
-            print(_row("embedded", lang, ch_report))
-    pairs = ", ".join(f"{g}->{p} x{c}" for (g, p), c in ch_report.confusions.most_common(6))
-    print(f"{'embedded':<9} top confusions: {pairs or 'none'}")
+        for name, report in ch_reports.items():
+            if lang in report.by_lang:
+                print(_row(name, lang, report))
+    for name, report in ch_reports.items():
+        pairs = ", ".join(f"{g}->{p} x{c}" for (g, p), c in report.confusions.most_common(6))
+        print(f"{name:<9} top confusions: {pairs or 'none'}")
     return 0
 
 
