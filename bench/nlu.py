@@ -50,6 +50,23 @@ def _row(name: str, lang: str, report: Report) -> str:
     )
 
 
+def _table(reports: dict[str, Report]) -> None:
+    print(
+        f"{'backend':<9} {'lang':<4} {'n':>4} {'intent':>7} {'macroF1':>8} {'lang':>6} "
+        f"{'amount':>7}"
+    )
+    for lang in (*LANGS, "und"):
+        for name, report in reports.items():
+            if lang in report.by_lang:
+                print(_row(name, lang, report))
+
+
+def _confusions(reports: dict[str, Report]) -> None:
+    for name, report in reports.items():
+        pairs = ", ".join(f"{g}->{p} x{c}" for (g, p), c in report.confusions.most_common(6))
+        print(f"{name:<9} top confusions: {pairs or 'none'}")
+
+
 async def main() -> int:
     cases = load_split(TEST_DIR)
     rss_before = _rss_mb()
@@ -100,14 +117,7 @@ async def main() -> int:
         f"cross-validated intent accuracy on training data {meta['cv_intent_accuracy']}"
     )
     print()
-    print(
-        f"{'backend':<9} {'lang':<4} {'n':>4} {'intent':>7} {'macroF1':>8} {'lang':>6} "
-        f"{'amount':>7}"
-    )
-    for lang in (*LANGS, "und"):
-        for name, report in reports.items():
-            if lang in report.by_lang:
-                print(_row(name, lang, report))
+    _table(reports)
     print()
     for name, report in reports.items():
         print(
@@ -120,26 +130,15 @@ async def main() -> int:
         print(f"rasa      failures (fell back to embedded): {rasa_failures}")
     else:
         print(f"rasa      no server at {rasa_url} (make rasa): embedded only")
-    for name, report in reports.items():
-        pairs = ", ".join(f"{g}->{p} x{c}" for (g, p), c in report.confusions.most_common(6))
-        print(f"{name:<9} top confusions: {pairs or 'none'}")
+    _confusions(reports)
 
     print()
     print(
         f"challenge set (independent): {len(challenge)} messages in "
         f"{CHALLENGE_DIR.relative_to(ROOT)}, written without seeing the training data"
     )
-    print(
-        f"{'backend':<9} {'lang':<4} {'n':>4} {'intent':>7} {'macroF1':>8} {'lang':>6} "
-        f"{'amount':>7}"
-    )
-    for lang in (*LANGS, "und"):
-        for name, report in ch_reports.items():
-            if lang in report.by_lang:
-                print(_row(name, lang, report))
-    for name, report in ch_reports.items():
-        pairs = ", ".join(f"{g}->{p} x{c}" for (g, p), c in report.confusions.most_common(6))
-        print(f"{name:<9} top confusions: {pairs or 'none'}")
+    _table(ch_reports)
+    _confusions(ch_reports)
     return 0
 
 

@@ -12,6 +12,7 @@ import sys
 import uuid
 
 from bot.settings import Settings, get_settings
+from content.catalog import LANGS
 
 
 def _logging(settings: Settings) -> None:
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("worker", help="outbox sender and scheduler only")
     chat = sub.add_parser("chat", help="talk to the bot from the terminal")
     chat.add_argument("--user", default="local", help="who you are (conversation id)")
-    chat.add_argument("--lang", choices=["fr", "ar", "prs", "ti"], default=None)
+    chat.add_argument("--lang", choices=LANGS, default=None)
     sub.add_parser("migrate", help="create or upgrade the database schema")
     sub.add_parser("seed", help="load shipped flows and texts; ensure an admin account")
     user = sub.add_parser("create-user", help="create or update a staff account")

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from content.catalog import Catalog
+from content.catalog import LANGS, Catalog
 from flows.actions import execute
 from flows.events import Event, FlowEntered, InputNotUnderstood
 from flows.model import END, FLOW_PREFIX, Ask, Choice, Flow, Node, Router
@@ -287,11 +287,7 @@ def _match_choice(choices: tuple[Choice, ...], text: str, inp: Input, run: Run) 
         for c in choices:
             labels = {_fold(run.choice_title(c)), *(_fold(w) for w in c.words)}
             if not c.literal:
-                labels |= {
-                    _fold(t)
-                    for lang in ("fr", "ar", "prs", "ti")
-                    if (t := run.catalog.raw(c.label, lang))
-                }
+                labels |= {_fold(t) for lang in LANGS if (t := run.catalog.raw(c.label, lang))}
             if folded in labels or _fold(_strip_emoji(run.choice_title(c))) == folded:
                 return c
     if inp.parse:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from content.catalog import Catalog
+from content.catalog import LANGS, Catalog
 from flows.events import ChoiceOut, Event, MsgCreated
 from flows.model import Choice
 from nlu.types import ParseResult
-
-LANGS = ("fr", "ar", "prs", "ti")
 
 
 @dataclass

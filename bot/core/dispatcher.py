@@ -25,6 +25,7 @@ from bot.core.messages import AttachmentKind, InboundMessage
 from bot.db.repos import conversations as repo
 from bot.db.repos import privacy as privacy_repo
 from bot.db.session import Database
+from content.catalog import BASE_LANG, LANGS
 from flows import engine
 from flows.events import (
     ConsentChanged,
@@ -307,7 +308,7 @@ def _storable(text: str) -> str:
 
 
 def _lang(lang: str) -> str:
-    return lang if lang in ("fr", "ar", "prs", "ti") else "fr"
+    return lang if lang in LANGS else BASE_LANG
 
 
 def _initial_lang(item: _Item) -> str:

@@ -1,9 +1,10 @@
 """set_language: switch the contact's language; unknown codes are ignored."""
 
+from content.catalog import LANGS
 from flows.actions import action
 from flows.events import ContactLanguageChanged
 from flows.model import SetLanguage
-from flows.run import LANGS, Run
+from flows.run import Run
 
 
 @action("set_language")
