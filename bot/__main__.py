@@ -153,8 +153,7 @@ async def _chat(settings: Settings, user: str, lang: str | None) -> None:
                     locale_hint=lang,
                 )
             )
-            while await svc.sender.run_once():
-                pass
+            await svc.sender.drain()
     finally:
         await svc.close()
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from content.catalog import LANGS, Catalog
 from flows.actions import execute
@@ -301,6 +302,8 @@ def _strip_emoji(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LNZ")
 
 
+# Choice labels in four languages are folded on every typed answer: remember them.
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     letters = "".join(ch for ch in decomposed if unicodedata.category(ch)[0] in "LN" or ch == " ")

@@ -67,6 +67,13 @@ class OutboxSender:
                 continue
             await asyncio.sleep(self.gather)
 
+    async def drain(self) -> int:
+        """Rounds until nothing is due (the terminal chat, tests). Returns rows handled."""
+        total = 0
+        while handled := await self.run_once():
+            total += handled
+        return total
+
     async def run_once(self) -> int:
         """One round: claim what is due, deliver it, record outcomes. Returns rows handled."""
         if not self.channels:

@@ -49,10 +49,7 @@ class Chat:
 
     async def deliver(self) -> int:
         assert self.services.sender is not None
-        total = 0
-        while n := await self.services.sender.run_once():
-            total += n
-        return total
+        return await self.services.sender.drain()
 
     async def say(self, address: str, text: str = "", **kw: object) -> list[OutboundMessage]:
         """Send one message and return the replies delivered for it."""

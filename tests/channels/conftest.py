@@ -79,10 +79,7 @@ class _Base:
 
     async def deliver(self) -> int:
         assert self.services.sender is not None
-        total = 0
-        while n := await self.services.sender.run_once():
-            total += n
-        return total
+        return await self.services.sender.drain()
 
 
 # --- Telegram --------------------------------------------------------------------------
