@@ -61,6 +61,21 @@ def _table(reports: dict[str, Report]) -> None:
                 print(_row(name, lang, report))
 
 
+def _verdict(reports: dict[str, Report]) -> None:
+    """The target: the embedded model at least as accurate as Rasa in every language."""
+    if "rasa" not in reports:
+        return
+    ours, theirs = reports["embedded"].by_lang, reports["rasa"].by_lang
+    behind = [
+        f"{lang} ({ours[lang].intent_accuracy:.3f} < {theirs[lang].intent_accuracy:.3f})"
+        for lang in LANGS
+        if lang in ours and ours[lang].intent_accuracy < theirs[lang].intent_accuracy
+    ]
+    print(
+        "embedded >= rasa in every language:", "yes" if not behind else "no, " + ", ".join(behind)
+    )
+
+
 def _confusions(reports: dict[str, Report]) -> None:
     for name, report in reports.items():
         pairs = ", ".join(f"{g}->{p} x{c}" for (g, p), c in report.confusions.most_common(6))
@@ -130,6 +145,7 @@ async def main() -> int:
         print(f"rasa      failures (fell back to embedded): {rasa_failures}")
     else:
         print(f"rasa      no server at {rasa_url} (make rasa): embedded only")
+    _verdict(reports)
     _confusions(reports)
 
     print()
@@ -138,6 +154,7 @@ async def main() -> int:
         f"{CHALLENGE_DIR.relative_to(ROOT)}, written without seeing the training data"
     )
     _table(ch_reports)
+    _verdict(ch_reports)
     _confusions(ch_reports)
     return 0
 

@@ -47,9 +47,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from nlu.training import train
+    from nlu.training import DATA_DIR, train
 
-    meta = train()
+    meta = train(Path(args.data or DATA_DIR), Path(args.out or pipeline.MODEL_PATH))
     print(json.dumps(meta, ensure_ascii=False))
     return 0
 
@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--errors", action="store_true", help="list misses on stderr")
     e.set_defaults(func=_evaluate)
     t = sub.add_parser("train", help="rebuild nlu/model/embedded.json from nlu/data")
+    t.add_argument("--data", help="a folder of <lang>.yml files (default: nlu/data)")
+    t.add_argument("--out", help="the model file to write (default: nlu/model/embedded.json)")
     t.set_defaults(func=_train)
     args = ap.parse_args(argv)
     return int(args.func(args))

@@ -1,4 +1,5 @@
-"""The embedded model: hashed-free sparse features and a multinomial logistic regression.
+"""The embedded model: sparse string features, a multinomial logistic regression, and
+(for intents) a hidden layer whose logits are averaged with it.
 
 Features are strings (character n-grams inside word boundaries, words, word pairs);
 the model keeps a vocabulary of those seen in training and one weight row per
@@ -17,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
-Matrix = npt.NDArray[np.float32]
-BIAS = "__bias__"
+from nlu.hidden_layer import HiddenLayer
+from nlu.sparse import BIAS, Adam, Design, Matrix, build_vocab, feature_scale, one_hot, softmax_rows
+
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 
@@ -60,12 +61,14 @@ class LinearModel:
     weights: Matrix  # (len(vocab), len(labels))
     temperature: float = 1.0
     threshold: float = 0.0
+    # When present, its logits are averaged with the linear ones (the intent model).
+    hidden: HiddenLayer | None = None
 
     def logits(self, features: Sequence[str]) -> Matrix:
         idx = [self.vocab[f] for f in features if f in self.vocab]
-        rows = self.weights[idx]
-        scale = np.float32(1.0 / np.sqrt(len(features)))
-        out: Matrix = rows.sum(axis=0) * scale
+        out: Matrix = self.weights[idx].sum(axis=0) * feature_scale(len(features))
+        if self.hidden is not None:
+            out = (out + self.hidden.logits(features)) * np.float32(0.5)
         return out
 
     def coverage(self, features: Sequence[str]) -> float:
@@ -89,20 +92,24 @@ class LinearModel:
             "weights": base64.b64encode(raw).decode("ascii"),
             "temperature": self.temperature,
             "threshold": self.threshold,
+            "hidden": self.hidden.to_json(self.vocab) if self.hidden is not None else None,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LinearModel:
         labels = tuple(str(x) for x in data["labels"])
         features = [str(f) for f in data["features"]]
+        vocab = {f: i for i, f in enumerate(features)}
         raw = base64.b64decode(data["weights"])
         weights = np.frombuffer(raw, dtype=np.float16).astype(np.float32)
+        hidden = data.get("hidden")
         return cls(
             labels=labels,
-            vocab={f: i for i, f in enumerate(features)},
+            vocab=vocab,
             weights=weights.reshape(len(features), len(labels)),
             temperature=float(data["temperature"]),
             threshold=float(data["threshold"]),
+            hidden=HiddenLayer.from_json(hidden, vocab) if hidden else None,
         )
 
 
@@ -117,54 +124,14 @@ def fit(
     min_count: int = 1,
 ) -> LinearModel:
     """Multinomial logistic regression by full-batch Adam on sparse binary features."""
-    counts: dict[str, int] = {}
-    for feats in samples:
-        for f in feats:
-            counts[f] = counts.get(f, 0) + 1
-    vocab = {f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= min_count))}
-    vocab.setdefault(BIAS, len(vocab))
-    label_index = {lab: i for i, lab in enumerate(labels)}
-
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    for r, feats in enumerate(samples):
-        kept = [vocab[f] for f in feats if f in vocab]
-        scale = 1.0 / np.sqrt(len(feats))
-        rows.extend([r] * len(kept))
-        cols.extend(kept)
-        vals.extend([scale] * len(kept))
-    row_a = np.asarray(rows, dtype=np.int64)
-    col_a = np.asarray(cols, dtype=np.int64)
-    val_a = np.asarray(vals, dtype=np.float32)
-    starts = np.searchsorted(row_a, np.arange(len(samples)))
-    order = np.argsort(col_a, kind="stable")
-    col_sorted = col_a[order]
-    uniq, col_starts = np.unique(col_sorted, return_index=True)
-
-    n, k, v = len(samples), len(labels), len(vocab)
-    y = np.zeros((n, k), dtype=np.float32)
-    y[np.arange(n), [label_index[t] for t in targets]] = 1.0
-    w = np.zeros((v, k), dtype=np.float32)
-    m = np.zeros_like(w)
-    s = np.zeros_like(w)
-    b1, b2, eps = 0.9, 0.999, 1e-8
-    for step in range(1, steps + 1):
-        contrib = w[col_a] * val_a[:, None]
-        z = np.add.reduceat(contrib, starts, axis=0)
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        g_rows = (p - y) / n
-        per_nnz = (g_rows[row_a] * val_a[:, None])[order]
-        grad = np.zeros_like(w)
-        grad[uniq] = np.add.reduceat(per_nnz, col_starts, axis=0)
-        grad += l2 * w
-        m = b1 * m + (1 - b1) * grad
-        s = b2 * s + (1 - b2) * grad * grad
-        m_hat = m / (1 - b1**step)
-        s_hat = s / (1 - b2**step)
-        w -= lr * m_hat / (np.sqrt(s_hat) + eps)
+    vocab = build_vocab(samples, min_count, BIAS)
+    x = Design.of(samples, vocab)
+    y = one_hot(targets, labels)
+    w = np.zeros((len(vocab), len(labels)), dtype=np.float32)
+    adam = Adam([w], lr)
+    for _ in range(steps):
+        g = (softmax_rows(x.times(w)) - y) / np.float32(len(samples))
+        adam.update([x.gradient(g, w.shape) + l2 * w])
     return LinearModel(tuple(labels), vocab, w)
 
 

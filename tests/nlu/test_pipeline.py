@@ -10,6 +10,7 @@ import pytest
 from nlu import pipeline
 from nlu.classifier import load
 from nlu.pipeline import MODEL_PATH, parse
+from nlu.training import data_fingerprint
 from nlu.types import INTENTS, LANGS
 
 # The conversation engine treats these as global commands: they must work everywhere.
@@ -128,3 +129,9 @@ def test_nlu_imports_nothing_from_bot_or_admin() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in {"bot", "admin"}, f"{path}: imports {name}"
+
+
+def test_committed_model_was_trained_on_the_committed_data() -> None:
+    # Edit nlu/data, then run `python -m nlu train` (and commit nlu/model/embedded.json).
+    _models, meta = load(MODEL_PATH)
+    assert meta["data"] == data_fingerprint()
