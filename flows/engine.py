@@ -138,6 +138,9 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
             return walker.answered(session.flow_id, node, answer)
         if global_flow:
             return walker.enter_flow(global_flow)
+        part = _menu_part(env, inp) if session.flow_id != env.onboarding_flow else None
+        if part is not None:
+            return walker.answered(env.entry_flow, *part)
         return walker.not_understood(session, node.ask)
 
     global_flow = _global_flow(inp)
@@ -221,6 +224,20 @@ def _waiting_node(env: Environment, session: Session | None) -> Node | None:
         return None
     flow = env.flows.get(session.flow_id)
     return flow.nodes.get(session.node_id) if flow else None
+
+
+def _menu_part(env: Environment, inp: Input) -> tuple[Node, tuple[str, Choice]] | None:
+    """The main-menu entry whose intents include the message's: a sentence asking for
+    another part ("combien j'ai vendu ce mois") works even where another question waits.
+    Not during onboarding, whose consent question must be answered first."""
+    entry = env.flows[env.entry_flow]
+    start = entry.nodes[entry.start]
+    if inp.parse is None or start.ask is None or start.ask.kind != "choice":
+        return None
+    for choice in start.ask.choices:
+        if inp.parse.intent in choice.intents:
+            return start, (choice.id, choice)
+    return None
 
 
 def _global_flow(inp: Input) -> str | None:
