@@ -17,7 +17,7 @@ from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
 from bot.delivery.sender import OutboxSender
 from bot.settings import Settings
-from nlu.backend import make_backend
+from nlu.backend import EmbeddedBackend, NluBackend, make_backend
 
 log = logging.getLogger(__name__)
 RETENTION_EVERY = 6 * 3600.0  # seconds between retention passes
@@ -37,6 +37,7 @@ class Services:
         self.channels: dict[str, Channel] = {}
         self.hosted: list[HostedChannel] = []
         self.dispatcher: Dispatcher | None = None
+        self.nlu: NluBackend = EmbeddedBackend()
         self.sender: OutboxSender | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -44,10 +45,10 @@ class Services:
         """Check the schema, load flows and texts, build the dispatcher and the sender."""
         await ensure_migrated(self.db)
         env = await load_environment(self.db)
-        nlu = make_backend(self.settings.nlu_backend, self.settings.rasa_url)
+        self.nlu = make_backend(self.settings.nlu_backend, self.settings.rasa_url)
         self.sender = OutboxSender(self.db, self.channels, clock=self.clock)
         self.dispatcher = Dispatcher(
-            self.db, env, nlu, on_commit=self.sender.wake, clock=self.clock
+            self.db, env, self.nlu, on_commit=self.sender.wake, clock=self.clock
         )
         _tune_gc()
 
@@ -66,6 +67,10 @@ class Services:
         """receive=False (the worker): channels only send; the web process receives
         (webhook set-up or Telegram polling: two pollers of one bot would conflict)."""
         if receive:
+            # The model loads now, in a thread, not inside the first message's turn
+            # (~0.3 s during which no other webhook would be answered).
+            await asyncio.to_thread(self.nlu.warm_up)
+            _tune_gc()
             for ch in self.hosted:
                 await ch.start()
         if sender and self.sender is not None:

@@ -28,10 +28,16 @@ RASA_THRESHOLD: Final = 0.4
 class NluBackend(Protocol):
     async def parse(self, text: str, *, known_lang: str | None = None) -> ParseResult: ...
 
+    def warm_up(self) -> None:
+        """Load what the first parse would (blocking: call it in a thread at start-up)."""
+
 
 class EmbeddedBackend:
     async def parse(self, text: str, *, known_lang: str | None = None) -> ParseResult:
         return pipeline.parse(text, known_lang=known_lang)
+
+    def warm_up(self) -> None:
+        pipeline.models()
 
 
 class RasaBackend:
@@ -68,6 +74,9 @@ class RasaBackend:
         if self._client is not None and self._own_client:
             await self._client.aclose()
         self._client = None
+
+    def warm_up(self) -> None:
+        self.fallback.warm_up()
 
     @property
     def available(self) -> bool:
