@@ -8,7 +8,6 @@ feature. Prediction sums a few hundred rows: well under a millisecond.
 
 from __future__ import annotations
 
-import base64
 import itertools
 import json
 import re
@@ -20,7 +19,18 @@ from typing import Any
 import numpy as np
 
 from nlu.hidden_layer import HiddenLayer
-from nlu.sparse import BIAS, Adam, Design, Matrix, build_vocab, feature_scale, one_hot, softmax_rows
+from nlu.sparse import (
+    BIAS,
+    Adam,
+    Design,
+    Matrix,
+    build_vocab,
+    feature_scale,
+    one_hot,
+    pack,
+    softmax_rows,
+    unpack,
+)
 
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
@@ -85,11 +95,10 @@ class LinearModel:
 
     def to_json(self) -> dict[str, Any]:
         order = sorted(self.vocab, key=self.vocab.__getitem__)
-        raw = self.weights.astype(np.float16).tobytes()
         return {
             "labels": list(self.labels),
             "features": order,
-            "weights": base64.b64encode(raw).decode("ascii"),
+            "weights": pack(self.weights),
             "temperature": self.temperature,
             "threshold": self.threshold,
             "hidden": self.hidden.to_json(self.vocab) if self.hidden is not None else None,
@@ -100,13 +109,11 @@ class LinearModel:
         labels = tuple(str(x) for x in data["labels"])
         features = [str(f) for f in data["features"]]
         vocab = {f: i for i, f in enumerate(features)}
-        raw = base64.b64decode(data["weights"])
-        weights = np.frombuffer(raw, dtype=np.float16).astype(np.float32)
         hidden = data.get("hidden")
         return cls(
             labels=labels,
             vocab=vocab,
-            weights=weights.reshape(len(features), len(labels)),
+            weights=unpack(data["weights"], (len(features), len(labels))),
             temperature=float(data["temperature"]),
             threshold=float(data["threshold"]),
             hidden=HiddenLayer.from_json(hidden, vocab) if hidden else None,

@@ -8,23 +8,24 @@ dropout on the hidden units. Its logits are averaged with the linear model's.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from nlu.sparse import BIAS, Adam, Design, Matrix, build_vocab, feature_scale, one_hot, softmax_rows
-
-
-def _pack(a: Matrix) -> str:
-    return base64.b64encode(a.astype(np.float16).tobytes()).decode("ascii")
-
-
-def _unpack(s: str, shape: tuple[int, ...]) -> Matrix:
-    raw = np.frombuffer(base64.b64decode(s), dtype=np.float16).astype(np.float32)
-    return raw.reshape(shape)
+from nlu.sparse import (
+    BIAS,
+    Adam,
+    Design,
+    Matrix,
+    build_vocab,
+    feature_scale,
+    one_hot,
+    pack,
+    softmax_rows,
+    unpack,
+)
 
 
 @dataclass(slots=True)
@@ -47,10 +48,10 @@ class HiddenLayer:
         return {
             "features": None if same else sorted(self.vocab, key=self.vocab.__getitem__),
             "width": int(self.embed.shape[1]),
-            "embed": _pack(self.embed),
-            "bias": _pack(self.bias),
-            "out": _pack(self.out),
-            "out_bias": _pack(self.out_bias),
+            "embed": pack(self.embed),
+            "bias": pack(self.bias),
+            "out": pack(self.out),
+            "out_bias": pack(self.out_bias),
         }
 
     @classmethod
@@ -60,12 +61,12 @@ class HiddenLayer:
         else:
             vocab = {str(f): i for i, f in enumerate(data["features"])}
         width = int(data["width"])
-        out_bias = _unpack(data["out_bias"], (-1,))
+        out_bias = unpack(data["out_bias"], (-1,))
         return cls(
             vocab=vocab,
-            embed=_unpack(data["embed"], (len(vocab), width)),
-            bias=_unpack(data["bias"], (width,)),
-            out=_unpack(data["out"], (width, len(out_bias))),
+            embed=unpack(data["embed"], (len(vocab), width)),
+            bias=unpack(data["bias"], (width,)),
+            out=unpack(data["out"], (width, len(out_bias))),
             out_bias=out_bias,
         )
 

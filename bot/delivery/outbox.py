@@ -20,11 +20,8 @@ from sqlalchemy import (
 )
 
 from bot.core.messages import Attachment, OutboundMessage, QuickReply
-from bot.db.base import table
-from bot.db.models import ChannelIdentity, Outbox
+from bot.db.tables import identities, outbox
 
-outbox = table(Outbox)
-identities = table(ChannelIdentity)
 LEASE = timedelta(minutes=2)
 # Written as literals, not bound parameters: SQLite uses a partial index only when the
 # query repeats the index's condition word for word.

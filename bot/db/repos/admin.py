@@ -11,11 +11,8 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.base import table
-from bot.db.models import AdminUser, AuditEntry
+from bot.db.tables import audit, users
 
-users = table(AdminUser)
-audit = table(AuditEntry)
 _N, _R, _P = 2**14, 8, 1
 
 

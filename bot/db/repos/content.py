@@ -7,11 +7,8 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.base import table
-from bot.db.models import ContentText, FlowDefinition
-
-flows_t = table(FlowDefinition)
-texts_t = table(ContentText)
+from bot.db.tables import flows as flows_t
+from bot.db.tables import texts as texts_t
 
 
 async def is_empty(conn: AsyncConnection) -> bool:

@@ -9,22 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
-from bot.db.base import table
-from bot.db.models import (
-    ChannelIdentity,
-    Contact,
-    HandoverTicket,
-    MessageLog,
-    Outbox,
-    ProcessedInbound,
-)
-
-contacts = table(Contact)
-identities = table(ChannelIdentity)
-messages = table(MessageLog)
-outbox = table(Outbox)
-processed = table(ProcessedInbound)
-tickets = table(HandoverTicket)
+from bot.db.tables import contacts, identities, messages, outbox, processed, tickets
 
 
 @dataclass

@@ -8,24 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
-from bot.db.base import table
-from bot.db.models import (
-    ChannelIdentity,
-    Contact,
-    HandoverTicket,
-    MessageLog,
-    Outbox,
-    ProcessedInbound,
-    Sale,
-)
-
-contacts = table(Contact)
-identities = table(ChannelIdentity)
-messages = table(MessageLog)
-sales = table(Sale)
-tickets = table(HandoverTicket)
-outbox = table(Outbox)
-processed = table(ProcessedInbound)
+from bot.db.tables import contacts, identities, messages, outbox, processed, sales, tickets
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.db.base import table
-from bot.db.models import Sale
-
-sales = table(Sale)
+from bot.db.tables import sales
 
 
 def euros(cents: int) -> str:
