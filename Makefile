@@ -41,6 +41,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Every bench/*.py (pipeline first); BENCH_PG_URL points them at a throwaway PostgreSQL.
 bench: venv

@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.registry import install_channels
 from bot.services import Services
 from bot.settings import Settings, get_settings
 from bot.web.limits import BodySizeLimit
@@ -20,7 +19,7 @@ from bot.web.limits import BodySizeLimit
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
     settings = settings or get_settings()
     svc = services or Services(settings)
-    install_channels(svc)
+    svc.install_channels()
 
     async def healthz(request: Request) -> JSONResponse:
         if await svc.db.ping():

@@ -10,11 +10,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.channels.base import Channel, HostedChannel
+from bot.channels.registry import hosted_channels
 from bot.core.content import load_environment
-from bot.core.dispatcher import Dispatcher
+from bot.core.dispatcher import Dispatcher, HandleResult
+from bot.core.messages import InboundMessage
 from bot.db.migrate import ensure_migrated
 from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
+from bot.delivery import outbox
 from bot.delivery.sender import OutboxSender
 from bot.settings import Settings
 from nlu.backend import EmbeddedBackend, NluBackend, make_backend
@@ -51,6 +54,29 @@ class Services:
             self.db, env, self.nlu, on_commit=self.sender.wake, clock=self.clock
         )
         _tune_gc()
+
+    def install_channels(self) -> None:
+        """Host the channels the settings enable; they call back through `handle`,
+        `record_status` and `text`, never into the services themselves."""
+        for channel in hosted_channels(
+            self.settings, handle=self.handle, on_status=self.record_status, text=self.text
+        ):
+            self.host(channel)
+
+    async def handle(self, message: InboundMessage) -> HandleResult:
+        """A message from a user; returns once its effects are committed."""
+        if self.dispatcher is None:
+            raise RuntimeError("services are not open")
+        return await self.dispatcher.handle(message)
+
+    async def record_status(self, provider_id: str, status: str, error: str | None) -> bool:
+        """A platform's delivery report; True when the message was ours."""
+        return await self.db.run(outbox.record_status, provider_id, status, error)
+
+    def text(self, key: str, lang: str) -> str:
+        if self.dispatcher is None:
+            return key
+        return self.dispatcher.env.catalog.text(key, lang)
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel

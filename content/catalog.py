@@ -11,7 +11,12 @@ import yaml
 
 LANGS = ("fr", "ar", "prs", "ti")
 BASE_LANG = "fr"
+UNKNOWN_LANG = "und"
 RTL_LANGS = frozenset({"ar", "prs"})
+# Each language's name in its own script, as people pick it.
+LANG_NAMES = {"fr": "Français", "ar": "العربية", "prs": "دری", "ti": "ትግርኛ"}
+# Our code -> the platforms' (ISO 639-1, as Telegram's language_code): Dari apps say "fa".
+LOCALE_CODES = {"fr": "fr", "ar": "ar", "prs": "fa", "ti": "ti"}
 LOCALES_DIR = Path(__file__).parent / "locales"
 
 FSI, PDI = "\u2068", "\u2069"
@@ -26,6 +31,17 @@ _FIELD_OR_RUN = re.compile(r"(\{[a-z_]+\})|(" + _LTR_RUN.pattern + ")")
 def isolate_ltr(text: str) -> str:
     """Wrap Latin and numeric runs in FSI…PDI so they do not scramble RTL sentences."""
     return _FIELD_OR_RUN.sub(lambda m: m.group(1) or f"{FSI}{m.group(2)}{PDI}", text)
+
+
+def lang_from_locale(locale: str | None) -> str:
+    """Our language for a platform locale ("fa-AF" -> "prs"), else "und"."""
+    code = (locale or "").split("-")[0].split("_")[0].lower()
+    if code in LANGS:
+        return code
+    for lang, platform in LOCALE_CODES.items():
+        if platform == code:
+            return lang
+    return UNKNOWN_LANG
 
 
 def placeholders(text: str) -> set[str]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from content.catalog import LANGS, Catalog
 from flows.actions import execute
 from flows.events import Event, FlowEntered, InputNotUnderstood
+from flows.lookup import NO_LOOKUP, Lookup
 from flows.model import END, FLOW_PREFIX, Ask, Choice, Flow, Node, Router
 from flows.run import Run
 from nlu.numbers import ascii_digits
@@ -102,6 +103,8 @@ class Environment:
     entry_flow: str = "menu"
     onboarding_flow: str = "onboarding"
     misunderstood_flow: str = "handover_offer"
+    # Read-only domain data for this call (the host binds it to the contact and the batch).
+    lookup: Lookup = NO_LOOKUP
 
 
 def resume(env: Environment, contact: Contact, session: Session | None, inp: Input) -> Result:
@@ -113,6 +116,7 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         dict(contact.fields),
         dict(session.vars) if session else {},
         inp.parse,
+        lookup=env.lookup,
     )
     walker = _Walker(env, run)
     text = _clean(inp.text)
@@ -365,4 +369,6 @@ def _operand(switch: str, run: Run) -> str:
         return run.fields.get(switch[6:], "")
     if switch.startswith("var."):
         return run.vars.get(switch[4:], "")
+    if switch.startswith("lookup."):
+        return run.lookup.value(switch[7:]) or ""
     return ""

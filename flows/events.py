@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
-class ChoiceOut:
+class QuickReply:
+    """One choice offered to the user: a short stable id and the label shown. The one
+    outbound shape of a choice, from the engine through the outbox to every channel."""
+
     id: str
     title: str
 
@@ -15,7 +18,7 @@ class ChoiceOut:
 class MsgCreated:
     text: str
     lang: str
-    choices: tuple[ChoiceOut, ...] = ()
+    choices: tuple[QuickReply, ...] = ()
     image: str | None = None
     audio: str | None = None
 

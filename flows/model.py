@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 END = "end"
 FLOW_PREFIX = "flow:"
+PREFIXES = ("field.", "var.", "lookup.")  # router operands that name something
 
 
 class _Strict(BaseModel):
@@ -96,17 +97,19 @@ class Case(_Strict):
 
 
 class Router(_Strict):
-    switch: str  # "answer", "intent", "lang", "consent", "field.<name>", "var.<name>"
+    # "answer", "intent", "lang", "consent", "field.<name>", "var.<name>", "lookup.<name>"
+    switch: str
     cases: tuple[Case, ...] = ()
     default: str
 
     @model_validator(mode="after")
     def _known_operand(self) -> Router:
         plain = {"answer", "intent", "lang", "consent"}
-        prefixed = self.switch.startswith(("field.", "var.")) and "." in self.switch[:-1]
+        prefixed = self.switch.startswith(PREFIXES) and "." in self.switch[:-1]
         if self.switch not in plain and not prefixed:
             raise ValueError(
-                f"switch {self.switch!r} must be one of {sorted(plain)} or field.<name>, var.<name>"
+                f"switch {self.switch!r} must be one of {sorted(plain)} "
+                "or field.<name>, var.<name>, lookup.<name>"
             )
         return self
 

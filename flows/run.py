@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from content.catalog import LANGS, Catalog
-from flows.events import ChoiceOut, Event, MsgCreated
+from content.catalog import BASE_LANG, LANGS, Catalog
+from flows.events import Event, MsgCreated, QuickReply
+from flows.lookup import NO_LOOKUP, Lookup
 from flows.model import Choice
 from nlu.types import ParseResult
 
@@ -20,13 +21,14 @@ class Run:
     vars: dict[str, str]
     parse: ParseResult | None
     events: list[Event] = field(default_factory=list)
+    lookup: Lookup = NO_LOOKUP
 
     @property
     def render_lang(self) -> str:
-        return self.lang if self.lang in LANGS else "fr"
+        return self.lang if self.lang in LANGS else BASE_LANG
 
     def resolve(self, value: str) -> str:
-        """A literal, or `@answer`, `@guess`, `@var.<name>`, `@field.<name>`."""
+        """A literal, or `@answer`, `@guess`, `@var.<name>`, `@field.<name>`, `@lookup.<name>`."""
         if value == "@answer":
             return self.vars.get("answer", "")
         if value == "@guess":  # the language of this message when clear, else what we knew
@@ -36,6 +38,8 @@ class Run:
             return self.vars.get(value[5:], "")
         if value.startswith("@field."):
             return self.fields.get(value[7:], "")
+        if value.startswith("@lookup."):
+            return self.lookup.value(value[8:]) or ""
         return value
 
     def text(self, key: str, **params: Any) -> str:
@@ -45,5 +49,5 @@ class Run:
         return choice.label if choice.literal else self.text(choice.label)
 
     def say(self, text: str, choices: tuple[Choice, ...] = (), **media: str | None) -> None:
-        outs = tuple(ChoiceOut(c.id, self.choice_title(c)) for c in choices)
+        outs = tuple(QuickReply(c.id, self.choice_title(c)) for c in choices)
         self.events.append(MsgCreated(text, self.render_lang, outs, **media))

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-from bot.core.messages import OutboundMessage
+from bot.core.messages import InboundMessage, OutboundMessage
+
+# What a channel is handed instead of the services: where messages from users go...
+Handle = Callable[[InboundMessage], Awaitable[object]]
+# ...where a platform's delivery report goes (provider message id, status, error code;
+# True when the message was ours)...
+StatusCallback = Callable[[str, str, str | None], Awaitable[bool]]
+# ...and, for platforms with a command menu, texts by (key, language).
+TextLookup = Callable[[str, str], str]
 
 
 class Outcome(StrEnum):

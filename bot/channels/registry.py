@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from bot.services import Services
+from bot.channels.base import Handle, HostedChannel, StatusCallback, TextLookup
+from bot.settings import Settings
 
 
-def install_channels(services: Services) -> None:
-    """Adds Telegram and WhatsApp when their settings are present."""
-    settings = services.settings
+def hosted_channels(
+    settings: Settings, *, handle: Handle, on_status: StatusCallback, text: TextLookup
+) -> list[HostedChannel]:
+    """Telegram and WhatsApp, each when its settings are present."""
+    channels: list[HostedChannel] = []
     if settings.telegram_bot_token:
         from bot.channels.telegram import TelegramChannel
 
-        services.host(TelegramChannel(settings, services))
+        channels.append(TelegramChannel(settings, handle=handle, text=text))
     if settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_whatsapp_from:
         from bot.channels.whatsapp import WhatsAppChannel
 
-        services.host(WhatsAppChannel(settings, services))
+        channels.append(WhatsAppChannel(settings, handle=handle, on_status=on_status))
+    return channels

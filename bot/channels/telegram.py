@@ -1,22 +1,21 @@
 """Telegram through python-telegram-bot: webhook or polling in, Bot API sends out.
 
-PTB parses updates and talks to the Bot API; the conversation lives in our engine, so the
-Application has one handler that turns an update into an InboundMessage for the dispatcher.
-Rate limits are the outbox sender's (`rate_limit`), not PTB's limiter.
+PTB's `Bot` talks to the Bot API and `Update.de_json` parses updates; the conversation
+lives in our engine, so an update goes straight to the `handle` callable as an
+InboundMessage (PTB's Application would only be a round trip back to it). Rate limits are
+the outbox sender's (`rate_limit`), not PTB's limiter.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import hashlib
 import hmac
 import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, timedelta
 from functools import partial
 from typing import Any
@@ -25,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import (
+    Bot,
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -32,15 +32,14 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes, TypeHandler
 
-from bot.channels.base import DeliveryResult, Outcome, RateLimit
+from bot.channels.base import DeliveryResult, Handle, Outcome, RateLimit, TextLookup
 from bot.channels.progress import PartProgress
 from bot.channels.telegram_http import AiohttpRequest
 from bot.core.messages import Attachment, InboundMessage, OutboundMessage, QuickReply
 from bot.core.render import split_text
-from bot.services import Services
 from bot.settings import Settings
+from content.catalog import BASE_LANG, LANGS, LOCALE_CODES
 
 # Update kinds Telegram defines; we handle messages and button presses, and acknowledge
 # the others (200) so Telegram does not resend them. Anything else is not an update (400).
@@ -55,8 +54,6 @@ MAX_CALLBACK_DATA = 64  # bytes
 HASHED_PREFIX = "~"
 ALLOWED_UPDATES = ("message", "callback_query")
 COMMANDS = ("start", "menu", "language", "help", "mydata")
-# Telegram language code -> our language (Dari speakers' apps mostly report "fa").
-COMMAND_LANGS = {"fr": "fr", "ar": "ar", "fa": "prs", "ti": "ti"}
 POLL_TIMEOUT = 25  # seconds of long polling
 # Errors meaning "this user cannot receive from us any more".
 UNREACHABLE_HINTS = (
@@ -65,18 +62,6 @@ UNREACHABLE_HINTS = (
     "chat not found",
     "bot was kicked",
     "bot can't initiate conversation",
-)
-
-AppType = Application[Any, Any, Any, Any, Any, Any]
-
-
-@dataclass
-class _HandleOutcome:
-    error: BaseException | None = None
-
-
-_current: contextvars.ContextVar[_HandleOutcome | None] = contextvars.ContextVar(
-    "telegram_update_outcome", default=None
 )
 
 
@@ -207,11 +192,14 @@ class TelegramChannel:
     def __init__(
         self,
         settings: Settings,
-        services: Services,
         *,
+        handle: Handle,
+        text: TextLookup,
         rate_limit: RateLimit | None = None,
         pool_size: int = 16,
     ) -> None:
+        """`handle` takes each message from a user; `text(key, lang)` gives the command
+        menu's labels."""
         if not settings.telegram_bot_token:
             raise ValueError("TelegramChannel needs TELEGRAM_BOT_TOKEN")
         self.mode = settings.effective_telegram_mode
@@ -222,34 +210,26 @@ class TelegramChannel:
                 "Telegram webhook mode needs PUBLIC_BASE_URL and "
                 "TELEGRAM_WEBHOOK_SECRET (or set TELEGRAM_MODE=polling)"
             )
-        self.settings, self.services = settings, services
+        self.settings, self.handle, self.text = settings, handle, text
         # ~1 message/s per chat with a small burst, ~30/s for the bot (Telegram's limits).
         self.rate_limit = rate_limit or RateLimit(
             per_address_per_second=1.0, per_address_burst=3, global_per_second=30.0
         )
         root = settings.telegram_api_base_url.rstrip("/")
-        self.application: AppType = (
-            Application.builder()
-            .token(settings.telegram_bot_token)
-            .base_url(f"{root}/bot")
-            .base_file_url(f"{root}/file/bot")
-            .updater(None)
-            .concurrent_updates(True)
-            .request(AiohttpRequest(pool_size=pool_size))
-            .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=POLL_TIMEOUT + 10))
-            .build()
+        self.bot = Bot(
+            settings.telegram_bot_token,
+            base_url=f"{root}/bot",
+            base_file_url=f"{root}/file/bot",
+            request=AiohttpRequest(pool_size=pool_size),
+            get_updates_request=AiohttpRequest(pool_size=1, read_timeout=POLL_TIMEOUT + 10),
         )
-        self.application.add_handler(TypeHandler(Update, self._on_update))
         self._secret = (settings.telegram_webhook_secret or "").encode()
         self._progress = PartProgress()
         self._hashed: OrderedDict[str, str] = OrderedDict()  # hashed callback data -> choice id
         self._tasks: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
         self._started = False
-
-    @property
-    def bot(self) -> Any:
-        return self.application.bot
+        self._initialized = False
 
     # --- receiving -------------------------------------------------------------------------
 
@@ -278,31 +258,17 @@ class TelegramChannel:
         return Response(status_code=200)
 
     async def process(self, update: Update) -> bool:
-        """Hands one update to PTB (and so to `_on_update`); False when it must be retried."""
-        await self._ensure_initialized()
-        outcome = _HandleOutcome()
-        token = _current.set(outcome)
-        try:
-            await self.application.process_update(update)
-        finally:
-            _current.reset(token)
-        return outcome.error is None
-
-    async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hands one update to `handle`; False when it must be retried (not acknowledged)."""
         try:
             inbound = to_inbound(update, self._hashed.get)
             if inbound is not None:
-                dispatcher = self.services.dispatcher
-                if dispatcher is None:
-                    raise RuntimeError("services are not open")
-                await dispatcher.handle(inbound)
-        except Exception as exc:
+                await self.handle(inbound)
+        except Exception:
             log.exception("telegram update %s not processed", update.update_id)
-            if (holder := _current.get()) is not None:
-                holder.error = exc
-            return
+            return False
         if update.callback_query is not None:
             self._background(self._answer(update.callback_query.id))
+        return True
 
     async def _answer(self, query_id: str) -> None:
         with contextlib.suppress(TelegramError):  # the spinner stops by itself after a while
@@ -316,8 +282,9 @@ class TelegramChannel:
     # --- lifecycle -------------------------------------------------------------------------
 
     async def _ensure_initialized(self) -> None:
-        if not self.application._initialized:
-            await self.application.initialize()
+        if not self._initialized:
+            await self.bot.initialize()
+            self._initialized = True
 
     async def start(self) -> None:
         try:
@@ -359,12 +326,8 @@ class TelegramChannel:
 
     async def set_commands(self) -> None:
         """The command menu in each language; French for every other language code."""
-        dispatcher = self.services.dispatcher
-        if dispatcher is None:
-            return
-        catalog = dispatcher.env.catalog
-        for code, lang in [(None, "fr"), *COMMAND_LANGS.items()]:
-            commands = [BotCommand(c, catalog.text(f"commands.{c}", lang)[:256]) for c in COMMANDS]
+        for code, lang in [(None, BASE_LANG), *((LOCALE_CODES[lang], lang) for lang in LANGS)]:
+            commands = [BotCommand(c, self.text(f"commands.{c}", lang)[:256]) for c in COMMANDS]
             await self.bot.set_my_commands(commands, language_code=code)
 
     async def _poll(self) -> None:
@@ -400,9 +363,10 @@ class TelegramChannel:
             self._poller = None
         for task in list(self._tasks):
             task.cancel()
-        if self.application._initialized:
+        if self._initialized:
             with contextlib.suppress(Exception):
-                await self.application.shutdown()
+                await self.bot.shutdown()
+            self._initialized = False
 
     # --- sending ---------------------------------------------------------------------------
 

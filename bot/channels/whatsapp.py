@@ -25,12 +25,10 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bot.channels.base import DeliveryResult, Outcome, RateLimit
+from bot.channels.base import DeliveryResult, Handle, Outcome, RateLimit, StatusCallback
 from bot.channels.progress import PartProgress
 from bot.core.messages import Attachment, AttachmentKind, InboundMessage, OutboundMessage
 from bot.core.render import numbered, split_text
-from bot.delivery.outbox import record_status
-from bot.services import Services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -135,8 +133,9 @@ class WhatsAppChannel:
     def __init__(
         self,
         settings: Settings,
-        services: Services,
         *,
+        handle: Handle,
+        on_status: StatusCallback,
         rate_limit: RateLimit | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -149,7 +148,8 @@ class WhatsAppChannel:
                 "WhatsAppChannel needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN "
                 "and TWILIO_WHATSAPP_FROM"
             )
-        self.settings, self.services, self.clock = settings, services, clock
+        self.settings, self.clock = settings, clock
+        self.handle, self.on_status = handle, on_status
         # Twilio's default is about 80 messages/s per sender; a person reads one at a time.
         self.rate_limit = rate_limit or RateLimit(
             per_address_per_second=1.0, per_address_burst=3, global_per_second=80.0
@@ -211,11 +211,8 @@ class WhatsAppChannel:
             message = to_inbound(params)
         except ValueError:
             return Response("not a WhatsApp message", status_code=400)
-        dispatcher = self.services.dispatcher
-        if dispatcher is None:
-            return Response("starting", status_code=503)
         try:
-            await dispatcher.handle(message)
+            await self.handle(message)
         except Exception:
             log.exception("whatsapp message not processed")
             return Response("try again", status_code=503)  # Twilio may retry; dedupe holds
@@ -229,7 +226,7 @@ class WhatsAppChannel:
         if not sid or not status:
             return Response("not a status callback", status_code=400)
         error = params.first("ErrorCode") or None
-        known = await self.services.db.run(record_status, sid[:64], status, error and error[:32])
+        known = await self.on_status(sid[:64], status, error and error[:32])
         if not known:
             log.debug("status for an unknown message")
         return Response(status_code=204)

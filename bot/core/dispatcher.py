@@ -13,28 +13,21 @@ import contextlib
 import logging
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bot.core import privacy
+from bot.core import handlers
+from bot.core.lookup import BatchLookup
 from bot.core.messages import AttachmentKind, InboundMessage
+from bot.core.scene import Batch, Scene
 from bot.db.repos import conversations as repo
-from bot.db.repos import privacy as privacy_repo
 from bot.db.session import Database
-from content.catalog import BASE_LANG, LANGS
+from content.catalog import BASE_LANG, LANGS, lang_from_locale
 from flows import engine
-from flows.events import (
-    ConsentChanged,
-    ContactFieldChanged,
-    ContactLanguageChanged,
-    DataRequested,
-    HandoverRequested,
-    MsgCreated,
-)
+from flows.events import Event, HandoverRequested, MsgCreated
 from nlu.backend import NluBackend
 from nlu.types import ParseResult
 
@@ -62,16 +55,6 @@ class _Item:
     @property
     def address(self) -> tuple[str, str]:
         return (self.message.channel, self.message.address)
-
-
-@dataclass
-class _Batch:
-    now: datetime
-    contacts: list[repo.ContactRow] = field(default_factory=list)
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    outbox: list[dict[str, Any]] = field(default_factory=list)
-    owners: list[_Item] = field(default_factory=list)
-    tickets: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Dispatcher:
@@ -174,126 +157,54 @@ class Dispatcher:
         self, conn: Connection, items: list[_Item], now: datetime
     ) -> list[HandleResult]:
         """One batch, synchronously, inside the transaction `Database.run` opened."""
-        batch = _Batch(now)
-        out: dict[int, list[int]] = {}
+        batch = Batch(now)
         keys = [(i.message.channel, i.message.external_id) for i in items]
         fresh = repo.claim_inbound(conn, list(dict.fromkeys(keys)), now)
         todo = [i for i in items if (i.message.channel, i.message.external_id) in fresh]
         known = repo.load_contacts(conn, [i.address for i in todo]) if todo else {}
         missing = [
-            (i.message.channel, i.message.address, _initial_lang(i))
+            (i.message.channel, i.message.address, lang_from_locale(i.message.locale_hint))
             for i in todo
             if i.address not in known
         ]
         known.update(repo.create_contacts(conn, missing, now))
-        for item in todo:
-            self._converse(conn, item, known[item.address], batch)
-        repo.save_contacts(conn, batch.contacts, now)
-        repo.add_messages(conn, batch.messages)
-        repo.add_tickets(conn, batch.tickets)
-        ids = repo.add_outbox(conn, batch.outbox)
+        fresh_items = {id(i) for i in todo}
+        for index, item in enumerate(items):
+            if id(item) in fresh_items:
+                self._converse(conn, item, known[item.address], batch).finish(index)
+        ids = batch.flush(conn)
+        out: dict[int, list[int]] = {}
         for owner, outbox_id in zip(batch.owners, ids, strict=True):
-            out.setdefault(id(owner), []).append(outbox_id)
-        langs = {i.address: known[i.address].lang for i in todo}
+            out.setdefault(owner, []).append(outbox_id)
         return [
-            HandleResult(i not in todo, tuple(out.get(id(i), ())), langs.get(i.address))
-            for i in items
+            HandleResult(False, tuple(out.get(n, ())), known[i.address].lang)
+            if id(i) in fresh_items
+            else HandleResult(True)
+            for n, i in enumerate(items)
         ]
 
     def _converse(
-        self, conn: Connection, item: _Item, contact: repo.ContactRow, batch: _Batch
-    ) -> None:
-        msg = item.message
-        text = _storable(msg.text[:MAX_TEXT])
+        self, conn: Connection, item: _Item, contact: repo.ContactRow, batch: Batch
+    ) -> Scene:
+        """The engine's events for one message, each applied by its handler."""
+        msg, parse = item.message, item.parse
+        scene = Scene(conn, batch, self.env, contact, msg, _storable(msg.text[:MAX_TEXT]), parse)
         session = engine.Session.from_json(contact.session) if contact.session else None
-        parse = item.parse
         kinds = {a.kind for a in msg.attachments}
-        if not text.strip() and kinds and not contact.is_new:
-            events: tuple[Any, ...] = _media_reply(kinds, contact.lang, self.env)
-            new_session = session
+        if not scene.text.strip() and kinds and not contact.is_new:
+            events: tuple[Event, ...] = _media_reply(kinds, contact.lang, self.env)
         else:
+            env = replace(self.env, lookup=BatchLookup(conn, contact.id))
             result = engine.resume(
-                self.env,
+                env,
                 engine.Contact(contact.lang, contact.consent, contact.fields, contact.is_new),
                 session,
-                engine.Input(text, msg.payload, parse),
+                engine.Input(scene.text, msg.payload, parse),
             )
-            events, new_session = result.events, result.session
-        erased = False
-        replies: list[MsgCreated] = []
-        for ev in events:
-            if isinstance(ev, MsgCreated):
-                replies.append(ev)
-            elif isinstance(ev, ContactLanguageChanged):
-                contact.lang = ev.lang
-            elif isinstance(ev, ConsentChanged):
-                contact.consent, contact.consent_at = ev.given, batch.now
-                if not ev.given:
-                    contact.fields = {}
-            elif isinstance(ev, ContactFieldChanged):
-                if contact.consent:
-                    contact.fields[ev.field] = ev.value
-            elif isinstance(ev, HandoverRequested):
-                batch.tickets.append(
-                    {
-                        "contact_id": contact.id,
-                        "reason": ev.reason[:32],
-                        "status": "open",
-                        "created_at": batch.now,
-                    }
-                )
-            elif isinstance(ev, DataRequested):
-                reply, erased = self._data_request(conn, ev.op, contact, batch.now)
-                replies.append(reply)
-        contact.session = new_session.to_json() if new_session else None
-        if not erased:
-            batch.contacts.append(contact)
-            batch.messages.append(
-                {
-                    "contact_id": contact.id,
-                    "direction": "in",
-                    "channel": msg.channel,
-                    "text": text,
-                    "lang": parse.lang if parse else "und",
-                    "intent": parse.intent if parse else None,
-                    "attachments": [
-                        {"kind": a.kind, "ref": a.ref, "mime": a.mime} for a in msg.attachments
-                    ]
-                    or None,
-                    "created_at": batch.now,
-                }
-            )
-        for reply in replies:
-            if not erased:
-                batch.messages.append(
-                    {
-                        "contact_id": contact.id,
-                        "direction": "out",
-                        "channel": msg.channel,
-                        "text": reply.text,
-                        "lang": reply.lang,
-                        "intent": None,
-                        "attachments": None,
-                        "created_at": batch.now,
-                    }
-                )
-            batch.outbox.append(_outbox_row(msg, None if erased else contact.id, reply, batch.now))
-            batch.owners.append(item)
-
-    def _data_request(
-        self, conn: Connection, op: str, contact: repo.ContactRow, now: datetime
-    ) -> tuple[MsgCreated, bool]:
-        catalog, lang = self.env.catalog, _lang(contact.lang)
-        if op == "delete":
-            privacy_repo.erase_contact(conn, contact.id)
-            return MsgCreated(catalog.text("mydata.deleted", lang), lang), True
-        data = privacy_repo.stored_data(conn, contact.id, contact.fields)
-        if op == "export":
-            history = privacy_repo.message_history(conn, contact.id)
-            text = privacy.export_text(catalog, lang, data, contact.consent, history, now)
-        else:
-            text = privacy.summary_text(catalog, lang, data, contact.consent)
-        return MsgCreated(text, lang), False
+            events, session = result.events, result.session
+        handlers.apply(scene, events)
+        contact.session = session.to_json() if session else None
+        return scene
 
     def _remember_lang(self, address: tuple[str, str], lang: str) -> None:
         self._langs[address] = lang
@@ -307,49 +218,16 @@ def _storable(text: str) -> str:
     return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
-def _lang(lang: str) -> str:
-    return lang if lang in LANGS else BASE_LANG
-
-
-def _initial_lang(item: _Item) -> str:
-    hint = (item.message.locale_hint or "").split("-")[0].lower()
-    return {"fa": "prs", "prs": "prs", "ar": "ar", "fr": "fr", "ti": "ti"}.get(hint, "und")
-
-
-def _media_reply(kinds: set[AttachmentKind], lang: str, env: engine.Environment) -> tuple[Any, ...]:
-    lang = _lang(lang)
+def _media_reply(
+    kinds: set[AttachmentKind], lang: str, env: engine.Environment
+) -> tuple[Event, ...]:
+    lang = lang if lang in LANGS else BASE_LANG
     if kinds & VOICE_KINDS:
         return (
             HandoverRequested("voice_message"),
             MsgCreated(env.catalog.text("media.voice", lang), lang),
         )
     return (MsgCreated(env.catalog.text("media.unsupported", lang), lang),)
-
-
-def _outbox_row(
-    msg: InboundMessage, contact_id: int | None, reply: MsgCreated, now: datetime
-) -> dict[str, Any]:
-    attachments = [
-        {"kind": kind, "ref": ref}
-        for kind, ref in (("image", reply.image), ("audio", reply.audio))
-        if ref
-    ]
-    return {
-        "contact_id": contact_id,
-        "channel": msg.channel,
-        "address": msg.address,
-        "payload": {
-            "text": reply.text,
-            "lang": reply.lang,
-            "quick_replies": [{"id": c.id, "title": c.title} for c in reply.choices],
-            "attachments": attachments,
-        },
-        "purpose": "reply",
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
 
 
 def _retryable(exc: Exception) -> bool:

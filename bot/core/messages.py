@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from flows.events import QuickReply
+
 AttachmentKind = Literal["image", "audio", "voice", "video", "document", "sticker", "location"]
-
-
-@dataclass(frozen=True, slots=True)
-class QuickReply:
-    """One choice offered to the user: a short stable id and the label shown."""
-
-    id: str
-    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,4 +53,6 @@ class OutboundMessage:
     purpose: str = "reply"  # "reply", or what a template is for outside the WhatsApp window
     outbox_id: int | None = None
     last_inbound_at: datetime | None = None  # the user's last message (WhatsApp 24-hour window)
-    extra: dict[str, str] = field(default_factory=dict)
+
+
+__all__ = ["Attachment", "AttachmentKind", "InboundMessage", "OutboundMessage", "QuickReply"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.db.repos.privacy import StoredData
-from content.catalog import Catalog
+from content.catalog import LANG_NAMES, Catalog
 
-LANG_NAMES = {"fr": "Français", "ar": "العربية", "prs": "دری", "ti": "ትግርኛ", "und": "-"}
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "console"}
 
 
@@ -17,7 +16,7 @@ def summary_text(catalog: Catalog, lang: str, data: StoredData, consent: bool | 
         "mydata.summary",
         lang,
         channel=", ".join(CHANNEL_NAMES.get(c, c) for c in data.channels) or "-",
-        language=LANG_NAMES.get(lang, lang),
+        language=LANG_NAMES.get(lang, "-"),
         consent=yes_no,
         messages=data.messages,
         answers=len(data.answers),

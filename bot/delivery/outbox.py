@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
@@ -13,20 +13,35 @@ from sqlalchemy import (
     and_,
     bindparam,
     exists,
+    insert,
     literal_column,
     select,
     tuple_,
     update,
 )
 
-from bot.core.messages import Attachment, OutboundMessage, QuickReply
+from bot.core.messages import OutboundMessage
 from bot.db.tables import identities, outbox
+from bot.delivery.payload import Payload
 
 LEASE = timedelta(minutes=2)
 # Written as literals, not bound parameters: SQLite uses a partial index only when the
 # query repeats the index's condition word for word.
 PENDING: ColumnElement[str] = literal_column("'pending'")
 UNFINISHED: tuple[ColumnElement[str], ...] = (PENDING, literal_column("'sending'"))
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """A message to queue: to whom, what, and why (a template's purpose outside the window)."""
+
+    contact_id: int | None
+    channel: str
+    address: str
+    payload: Payload
+    created_at: datetime
+    purpose: str = "reply"
+    next_attempt_at: datetime | None = None  # None: due at once
 
 
 @dataclass(frozen=True)
@@ -37,19 +52,66 @@ class Claimed:
     unreachable: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Sent:
+    id: int
+    provider_id: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    id: int
+    at: datetime  # next attempt
+    attempts: int  # attempts made so far (rows behind a failed one were not tried)
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """Not sent, and not tried again: `failed` or `held`."""
+
+    id: int
+    status: Literal["failed", "held"]
+    error: str
+
+
+Outcome = Sent | Retry | Finished
+
+
+def enqueue(conn: Connection, rows: Sequence[OutboxRow]) -> list[int]:
+    """Queue messages in the caller's transaction; returns their outbox ids, in order."""
+    if not rows:
+        return []
+    result = conn.execute(
+        insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True),
+        [
+            {
+                "contact_id": r.contact_id,
+                "channel": r.channel,
+                "address": r.address,
+                "payload": r.payload.to_json(),
+                "purpose": r.purpose,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": r.next_attempt_at or r.created_at,
+                "created_at": r.created_at,
+            }
+            for r in rows
+        ],
+    )
+    return list(result.scalars().all())
+
+
 def to_outbound(row: Any, last_inbound_at: datetime | None) -> OutboundMessage:
-    payload = row.payload
+    payload = Payload.from_json(row.payload)
     return OutboundMessage(
         channel=row.channel,
         address=row.address,
-        text=payload.get("text", ""),
-        lang=payload.get("lang", "und"),
-        quick_replies=tuple(
-            QuickReply(q["id"], q["title"]) for q in payload.get("quick_replies", [])
-        ),
-        attachments=tuple(
-            Attachment(a["kind"], a["ref"], a.get("mime")) for a in payload.get("attachments", [])
-        ),
+        text=payload.text,
+        lang=payload.lang,
+        quick_replies=payload.quick_replies,
+        attachments=payload.attachments,
         purpose=row.purpose,
         outbox_id=row.id,
         last_inbound_at=last_inbound_at,
@@ -126,23 +188,57 @@ def claim_due(
     ]
 
 
-def record(conn: Connection, updates: Sequence[dict[str, Any]]) -> None:
-    """Apply outcomes: each dict has `oid` and the columns to set."""
-    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for u in updates:
-        by_keys.setdefault(tuple(sorted(u)), []).append(u)
-    for keys, group in by_keys.items():
-        values: dict[str, Any] = {k: bindparam(f"v_{k}") for k in keys if k != "oid"}
+_BY_ID = outbox.c.id == bindparam("oid")
+
+
+def record(conn: Connection, outcomes: Sequence[Outcome]) -> None:
+    """Apply delivery outcomes: one statement per kind of outcome."""
+    sent = [o for o in outcomes if isinstance(o, Sent)]
+    retry = [o for o in outcomes if isinstance(o, Retry)]
+    finished = [o for o in outcomes if isinstance(o, Finished)]
+    if sent:
         conn.execute(
-            update(outbox).where(outbox.c.id == bindparam("oid")).values(**values),
-            [{"oid": g["oid"], **{f"v_{k}": g[k] for k in keys if k != "oid"}} for g in group],
+            update(outbox)
+            .where(_BY_ID)
+            .values(
+                status="sent",
+                claimed_until=None,
+                sent_at=bindparam("v_at"),
+                provider_id=bindparam("v_provider_id"),
+            ),
+            [{"oid": o.id, "v_at": o.at, "v_provider_id": o.provider_id} for o in sent],
+        )
+    if retry:
+        conn.execute(
+            update(outbox)
+            .where(_BY_ID)
+            .values(
+                status="pending",
+                claimed_until=None,
+                next_attempt_at=bindparam("v_at"),
+                attempts=bindparam("v_attempts"),
+                last_error=bindparam("v_error"),
+            ),
+            [
+                {"oid": o.id, "v_at": o.at, "v_attempts": o.attempts, "v_error": o.error[:500]}
+                for o in retry
+            ],
+        )
+    if finished:
+        conn.execute(
+            update(outbox)
+            .where(_BY_ID)
+            .values(
+                status=bindparam("v_status"), claimed_until=None, last_error=bindparam("v_error")
+            ),
+            [{"oid": o.id, "v_status": o.status, "v_error": o.error[:500]} for o in finished],
         )
 
 
 def record_all(
-    conn: Connection, updates: Sequence[dict[str, Any]], unreachable: Sequence[tuple[str, str]]
+    conn: Connection, outcomes: Sequence[Outcome], unreachable: Sequence[tuple[str, str]]
 ) -> None:
-    record(conn, updates)
+    record(conn, outcomes)
     for channel, address in unreachable:
         mark_unreachable(conn, channel, address)
 

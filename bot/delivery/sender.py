@@ -7,7 +7,7 @@ import logging
 import random
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Literal
 
 from bot.channels.base import Channel, DeliveryResult, Outcome
 from bot.db.session import Database
@@ -86,16 +86,16 @@ class OutboxSender:
         for c in claimed:
             groups.setdefault((c.message.channel, c.message.address), []).append(c)
         results = await asyncio.gather(*(self._deliver(rows) for rows in groups.values()))
-        updates = [u for group in results for u in group[0]]
+        outcomes = [o for group in results for o in group[0]]
         unreachable = [addr for group in results for addr in group[1]]
-        await self.db.run(outbox.record_all, updates, unreachable)
+        await self.db.run(outbox.record_all, outcomes, unreachable)
         return len(claimed)
 
     async def _deliver(
         self, rows: list[outbox.Claimed]
-    ) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    ) -> tuple[list[outbox.Outcome], list[tuple[str, str]]]:
         """One address's rows, in order; stops at the first that must wait."""
-        updates: list[dict[str, Any]] = []
+        outcomes: list[outbox.Outcome] = []
         for i, row in enumerate(rows):
             msg = row.message
             channel = self.channels[msg.channel]
@@ -117,49 +117,22 @@ class OutboxSender:
                     result = DeliveryResult(Outcome.RETRY, error=type(exc).__name__)
             now = self.clock()
             if result.outcome is Outcome.SENT:
-                updates.append(
-                    {
-                        "oid": row.id,
-                        "status": "sent",
-                        "sent_at": now,
-                        "provider_id": result.provider_id,
-                        "claimed_until": None,
-                    }
-                )
+                outcomes.append(outbox.Sent(row.id, result.provider_id, now))
                 continue
             if result.outcome is Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
                 later = now + timedelta(seconds=backoff(row.attempts, result.retry_after))
+                error = result.error or "retry"
                 for waiting in rows[i:]:
                     tried = waiting is row  # the rows behind it were claimed, not tried
-                    updates.append(
-                        {
-                            "oid": waiting.id,
-                            "status": "pending",
-                            "claimed_until": None,
-                            "next_attempt_at": later,
-                            "attempts": waiting.attempts - (0 if tried else 1),
-                            "last_error": (result.error or "retry")[:500],
-                        }
-                    )
-                return updates, []
+                    attempts = waiting.attempts - (0 if tried else 1)
+                    outcomes.append(outbox.Retry(waiting.id, later, attempts, error))
+                return outcomes, []
             if result.outcome is Outcome.UNREACHABLE:
-                for dropped in rows[i:]:
-                    updates.append(
-                        {
-                            "oid": dropped.id,
-                            "status": "failed",
-                            "claimed_until": None,
-                            "last_error": (result.error or "unreachable")[:500],
-                        }
-                    )
-                return updates, [] if row.unreachable else [(msg.channel, msg.address)]
-            status = "held" if result.outcome is Outcome.HELD else "failed"
-            updates.append(
-                {
-                    "oid": row.id,
-                    "status": status,
-                    "claimed_until": None,
-                    "last_error": (result.error or status)[:500],
-                }
+                error = result.error or "unreachable"
+                outcomes += [outbox.Finished(dropped.id, "failed", error) for dropped in rows[i:]]
+                return outcomes, [] if row.unreachable else [(msg.channel, msg.address)]
+            status: Literal["failed", "held"] = (
+                "held" if result.outcome is Outcome.HELD else "failed"
             )
-        return updates, []
+            outcomes.append(outbox.Finished(row.id, status, result.error or status))
+        return outcomes, []

@@ -103,3 +103,30 @@ def test_serve_answers_healthz(env: dict[str, str]) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export-sales", "--month", "2026-13"],
+        ["export-sales", "--month", "november"],
+        ["no-such-command"],
+        ["chat", "--lang", "en"],
+        ["create-user"],
+    ],
+)
+def test_bad_arguments_get_one_line_and_exit_2(args: list[str], env: dict[str, str]) -> None:
+    result = run(args, env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("python -m bot") and ": error: " in last
+
+
+def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    e = dict(os.environ, DATABASE_URL="postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    result = run(["export-sales"], e)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        line for line in result.stderr.strip().splitlines() if "database error" in line
+    ]

@@ -157,7 +157,9 @@ async def test_outside_the_window_a_configured_template_goes(stack: Stack) -> No
         stack.fake_twilio,
         twilio_templates={"reply.fr": "HX" + "1" * 32},
     )
-    channel = WhatsAppChannel(settings, stack.services)
+    channel = WhatsAppChannel(
+        settings, handle=stack.services.handle, on_status=stack.services.record_status
+    )
     try:
         result = await channel.send(_out("Rappel : atelier demain", hours_ago=30))
         assert result.outcome is Outcome.SENT
@@ -178,7 +180,9 @@ async def test_quick_reply_template_when_configured(stack: Stack) -> None:
         stack.fake_twilio,
         twilio_quick_reply_templates={"2": "HX" + "2" * 32},
     )
-    channel = WhatsAppChannel(settings, stack.services)
+    channel = WhatsAppChannel(
+        settings, handle=stack.services.handle, on_status=stack.services.record_status
+    )
     try:
         replies = (QuickReply("yes", "✅ Oui"), QuickReply("no", "❌ Non"))
         await channel.send(_out("On continue ?", quick_replies=replies))

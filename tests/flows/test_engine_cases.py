@@ -4,6 +4,7 @@ A case may define its own flows (added to, or replacing, the shipped ones). Text
 from a catalog whose text is the key itself, so expectations read as content keys.
 Events are written compactly: `msg <text> [choice ids]`, `lang ar`, `field x=y`,
 `consent yes`, `handover <reason>`, `data <op>`, `flow <id>`, `not_understood <n>`.
+`lookup: {name: value}` gives the engine read-only facts, as the host's lookup would.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from flows.events import (
     MsgCreated,
 )
 from flows.loader import load_directory, parse_flow
+from flows.lookup import MemoryLookup
 from nlu.types import ParseResult
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
@@ -82,7 +84,8 @@ def test_case(path: Path) -> None:
     for i, definition in enumerate(case.get("flows", [])):
         flow = parse_flow(yaml.safe_dump(definition, allow_unicode=True), f"{path.name}#{i}")
         flows[flow.id] = flow
-    env = engine.Environment(flows=flows, catalog=key_catalog())
+    lookup = MemoryLookup({str(k): str(v) for k, v in case.get("lookup", {}).items()})
+    env = engine.Environment(flows=flows, catalog=key_catalog(), lookup=lookup)
     spec = case.get("contact", {})
     lang, consent = spec.get("lang", "fr"), spec.get("consent", True)
     fields: dict[str, str] = dict(spec.get("fields", {}))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, func, insert, select, tuple_, update
 
-from bot.db.tables import contacts, identities, messages, outbox, processed, tickets
+from bot.core.messages import Attachment
+from bot.db.tables import contacts, identities, messages, processed, tickets
 
 
 @dataclass
@@ -24,6 +25,29 @@ class ContactRow:
     fields: dict[str, Any]
     session: dict[str, Any] | None
     is_new: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """One line of the message log."""
+
+    contact_id: int
+    direction: Literal["in", "out"]
+    channel: str
+    text: str
+    lang: str
+    created_at: datetime
+    intent: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRow:
+    """A request to talk to a person."""
+
+    contact_id: int
+    reason: str
+    created_at: datetime
 
 
 def claim_inbound(
@@ -151,20 +175,51 @@ def save_contacts(conn: Connection, rows: Sequence[ContactRow], now: datetime) -
     )
 
 
-def add_messages(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+def add_messages(conn: Connection, rows: Sequence[MessageRow]) -> None:
     if rows:
-        conn.execute(insert(messages), list(rows))
+        conn.execute(
+            insert(messages),
+            [
+                {
+                    "contact_id": r.contact_id,
+                    "direction": r.direction,
+                    "channel": r.channel,
+                    "text": r.text,
+                    "lang": r.lang,
+                    "intent": r.intent,
+                    "attachments": [
+                        {"kind": a.kind, "ref": a.ref, "mime": a.mime} for a in r.attachments
+                    ]
+                    or None,
+                    "created_at": r.created_at,
+                }
+                for r in rows
+            ],
+        )
 
 
-def add_outbox(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    result = conn.execute(
-        insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True), list(rows)
+def add_tickets(conn: Connection, rows: Sequence[TicketRow]) -> None:
+    if rows:
+        conn.execute(
+            insert(tickets),
+            [
+                {
+                    "contact_id": r.contact_id,
+                    "reason": r.reason[:32],
+                    "status": "open",
+                    "created_at": r.created_at,
+                }
+                for r in rows
+            ],
+        )
+
+
+def open_tickets(conn: Connection, contact_id: int) -> int:
+    """How many requests to talk to a person the contact has open."""
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(tickets)
+            .where(tickets.c.contact_id == contact_id, tickets.c.status == "open")
+        ).scalar_one()
     )
-    return list(result.scalars().all())
-
-
-def add_tickets(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(tickets), list(rows))

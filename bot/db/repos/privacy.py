@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
+from bot.db.repos.conversations import open_tickets
 from bot.db.tables import contacts, identities, messages, outbox, processed, sales, tickets
 
 
@@ -36,13 +37,7 @@ def stored_data(conn: Connection, contact_id: int, fields: dict[str, Any]) -> St
             select(func.count()).select_from(sales).where(sales.c.contact_id == contact_id)
         )
     ).scalar_one()
-    n_open = (
-        conn.execute(
-            select(func.count())
-            .select_from(tickets)
-            .where(tickets.c.contact_id == contact_id, tickets.c.status == "open")
-        )
-    ).scalar_one()
+    n_open = open_tickets(conn, contact_id)
     return StoredData(channels, n_messages, dict(fields), n_sales, n_open)
 
 

@@ -1,0 +1,77 @@
+"""What commands share: logging to standard error, the database, one-line failures."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeAlias, TypeVar
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.db.session import Database
+from bot.settings import Settings
+
+T = TypeVar("T")
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+class CommandError(Exception):
+    """An expected failure: printed as one line, exit code 1, no traceback."""
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    db = Database(settings.database_url)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+def run_async(main: Callable[[], Awaitable[T]]) -> T:
+    """Run a command's coroutine; a database that cannot be reached is one line, not a trace."""
+    try:
+        return asyncio.run(_call(main))
+    except (OperationalError, DBAPIError, OSError) as exc:
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CommandError(f"database error: {reason}") from exc
+
+
+async def _call(main: Callable[[], Awaitable[T]]) -> T:
+    return await main()
+
+
+def require_migrated(settings: Settings) -> None:
+    """Raise CommandError naming the command to run when the schema is not current."""
+    from bot.db.migrate import NotMigrated, ensure_migrated
+
+    async def check() -> None:
+        async with database(settings) as db:
+            await ensure_migrated(db)
+
+    try:
+        run_async(check)
+    except NotMigrated as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def command(
+    sub: Subparsers, name: str, run: Callable[[Settings, argparse.Namespace], int], **kw: Any
+) -> argparse.ArgumentParser:
+    """A subcommand whose `run(settings, args)` returns the exit code."""
+    p: argparse.ArgumentParser = sub.add_parser(name, **kw)
+    p.set_defaults(run=run)
+    return p
