@@ -42,6 +42,7 @@ def test_the_codebase_keeps_the_import_rules() -> None:
 BREACHES = {
     "pure-core": {"content/catalog.py": "import bot.core.messages\n"},
     "channel-types": {"bot/core/dispatcher.py": "import telegram.ext\n"},
+    "channels-handed-callables": {"bot/channels/registry.py": "from bot.delivery import outbox\n"},
     "admin-writes-outbox": {"admin/routes/broadcasts.py": "from bot.channels import telegram\n"},
     "no-io-in-engine-or-nlu": {"flows/engine.py": "import sqlalchemy\n"},
 }
@@ -52,6 +53,8 @@ ALLOWED = {
     "admin/routes/outbox.py": "from bot.delivery import outbox\n",
     "bot/delivery/outbox.py": "import sqlalchemy\n",
     "flows/engine.py": "import yaml\n",
+    "bot/services.py": "from bot.channels import registry\n",
+    "bot/db/session.py": "import sqlalchemy\n",
 }
 
 
