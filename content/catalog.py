@@ -79,12 +79,20 @@ class Catalog:
 
 
 def load_locale_files(directory: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
-    """`locales/<lang>.yaml` holds nested mappings; keys are joined with dots."""
+    """`locales/<lang>.yaml`, then each part's `locales/<part>.<lang>.yaml` (journeys,
+    sales…), hold nested mappings; keys are joined with dots and never defined twice."""
     texts: dict[str, dict[str, str]] = {}
     for lang in LANGS:
-        path = directory / f"{lang}.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-        texts[lang] = dict(_flatten(data or {}))
+        texts[lang] = {}
+        paths = [directory / f"{lang}.yaml", *sorted(directory.glob(f"*.{lang}.yaml"))]
+        for path in paths:
+            if not path.exists():
+                continue
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for key, value in _flatten(data):
+                if key in texts[lang]:
+                    raise ValueError(f"{path.name}: text {key!r} is already defined")
+                texts[lang][key] = value
     return texts
 
 

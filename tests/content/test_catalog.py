@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from content.catalog import FSI, PDI, Catalog, isolate_ltr, load_catalog
+from content.catalog import FSI, PDI, Catalog, isolate_ltr, load_catalog, load_locale_files
 
 
 @pytest.mark.parametrize(
@@ -51,3 +53,12 @@ def test_shipped_arabic_and_dari_texts_isolate_latin_names() -> None:
     for lang in ("ar", "prs"):
         welcome = cat.text("onboarding.welcome", lang)
         assert f"{FSI}Migracoop{PDI}" in welcome, lang
+
+
+def test_texts_may_be_split_by_part_and_never_defined_twice(tmp_path: Path) -> None:
+    (tmp_path / "fr.yaml").write_text("menu:\n  prompt: Menu\n", encoding="utf-8")
+    (tmp_path / "sales.fr.yaml").write_text("sales:\n  total: Total\n", encoding="utf-8")
+    assert load_locale_files(tmp_path)["fr"] == {"menu.prompt": "Menu", "sales.total": "Total"}
+    (tmp_path / "more.fr.yaml").write_text("sales:\n  total: Encore\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="more.fr.yaml: text 'sales.total'"):
+        load_locale_files(tmp_path)
