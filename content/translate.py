@@ -42,7 +42,6 @@ ARGOS_CODES: Final[Mapping[str, str]] = {
     "en": "en",
 }
 _OUR_CODES: Final = {argos: ours for ours, argos in ARGOS_CODES.items()}
-BACKENDS: Final = ("argos", "none")
 
 
 class TranslationSettings(BaseSettings):
@@ -232,8 +231,7 @@ class ArgosTranslator(_RoutedTranslator):
         return self._cached(text, tuple(_argos_code(lang) for lang in route))
 
     def warm_up(self) -> None:
-        import argostranslate.translate  # noqa: F401  (stanza, spaCy, torch: seconds)
-
+        _import_argos_translate()
         for pkg in self._current_packages().values():
             self._engine(pkg)
 
@@ -247,8 +245,7 @@ class ArgosTranslator(_RoutedTranslator):
         return text
 
     def _translate_hop(self, text: str, pkg: Any) -> str:
-        from argostranslate.translate import apply_packaged_translation
-
+        apply_packaged_translation = _import_argos_translate()
         engine = self._engine(pkg)
         out = []
         # Paragraph by paragraph, as argostranslate does, keeping blank lines as they are.
@@ -304,6 +301,15 @@ def _import_argos_package() -> Any:
     # argostranslate logs every sentence it translates at INFO: message texts stay out of logs.
     logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
     return argostranslate.package
+
+
+def _import_argos_translate() -> Any:
+    """argostranslate's apply_packaged_translation (the first import takes seconds: stanza,
+    spaCy and PyTorch come with it)."""
+    _import_argos_package()
+    from argostranslate.translate import apply_packaged_translation
+
+    return apply_packaged_translation
 
 
 def _load_packages(models_dir: Path) -> dict[tuple[str, str], Any]:

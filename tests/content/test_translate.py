@@ -27,7 +27,7 @@ from content.translate import (
 )
 from tests.content.conftest import PAIRS, Installer
 
-pytest.importorskip("argostranslate", reason="the translate extra is not installed")
+# Tests that translate take the `install` fixture, which skips without the translate extra.
 
 
 def test_one_word_sentences_translate_exactly(install: Installer) -> None:
@@ -209,6 +209,7 @@ def test_none_backend_translates_nothing() -> None:
 def test_backend_argos_when_installed_else_none(
     monkeypatch: pytest.MonkeyPatch, models_dir: Path
 ) -> None:
+    pytest.importorskip("argostranslate", reason="the translate extra is not installed")
     assert make_translator(None, models_dir).backend == "argos"
     assert make_translator("argos", models_dir).backend == "argos"
     monkeypatch.setitem(sys.modules, "argostranslate", None)  # as if not installed
