@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     nlu_backend: Literal["embedded", "rasa"] = "embedded"
     rasa_url: str = "http://127.0.0.1:5005"
     translation_backend: Literal["argos", "none"] | None = None
+    translation_models_dir: Path = Path("var/translation-models")
     timezone: str = "Europe/Paris"
 
     retention_days: int = Field(default=730, ge=1)
