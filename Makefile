@@ -9,9 +9,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 RASA_URL ?= http://127.0.0.1:5005
 
-.PHONY: venv run test lint bench rasa test-rasa clean
+.PHONY: venv model run test lint bench rasa test-rasa clean
 
 venv: $(STAMP)
+
+# The embedded NLU model, built from nlu/data into NLU_MODEL_DIR (var/nlu) when missing or
+# stale (~10 s); never committed.
+model: venv
+	$(PY) -m nlu train --if-stale >/dev/null
 
 # Reinstall only when pyproject.toml changes. (If PyTorch is ever needed, install
 # torch==2.13.0 first, before the project.)
@@ -23,14 +28,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
-run: venv
+run: model
 	@mkdir -p var
 	$(PY) -m bot migrate
 	$(PY) -m bot seed
 	$(PY) -m bot serve
 
 # The whole suite on SQLite and on a throwaway PostgreSQL (stopped even on failure).
-test: venv
+test: model
 	@pgdir="$$(mktemp -d /tmp/migracoop-pg.XXXXXX)"; \
 	trap 'bash scripts/pg.sh stop "$$pgdir"' EXIT; \
 	trap 'exit 130' INT TERM; \
@@ -43,7 +48,7 @@ lint: venv
 	$(VENV)/bin/mypy
 
 # Every bench/*.py (pipeline first); BENCH_PG_URL points them at a throwaway PostgreSQL.
-bench: venv
+bench: model
 	@pgdir="$$(mktemp -d /tmp/migracoop-pg.XXXXXX)"; \
 	trap 'bash scripts/pg.sh stop "$$pgdir"' EXIT; \
 	trap 'exit 130' INT TERM; \
