@@ -24,6 +24,13 @@ _CURRENCY: Final = frozenset(
         "euro",
         "euros",
         "euroes",
+        "euors",
+        "eruos",
+        "eur0",
+        "balles",
+        "yuro",
+        "یوروهات",
+        "ایورو",
         "uro",
         "ewro",
         "yoro",
@@ -41,7 +48,9 @@ _CURRENCY: Final = frozenset(
         "ዩሮን",
     }
 )
-_CENTIMES: Final = frozenset({"centimes", "centime", "cts", "ct", "سنتیم", "سانتیم", "ሳንቲም"})
+_CENTIMES: Final = frozenset(
+    {"centimes", "centime", "cts", "ct", "سنتیم", "سانتیم", "سنت", "سانتیمات", "ሳንቲም", "ሳንቲምን"}
+)
 # Before a number: the price of one ("12 repas à 8€", "3 x @ 5").
 _EACH_PREP: Final = frozenset({"a", "@"})
 # Before a number: money, "for" more often than "each" ("بعت 3 فساتين ب 60": for 60, all
@@ -451,9 +460,14 @@ def _mark(seq: list[_Token]) -> list[_Token]:
             after = _word(seq[i + 2]) if nxt_word == "€" and i + 2 < len(seq) else nxt_word
             if after in _EACH or after in _EACH_AFTER_PRICE:
                 tok.each = True
+        elif not tok.value.is_integer() and nxt_word not in _CENTIMES:
+            # Nobody sells 2.5 dresses: a decimal is money ("5 crepes 1,50 l'unite").
+            tok.money = True
+            tok.each = nxt_word in _EACH or nxt_word in _EACH_AFTER_PRICE
         elif (
             nxt_word
             and nxt_word not in _MULTIPLY
+            and nxt_word not in _CENTIMES
             and (nxt_word in _COUNTERS or nxt_word in _PRODUCTS or nxt_word.isalpha())
         ):
             tok.qty = nxt_word not in _TOTAL and nxt_word not in _EACH
@@ -477,9 +491,21 @@ def _merge_cents(seq: list[_Token]) -> list[_Token]:
             assert isinstance(cents, _Num)
             after = _word(seq[i + 3]) if i + 3 < len(seq) else ""
             if cents.digits == 2 and (not after or after in _CENTIMES):
-                out.extend([_Num(tok.value + cents.value / 100, tok.digits), "€"])
+                merged = _Num(tok.value + cents.value / 100, tok.digits, money=True)
+                merged.each, merged.after_for = tok.each, tok.after_for
+                out.extend([merged, "€"])
                 i += 4 if after else 3
                 continue
+        if isinstance(tok, _Num) and i + 1 < len(seq) and seq[i + 1] in _CENTIMES:
+            # "20 euros et 50 centimes": the cents join the euros before them, if any.
+            cents = _Num(tok.value / 100, money=True)
+            euros = next((t for t in reversed(out) if isinstance(t, _Num)), None)
+            if euros is not None and euros.money and tok.value < 100:
+                euros.value += cents.value
+            else:
+                out.append(cents)
+            i += 2
+            continue
         out.append(tok)
         i += 1
     return out
@@ -518,7 +544,8 @@ _MIN_ITEM_PRICE: Final = 1.0
 def sale(folded: str, lang: str = "und") -> Sale:
     """The sale described by a folded message (see `nlu.normalize.fold`)."""
     text = numbers.prepare_french(folded) if lang in ("fr", "und") else folded
-    text = text.replace("در کل", "درکل")  # Dari "in all", not Arabic "each"
+    # Dari "in all" (not Arabic "each"), "per piece" typed with a space for the ZWNJ.
+    text = text.replace("در کل", "درکل").replace("دانه ای", "دانهای")
     tokens = _join_thousands(_split(text.split(), lang))
     seq = _merge_cents(_mark(_numbers(tokens, lang)))
     words = {t for t in seq if isinstance(t, str)}
@@ -534,11 +561,17 @@ def sale(folded: str, lang: str = "und") -> Sale:
 
     money = [n for n in nums if n.money]
     qtys = [n for n in nums if n.qty and not n.money]
+    summed = _summands(seq)
+    if len(summed) >= 2 and not total_said:
+        # "15 + 20 + 12,5", "30€ + 15€": the sum, and any other price said.
+        rest = [n for n in money if not any(n is m for m in summed)]
+        amount = sum(n.value for n in summed) + sum(n.value for n in rest)
+        return Sale(round(amount, 2), None, _product(seq), bool(money))
     if total_said and money:
         return Sale(money[-1].value, _int(qtys), _product(seq), True)
     if money:
         return _priced(nums, each_anywhere, _product(seq))
-    # No currency: one bare number is the amount; a quantity alone is not.
+    # No currency: one bare number is the amount ("15 + 20": their sum); a quantity alone is not.
     bare = [n for n in nums if not n.qty]
     if bare:
         return Sale(bare[-1].value, _int(qtys), _product(seq), False)
@@ -593,6 +626,18 @@ def _priced(nums: list[_Num], each_anywhere: bool, product: str | None) -> Sale:
         True,
         alternative=round(other, 2) if ambiguous and round(other, 2) != round(amount, 2) else None,
     )
+
+
+def _summands(seq: list[_Token]) -> list[_Num]:
+    """The numbers on either side of a "+" ("15 + 20 + 12.5"), in order, each once."""
+    out: list[_Num] = []
+    for i, tok in enumerate(seq):
+        if tok != "+":
+            continue
+        for side in (seq[i - 1] if i > 0 else None, seq[i + 1] if i + 1 < len(seq) else None):
+            if isinstance(side, _Num) and not any(side is n for n in out):
+                out.append(side)
+    return out
 
 
 def _total_said(seq: list[_Token]) -> bool:
@@ -672,7 +717,7 @@ def extract(folded: str, lang: str, *, sale_context: bool) -> tuple[Entity, ...]
     """
     s = sale(folded, lang)
     found: list[Entity] = []
-    bare_number = bool(re.fullmatch(r"\d+(?:\.\d+)?( €)?", folded))
+    bare_number = bool(re.fullmatch(r"\d+(?:\.\d+)?(?: \+ \d+(?:\.\d+)?)*( €)?", folded))
     if s.amount is not None and (sale_context or s.explicit_money or bare_number):
         found.append(Entity("amount", s.amount))
         if s.alternative is not None:

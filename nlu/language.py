@@ -76,6 +76,8 @@ def identify(
     probs *= np.asarray([lab in allowed for lab in labels], dtype=np.float64)
     if "ar" in labels and _ARABIC.search(text) and _PERSIAN_LETTERS.search(text):
         probs[labels.index("ar")] *= 0.05  # Arabic has no پ چ ژ گ
+    if "am" in labels and probs.argmax() == labels.index("am"):
+        return UNKNOWN_LANG, float(probs.max() / probs.sum())  # Amharic, whoever writes it
     if known_lang in LANGS and known_lang in labels:
         if len(text.split()) <= SHORT_WORDS and known_lang in allowed:
             total = probs.sum()

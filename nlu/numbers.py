@@ -186,6 +186,7 @@ _TIGRINYA_WORDS: dict[str, float] = {
     "ቴስዓ": 90,
     "ተስዓ": 90,
     "ሚእቲ": 100,
+    "ሚእት": 100,  # before the -ን of "and": ሚእትን
     "ሽሕ": 1000,
 }
 

@@ -129,6 +129,19 @@ AMOUNTS = [
     ("4 crepes x 2 et 3 the x 1,5", "fr", 12.5),
     ("بعت 3 صحون كل واحد ب 8 و 2 كيك كل وحدة ب 5", "ar", 34),
     ("۳ بولانی هر دانه ۴ یورو و ۲ چای هر کدام ۱ یورو", "prs", 14),
+    ("15+20+12,5", "fr", 47.5),
+    ("vendu 15 + 20 aujourd hui", "fr", 35),
+    ("۱۵+۲۰+۱۰ امروز", "prs", 45),
+    ("12*8", "fr", 96),
+    ("ajoute 35 balles", "fr", 35),
+    ("۸ بولانی دانه ای ۳ یورو", "prs", 24),  # a space typed for the ZWNJ
+    # cents said in words, decimals are money, a unit price in euros and cents
+    ("20 euros et 50 centimes", "fr", 20.5),
+    ("45 يورو و 50 سنتيم", "ar", 45.5),
+    ("۲۰ یورو و ۵۰ سنت", "prs", 20.5),
+    ("5 crepes 1,50 l unite", "fr", 7.5),
+    ("vendu 10 crepes a 1€50", "fr", 15),
+    ("ሚእትን ዕስራን ዩሮ", "ti", 120),
 ]
 
 
