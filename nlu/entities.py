@@ -496,7 +496,7 @@ def _merge_cents(seq: list[_Token]) -> list[_Token]:
                 out.extend([merged, "€"])
                 i += 4 if after else 3
                 continue
-        if isinstance(tok, _Num) and i + 1 < len(seq) and seq[i + 1] in _CENTIMES:
+        if isinstance(tok, _Num) and i + 1 < len(seq) and _word(seq[i + 1]) in _CENTIMES:
             # "20 euros et 50 centimes": the cents join the euros before them, if any.
             cents = _Num(tok.value / 100, money=True)
             euros = next((t for t in reversed(out) if isinstance(t, _Num)), None)

@@ -279,3 +279,34 @@ def test_stated_multiplication_does_not_depend_on_the_intent(sale_context: bool)
 def test_quantity_without_a_price_stays_in_the_sale_context() -> None:
     found = {e.entity for e in entities.extract(fold("j'ai 3 enfants"), "fr", sale_context=False)}
     assert found == set()
+
+
+# Every pair and triple of these tokens, in order: numbers next to markers in every position.
+PIECES = [
+    "1",
+    "12",
+    "2.5",
+    "€",
+    "x",
+    "+",
+    "a",
+    "ب",
+    "ብ",
+    "centimes",
+    "chacun",
+    "total",
+    "le",
+    "robes",
+]
+
+
+def test_any_arrangement_of_numbers_and_markers_is_read_without_error() -> None:
+    import itertools
+
+    for n in (2, 3):
+        for combo in itertools.product(PIECES, repeat=n):
+            for lang in ("fr", "ar", "ti"):
+                got = entities.sale(" ".join(combo), lang)
+                assert got.amount is None or got.amount >= 0, combo
+    for text in ["Robert'); DELETE FROM messages WHERE ('1'='1", "١٢٣ ۴۵۶ 789", "1 1 1 1"]:
+        entities.extract(fold(text), "fr", sale_context=True)
