@@ -7,6 +7,8 @@ then every call is a function of its arguments.
 from __future__ import annotations
 
 import re
+import sys
+import zipfile
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Final
@@ -37,8 +39,13 @@ def load_models(path: Path) -> Models:
 @cache
 def models(model_dir: Path | str | None = None) -> Models:
     """The models of the cache folder (`nlu.store.model_dir`), built when missing or stale,
-    loaded once."""
-    return load_models(store.ensure(model_dir))
+    loaded once. A file that cannot be read (truncated, or not ours) is built again."""
+    path = store.ensure(model_dir)
+    try:
+        return load_models(path)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        print(f"nlu: cannot read {path} ({type(exc).__name__}); building it again", file=sys.stderr)
+        return load_models(store.ensure(model_dir, force=True))
 
 
 def guess_language(

@@ -128,6 +128,16 @@ def test_warm_up_builds_then_loads(tmp_path: Path, capsys: pytest.CaptureFixture
     assert capsys.readouterr().err == ""
     assert pipeline.parse("bonjour", model_dir=tmp_path / "cache").intent == "greet"
 
+    # A file that cannot be read (a disk that filled, a copy cut short) is built again.
+    path = store.model_path(tmp_path / "cache")
+    path.write_bytes(path.read_bytes()[:1000])
+    pipeline.models.cache_clear()
+    pipeline.load_models.cache_clear()
+    backend.warm_up()
+    err = capsys.readouterr().err
+    assert "cannot read" in err and "training the model" in err
+    assert pipeline.parse("bonjour", model_dir=tmp_path / "cache").intent == "greet"
+
 
 def test_cli_builds_before_answering(tmp_path: Path) -> None:
     """`python -m nlu parse` on a fresh machine: one line on stderr, only JSON on stdout."""
