@@ -490,7 +490,8 @@ def _merge_cents(seq: list[_Token]) -> list[_Token]:
             cents = seq[i + 2]
             assert isinstance(cents, _Num)
             after = _word(seq[i + 3]) if i + 3 < len(seq) else ""
-            if cents.digits == 2 and (not after or after in _CENTIMES):
+            typed_cents = cents.digits == 2 or (cents.digits == 0 and cents.value < 100)
+            if typed_cents and cents.value.is_integer() and (not after or after in _CENTIMES):
                 merged = _Num(tok.value + cents.value / 100, tok.digits, money=True)
                 merged.each, merged.after_for = tok.each, tok.after_for
                 out.extend([merged, "€"])

@@ -142,6 +142,9 @@ AMOUNTS = [
     ("5 crepes 1,50 l unite", "fr", 7.5),
     ("vendu 10 crepes a 1€50", "fr", 15),
     ("ሚእትን ዕስራን ዩሮ", "ti", 120),
+    ("douze euros cinquante", "fr", 12.5),
+    ("ዕስራ ዩሮን ሓምሳ ሳንቲምን", "ti", 20.5),
+    ("30 € 15 €", "fr", 45),
 ]
 
 
