@@ -148,7 +148,7 @@ def fit(
     seed: int = 7,
 ) -> tuple[LinearModel, Matrix]:
     """The calibrated model, and its cross-validated (out-of-fold) probabilities, whose rows
-    follow `samples` and columns the model's labels."""
+    follow `samples` and columns the model's labels (`folds` more fits)."""
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     model = from_calibrated(
