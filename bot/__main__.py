@@ -32,15 +32,15 @@ def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
-async def _seed(settings: Settings) -> None:
-    from bot.core.content import seed_if_empty
+async def _seed(settings: Settings) -> int:
+    from bot.core.content import seed_shipped
     from bot.db.repos import admin
     from bot.db.session import Database
 
     db = Database(settings.database_url)
     try:
-        if await seed_if_empty(db):
-            print("loaded the shipped flows and texts", file=sys.stderr)
+        if not await seed_shipped(db, sys.stderr):
+            return 1
         async with db.begin() as conn:
             if settings.admin_email and settings.admin_password:
                 await admin.upsert_user(
@@ -56,11 +56,11 @@ async def _seed(settings: Settings) -> None:
                 )
     finally:
         await db.dispose()
+    return 0
 
 
 def cmd_seed(settings: Settings, _: argparse.Namespace) -> int:
-    asyncio.run(_seed(settings))
-    return 0
+    return asyncio.run(_seed(settings))
 
 
 def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
