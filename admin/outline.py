@@ -3,9 +3,9 @@ where each answer leads, with the texts in one chosen language."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from content.catalog import Catalog
 from flows.model import (
     END,
     FLOW_PREFIX,
@@ -20,6 +20,7 @@ from flows.model import (
     SetLanguage,
 )
 
+Texts = Mapping[str, Mapping[str, str]]  # language -> key -> text, as stored
 QUESTION_KINDS = {"choice": "choix", "text": "texte libre", "number": "nombre"}
 SWITCHES = {"answer": "la réponse", "intent": "l'intention comprise", "lang": "la langue"}
 DATA_OPS = {
@@ -89,21 +90,20 @@ def target(dest: str) -> Target:
     return Target(f"nœud « {dest} »", node=dest)
 
 
-def outline(flow: Flow, catalog: Catalog, lang: str) -> list[NodeOutline]:
+def outline(flow: Flow, texts: Texts, lang: str) -> list[NodeOutline]:
     """The start node first, then the others in the order of the file."""
     order = [flow.start] + [n for n in flow.nodes if n != flow.start]
     return [
-        _node(node_id, flow.nodes[node_id], node_id == flow.start, catalog, lang)
-        for node_id in order
+        _node(node_id, flow.nodes[node_id], node_id == flow.start, texts, lang) for node_id in order
     ]
 
 
-def _said(catalog: Catalog, key: str, lang: str) -> Said:
-    return Said(key, catalog.raw(key, lang))
+def _said(texts: Texts, key: str, lang: str) -> Said:
+    return Said(key, texts.get(lang, {}).get(key))
 
 
-def _node(node_id: str, node: Node, start: bool, catalog: Catalog, lang: str) -> NodeOutline:
-    steps = tuple(_step(act, catalog, lang) for act in node.actions)
+def _node(node_id: str, node: Node, start: bool, texts: Texts, lang: str) -> NodeOutline:
+    steps = tuple(_step(act, texts, lang) for act in node.actions)
     question = None
     choices: tuple[ChoiceLine, ...] = ()
     if node.ask is not None:
@@ -112,12 +112,12 @@ def _node(node_id: str, node: Node, start: bool, catalog: Catalog, lang: str) ->
         if ask.kind == "number" and (ask.minimum is not None or ask.maximum is not None):
             limits = f"entre {_num(ask.minimum, '…')} et {_num(ask.maximum, '…')}"
         question = Question(
-            QUESTION_KINDS[ask.kind], _said(catalog, ask.prompt, lang), ask.save_as, limits
+            QUESTION_KINDS[ask.kind], _said(texts, ask.prompt, lang), ask.save_as, limits
         )
         choices = tuple(
             ChoiceLine(
                 c.id,
-                c.label if c.literal else _said(catalog, c.label, lang),
+                c.label if c.literal else _said(texts, c.label, lang),
                 ", ".join([*c.intents, *c.words]),
                 target(c.goto) if c.goto else None,
             )
@@ -172,11 +172,11 @@ def _value(value: str) -> str:
     }.get(value, value)
 
 
-def _step(act: object, catalog: Catalog, lang: str) -> Step:
+def _step(act: object, texts: Texts, lang: str) -> Step:
     if isinstance(act, SendMsg):
         media = [m for m, key in (("image", act.image), ("audio", act.audio)) if key]
         extra = f" (avec {' et '.join(media)})" if media else ""
-        return Step(f"Envoie{extra} :", _said(catalog, act.text, lang))
+        return Step(f"Envoie{extra} :", _said(texts, act.text, lang))
     if isinstance(act, SetLanguage):
         return Step(f"Change la langue : {_value(act.value)}")
     if isinstance(act, SetField):

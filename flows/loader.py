@@ -14,6 +14,8 @@ from pydantic import ValidationError
 from flows.model import FLOW_PREFIX, Flow
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+# libyaml's loader when PyYAML was built with it: several times faster, same results.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,7 @@ def _is_union_tag(part: int | str) -> bool:
 
 def parse_flow(source: str, name: str) -> Flow:
     try:
-        data = yaml.safe_load(source)
+        data = yaml.load(source, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -114,7 +116,7 @@ def load_directory(directory: Path = DEFINITIONS_DIR) -> dict[str, Flow]:
 
 def _compose(source: str) -> yaml.Node | None:
     try:
-        return yaml.compose(source, Loader=yaml.SafeLoader)
+        return yaml.compose(source, Loader=SAFE_LOADER)
     except yaml.YAMLError:
         return None
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from starlette.responses import Response
 
 from admin.deps import Ctx, Role, page
-from admin.outline import outline
+from admin.outline import Texts, outline
 from admin.text_edit import normalize, save_text_form
 from admin.translations import text_rows
 from bot.core.content import ContentProblem, check, content_set, roll_back_item
 from bot.db.repos import content as repo
 from bot.db.repos.content import Change, Item, Version
-from content.catalog import BASE_LANG, LANGS, Catalog
+from content.catalog import BASE_LANG, LANGS
 from flows.loader import FlowError, FlowProblem, load_sources, parse_flow
 from flows.model import Flow
 
@@ -65,7 +65,7 @@ async def flow_list(ctx: Ctx) -> Response:
     return ctx.render("flows.html", flows=summaries)
 
 
-async def _load(ctx: Ctx, flow_id: str, *, draft: bool) -> tuple[Flow, Catalog, bool] | None:
+async def _load(ctx: Ctx, flow_id: str, *, draft: bool) -> tuple[Flow, Texts, bool] | None:
     """The flow (its draft when asked and there is one) and the texts to show with it."""
     async with ctx.db.connect() as conn:
         versions = await repo.current(conn, kind="flow", key=flow_id)
@@ -77,8 +77,8 @@ async def _load(ctx: Ctx, flow_id: str, *, draft: bool) -> tuple[Flow, Catalog, 
         return None
     use_draft = (draft or item not in versions) and item in flow_drafts
     source = flow_drafts[item].value if use_draft else versions[item].value
-    catalog = Catalog(content_set(texts, text_drafts.values()).texts)
-    return parse_flow(source, flow_id), catalog, item in flow_drafts
+    shown = content_set(texts, text_drafts.values()).texts
+    return parse_flow(source, flow_id), shown, item in flow_drafts
 
 
 @page("/flows/{flow_id}", role=Role.staff)
@@ -90,13 +90,13 @@ async def flow_page(ctx: Ctx) -> Response:
     loaded = await _load(ctx, flow_id, draft=draft)
     if loaded is None:
         return ctx.render("error.html", status=404, code=404, message="Ce parcours n'existe pas.")
-    flow, catalog, has_draft = loaded
+    flow, texts, has_draft = loaded
     async with ctx.db.connect() as conn:
         history = await repo.history(conn, Item.flow(flow_id), limit=30)
     return ctx.render(
         "flow.html",
         flow=flow,
-        nodes=outline(flow, catalog, lang),
+        nodes=outline(flow, texts, lang),
         lang=lang,
         draft=draft and has_draft,
         has_draft=has_draft,
@@ -231,7 +231,7 @@ async def _node_form(
     loaded = await _load(ctx, flow_id, draft=True)
     if loaded is None or node_id not in loaded[0].nodes:
         return ctx.render("error.html", status=404, code=404, message="Ce nœud n'existe pas.")
-    flow, catalog, _ = loaded
+    flow, texts, _ = loaded
     keys = flow.nodes[node_id].text_keys()
     async with ctx.db.connect() as conn:
         rows = await text_rows(conn, keys)
@@ -241,7 +241,7 @@ async def _node_form(
         status=status,
         flow=flow,
         node_id=node_id,
-        node=next(n for n in outline(flow, catalog, BASE_LANG) if n.id == node_id),
+        node=next(n for n in outline(flow, texts, BASE_LANG) if n.id == node_id),
         rows=sorted(rows, key=lambda r: order[r.key]),
         errors=errors or {},
         submitted=submitted or {},

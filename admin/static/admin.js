@@ -32,8 +32,8 @@ document.addEventListener("submit", async function (event) {
     const box = document.getElementById("sim");
     box.innerHTML = await response.text();
     const chat = box.querySelector(".chat");
-    if (chat && chat.lastElementChild) {
-      chat.lastElementChild.scrollIntoView({ block: "end" });
+    if (chat) {
+      chat.scrollTop = chat.scrollHeight;
     }
     const input = box.querySelector("input[name=text]");
     if (input) {
@@ -42,6 +42,14 @@ document.addEventListener("submit", async function (event) {
   } catch (error) {
     form.classList.remove("busy");
     form.submit(); // the network failed: fall back to an ordinary post
+  }
+});
+
+// Simulator: show the end of the conversation when the page opens.
+document.addEventListener("DOMContentLoaded", function () {
+  const chat = document.querySelector(".chat");
+  if (chat) {
+    chat.scrollTop = chat.scrollHeight;
   }
 });
 

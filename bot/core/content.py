@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TextIO
 
-import yaml
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.repos import content as repo
@@ -24,6 +23,7 @@ from content.catalog import BASE_LANG, Catalog, load_locale_files, placeholders
 from flows import loader
 from flows.engine import GLOBAL_INTENTS, SLASH_COMMANDS, Environment
 from flows.loader import FlowError
+from flows.model import Flow
 
 log = logging.getLogger(__name__)
 
@@ -177,12 +177,13 @@ class ContentReloader:
 
 def shipped_items() -> dict[Item, str]:
     """Every flow and text in the shipped files (flows/definitions, content/locales)."""
-    sources = loader.shipped_sources()
-    loader.load_sources(sources)  # refuse to bring in invalid flows
+    flows: dict[str, Flow] = {}
     items: dict[Item, str] = {}
-    for name, source in sources:
-        data = yaml.safe_load(source)
-        items[Item.flow(str(data["id"]) if isinstance(data, dict) else name)] = source
+    for name, source in loader.shipped_sources():
+        flow = loader.parse_flow(source, name)  # refuse to bring in invalid flows
+        flows[flow.id] = flow
+        items[Item.flow(flow.id)] = source
+    loader.check_references(flows)
     for lang, by_key in load_locale_files().items():
         for key, text in by_key.items():
             items[Item.text(key, lang)] = text
@@ -404,6 +405,36 @@ async def resolve_conflict(
         conn, conflict_id, resolution="shipped" if take_shipped else "kept", actor=actor, now=now
     )
     return release
+
+
+async def add_machine_drafts(
+    db: Database, texts: Mapping[tuple[str, str], str], *, now: datetime | None = None
+) -> list[Item]:
+    """The hook for machine translation (content/translate.py, to come): each
+    (key, language) -> text becomes a draft marked "machine", for a facilitator to review
+    and publish. A person's draft is never replaced. Returns the drafts written."""
+    now = now or datetime.now(UTC)
+    written: list[Item] = []
+    async with db.begin() as conn:
+        versions = await repo.current(conn, kind="text")
+        drafts = await repo.drafts(conn, kind="text")
+        for (key, lang), text in sorted(texts.items()):
+            item = Item.text(key, lang)
+            draft = drafts.get(item)
+            if lang == BASE_LANG or (draft is not None and draft.status != "machine"):
+                continue
+            published = versions.get(item)
+            await repo.save_draft(
+                conn,
+                item,
+                value=text,
+                status="machine",
+                base_version=published.version if published else None,
+                actor="translate",
+                now=now,
+            )
+            written.append(item)
+    return written
 
 
 def file_environment() -> Environment:

@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import httpx
 import pytest
@@ -26,6 +27,11 @@ EMAILS = {
     "staff": "sami@example.org",
 }
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@cache
+def password_hash() -> str:
+    return users_repo.hash_password(PASSWORD)
 
 
 @dataclass
@@ -97,7 +103,7 @@ async def panel(db: Database) -> AsyncIterator[Panel]:
     await services.open()
     async with db.begin() as conn:
         for role, email in EMAILS.items():
-            await users_repo.upsert_user(conn, email, PASSWORD, role)
+            await users_repo.create_user(conn, email, password_hash(), role, clock.now)
     yield Panel(app, services, clock)
     if services.dispatcher is not None:
         await services.dispatcher.close()

@@ -14,6 +14,7 @@ from admin.translations import text_rows
 from bot.core.content import (
     ContentProblem,
     ContentReloader,
+    add_machine_drafts,
     load_content,
     publish_drafts,
     resolve_conflict,
@@ -323,3 +324,76 @@ async def test_a_conversation_waiting_on_a_changed_node_gets_the_new_node(chat: 
     texts = " ".join(r.text for r in replies)
     assert "je n'efface rien" in texts
     assert await contacts(chat) == 1
+
+
+async def test_machine_drafts_wait_for_a_person(db: Database) -> None:
+    await sync_shipped(db)
+    async with db.begin() as conn:
+        await repo.save_draft(
+            conn,
+            Item.text("menu.learn", "ti"),
+            value="📚 ብሰብ ዝተጻሕፈ",
+            status="draft",
+            base_version=1,
+            actor="fatou",
+            now=NOW,
+        )
+    written = await add_machine_drafts(
+        db,
+        {
+            ("menu.prompt", "ti"): "🏠 ማሽን ዝተርጎሞ",
+            ("menu.learn", "ti"): "📚 ማሽን",  # a person's draft is there: kept
+            ("menu.prompt", "fr"): "jamais",  # French is the source, never a machine draft
+        },
+        now=NOW,
+    )
+    assert written == [Item.text("menu.prompt", "ti")]
+    async with db.connect() as conn:
+        drafts = await repo.drafts(conn)
+        row = (await text_rows(conn, ["menu.prompt"]))[0]
+    assert drafts[Item.text("menu.learn", "ti")].value == "📚 ብሰብ ዝተጻሕፈ"
+    assert drafts[Item.text("menu.prompt", "ti")].status == "machine"
+    assert row.machine == ["ti"]
+    assert await value(db, Item.text("menu.prompt", "ti")) != "🏠 ማሽን ዝተርጎሞ"  # not published
+
+
+async def test_the_seed_command_prints_what_it_brought_and_the_conflicts(
+    db: Database, database_url: str
+) -> None:
+    """Through the real `python -m bot seed`: the files "changed" since the last seed for
+    two texts (their remembered digests are made old); one of them was edited since."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    await sync_shipped(db)
+    await edit(db, PROMPT_AR, "نص كتبه الميسر")
+    async with db.begin() as conn:
+        await repo.set_shipped(conn, {PROMPT_AR: "0" * 64, PROMPT_FR: "0" * 64}, NOW)
+        # PROMPT_FR as if the file had been something else when last brought in:
+        await repo.save_draft(
+            conn, PROMPT_FR, value="ancien", status="reviewed", base_version=1, actor="x", now=NOW
+        )
+        await publish_drafts(conn, actor="seed-test", note="", now=NOW)
+        await repo.set_shipped(conn, {PROMPT_FR: repo.digest("ancien")}, NOW)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ADMIN_", "TELEGRAM_"))}
+    env["DATABASE_URL"] = database_url
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "seed"],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content version 4: 0 flows and 1 texts brought in from the shipped files" in result.stderr
+    )
+    assert (
+        "conflict: text menu.prompt [ar] was edited in the admin panel and the shipped file "
+        "changed too; the edit is kept" in result.stderr
+    )
+    assert await value(db, PROMPT_AR) == "نص كتبه الميسر"
+    assert await value(db, PROMPT_FR) == shipped_items()[PROMPT_FR]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, delete, func, insert, select, update
+from sqlalchemy import Select, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.tables import conflicts as conflicts_t
@@ -415,21 +415,32 @@ async def shipped_digests(conn: AsyncConnection) -> dict[Item, str]:
 
 async def set_shipped(conn: AsyncConnection, seen: dict[Item, str], now: datetime) -> None:
     """Remember the shipped value's digest of each item (taken in, or seen and left aside)."""
-    for item, value_digest in seen.items():
-        where = (
-            shipped_t.c.kind == item.kind,
-            shipped_t.c.key == item.key,
-            shipped_t.c.lang == item.lang,
-        )
-        result = await conn.execute(
-            update(shipped_t).where(*where).values(digest=value_digest, seen_at=now)
-        )
-        if not result.rowcount:
-            await conn.execute(
-                insert(shipped_t).values(
-                    kind=item.kind, key=item.key, lang=item.lang, digest=value_digest, seen_at=now
-                )
+    if not seen:
+        return
+    known = set(await shipped_digests(conn))
+    fresh = [
+        {"kind": i.kind, "key": i.key, "lang": i.lang, "digest": d, "seen_at": now}
+        for i, d in seen.items()
+        if i not in known
+    ]
+    changed = [
+        {"k": i.kind, "y": i.key, "l": i.lang, "digest": d, "seen_at": now}
+        for i, d in seen.items()
+        if i in known
+    ]
+    if fresh:
+        await conn.execute(insert(shipped_t), fresh)
+    if changed:
+        await conn.execute(
+            update(shipped_t)
+            .where(
+                shipped_t.c.kind == bindparam("k"),
+                shipped_t.c.key == bindparam("y"),
+                shipped_t.c.lang == bindparam("l"),
             )
+            .values(digest=bindparam("digest"), seen_at=bindparam("seen_at")),
+            changed,
+        )
 
 
 def _conflict(row: Any) -> Conflict:
