@@ -11,6 +11,7 @@ import hashlib
 import importlib
 import logging
 import pkgutil
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_BODY = 512 * 1024  # a flow's YAML is a few kilobytes
+NAME = re.compile(r"[\w.\-]{1,128}")
+MAX_INT = 2**31 - 1
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -123,10 +126,23 @@ def _endpoint(page: Page, state: AdminState) -> Callable[[Request], Awaitable[Re
                 return _finish(ctx, RedirectResponse(url("/login"), status_code=303))
             if not ctx.can(page.role):
                 return _finish(ctx, _error(ctx, 403, "Votre rôle ne permet pas cette page."))
+        if not _plausible(request.path_params):  # nothing by that name could exist
+            return _finish(ctx, _error(ctx, 404, "Cette page n'existe pas."))
         return _finish(ctx, await page.handler(ctx))
 
     endpoint.__name__ = page.handler.__name__
     return endpoint
+
+
+def _plausible(params: dict[str, object]) -> bool:
+    """Path parameters a database can be asked about: names of letters, digits and . _ -
+    (no NUL, which PostgreSQL refuses), numbers that fit its integers."""
+    for value in params.values():
+        if isinstance(value, int) and not 0 <= value <= MAX_INT:
+            return False
+        if isinstance(value, str) and not NAME.fullmatch(value):
+            return False
+    return True
 
 
 async def _context(request: Request, state: AdminState) -> Ctx:

@@ -109,16 +109,16 @@ class Ctx:
         return str(self.request.path_params[name])
 
     def query(self, name: str, default: str = "") -> str:
-        return self.request.query_params.get(name, default)[:500]
+        return storable(self.request.query_params.get(name, default)[:500])
 
     def field(self, name: str, default: str = "", *, limit: int = 20_000) -> str:
         value = self.form.get(name, default) if self.form is not None else default
-        return value[:limit] if isinstance(value, str) else default
+        return storable(value[:limit]) if isinstance(value, str) else default
 
     def fields(self, name: str) -> list[str]:
         if self.form is None:
             return []
-        return [v for v in self.form.getlist(name) if isinstance(v, str)]
+        return [storable(v[:1000]) for v in self.form.getlist(name) if isinstance(v, str)]
 
     def render(self, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
         html = self.state.templates.get_template(template).render(ctx=self, **context)
@@ -130,6 +130,11 @@ class Ctx:
 
     async def audit(self, conn: AsyncConnection, action: str, detail: str) -> None:
         await users_repo.add_audit(conn, self.actor, action, detail, self.now)
+
+
+def storable(text: str) -> str:
+    """Text every database accepts: no NUL (PostgreSQL refuses it), no lone surrogates."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
 
 
 def url(path: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from starlette.responses import Response
 
-from admin.deps import Ctx, Role, page
+from admin.deps import Ctx, Pager, Role, page
 from admin.outline import Texts, outline
 from admin.text_edit import normalize, save_text_form
 from admin.translations import text_rows
@@ -62,7 +62,8 @@ async def flow_list(ctx: Ctx) -> Response:
                 sum(len(rows[k].outdated) for k in keys if k in rows),
             )
         )
-    return ctx.render("flows.html", flows=summaries)
+    pager = Pager.of(ctx, len(summaries))
+    return ctx.render("flows.html", flows=pager.window(summaries), pager=pager)
 
 
 async def _load(ctx: Ctx, flow_id: str, *, draft: bool) -> tuple[Flow, Texts, bool] | None:

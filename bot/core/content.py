@@ -17,6 +17,7 @@ from typing import TextIO
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.repos import content as repo
+from bot.db.repos.admin import add_audit
 from bot.db.repos.content import Change, Conflict, Draft, Item, Version
 from bot.db.session import Database
 from content.catalog import BASE_LANG, Catalog, load_locale_files, placeholders
@@ -243,6 +244,11 @@ async def sync_shipped(
         )
         await repo.set_shipped(conn, acknowledged, now)
         open_conflicts = await repo.open_conflicts(conn)
+        if release is not None or new_conflicts:
+            kept = ", ".join(_name(i) for i in new_conflicts)
+            detail = f"version {release}: " if release is not None else ""
+            detail += _seed_note(changes) + (f"; modifications gardées : {kept}" if kept else "")
+            await add_audit(conn, "seed", "content.seed", detail, now)
     return SeedReport(
         release, tuple(c.item for c in changes), tuple(open_conflicts), tuple(new_conflicts)
     )

@@ -266,3 +266,64 @@ async def test_no_inline_script_or_style_in_any_page(panel: Panel) -> None:
         html = (await client.get(concrete(page.path))).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), page.path
         assert " style=" not in html and " onclick=" not in html and "javascript:" not in html
+
+
+async def test_hostile_path_parameters_get_4xx(panel: Panel) -> None:
+    client = await panel.signed_in("admin")
+    token = await csrf(client, "/admin/account")
+    hostile = ["%00", "a%00b", "x" * 300, "99999999999999999999", "%3Cscript%3E", "..", "-1"]
+    failures = []
+    for method, page in declared(panel):
+        if "{" not in page.path:
+            continue
+        for value in hostile:
+            url = "/admin" + PARAM.sub(value, page.path)
+            if method == "GET":
+                response = await client.get(url)
+            else:
+                response = await client.post(url, data={"csrf_token": token})
+            if response.status_code >= 500:
+                failures.append(f"{method} {url}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+    assert (await client.get("/admin/")).status_code == 200
+
+
+def raw_form(data: dict[str, str]) -> bytes:
+    """A form body as a browser could send it, with bytes no text can hold (%00, %FF)."""
+    from urllib.parse import quote
+
+    return "&".join(f"{quote(k)}={v}" for k, v in data.items()).encode()
+
+
+async def test_hostile_form_fields_get_4xx_and_nothing_is_lost(panel: Panel) -> None:
+    bad = "a%00b%FF%FE%3Cscript%3E"  # NUL, invalid UTF-8, markup
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    anonymous = panel.client()
+    token = await csrf(anonymous)
+    for data in ({"email": bad, "password": bad}, {"email": "x%40y.org%00", "password": "p"}):
+        response = await anonymous.post(
+            "/admin/login", content=raw_form({**data, "csrf_token": token}), headers=form
+        )
+        assert response.status_code in (400, 401), response.status_code
+    admin = await panel.signed_in("admin")
+    token = await csrf(admin, "/admin/account")
+    posts = {
+        "/admin/users": {"email": f"n{bad}%40example.org", "role": "staff"},
+        "/admin/texts/menu.prompt": {"text:menu.prompt:ar": f"%F0%9F%8F%A0 {bad}"},
+        "/admin/flows/learn/yaml": {"source": f"id: learn%0A{bad}", "action": "save"},
+        "/admin/simulator": {"action": "reset", "lang": bad, "mode": bad},
+        "/admin/versions/publish": {"item": bad, "note": bad},
+        "/admin/drafts/discard": {"item": bad, "back": bad},
+        "/admin/account": {"current": bad, "new": bad * 3, "again": bad * 3},
+    }
+    for path, data in posts.items():
+        response = await admin.post(
+            path, content=raw_form({**data, "csrf_token": token}), headers=form
+        )
+        assert response.status_code < 500, path
+    async with panel.services.db.connect() as conn:
+        from bot.db.repos import content as content_repo
+        from bot.db.repos.content import Item
+
+        draft = (await content_repo.drafts(conn))[Item.text("menu.prompt", "ar")]
+    assert "\x00" not in draft.value and "ab" in draft.value  # kept, less what cannot be stored
