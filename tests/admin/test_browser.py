@@ -208,7 +208,7 @@ async def test_edit_publish_see_everywhere_roll_back(
     field = page.locator('textarea[name="text:menu.prompt:ar"]')
     assert await field.get_attribute("dir") == "auto"
     await field.fill(NEW_AR)
-    await shoot(page, "node-texts")
+    await shoot(page, "node-texts-edited")
     await page.click("text=Enregistrer le brouillon")
     await page.wait_for_selector(".notice.ok")
 
@@ -225,14 +225,14 @@ async def test_edit_publish_see_everywhere_roll_back(
     print(f"published change answered by the second process after {took:.2f} s")
     await open_simulator(page, a.url)
     assert NEW_AR in await ask(page, "menu")
-    await shoot(page, "simulator-chat")
+    await shoot(page, "simulator-arabic")
 
     # Roll back to version 1: both processes answer as shipped again.
     await page.goto(a.url + "/admin/versions")
     await page.click("#historique tr:has-text('fichiers livrés') button")
     await page.wait_for_selector("text=C'est fait")
     rolled_at = time.monotonic()
-    await shoot(page, "versions")
+    await shoot(page, "versions-rolled-back")
     took = await seconds_until(other, NEW_AR, present=False, since=rolled_at)
     print(f"rollback answered by the second process after {took:.2f} s")
     assert await ask(other, "menu") == original
