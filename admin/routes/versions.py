@@ -104,7 +104,15 @@ async def release_page(ctx: Ctx) -> Response:
         items = await repo.release_items(conn, release)
     if info is None:
         return ctx.render("error.html", status=404, code=404, message="Cette version n'existe pas.")
-    return ctx.render("release.html", release=info, items=items, head=head, kinds=KIND_LABELS)
+    pager = Pager.of(ctx, len(items))
+    return ctx.render(
+        "release.html",
+        release=info,
+        items=pager.window(items),
+        pager=pager,
+        head=head,
+        kinds=KIND_LABELS,
+    )
 
 
 @page("/versions/publish", role=Role.facilitator, methods=("POST",))

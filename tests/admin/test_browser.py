@@ -22,6 +22,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.db.session import Database
+from content.catalog import load_locale_files
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +32,12 @@ EMAIL, PASSWORD = "ada@example.org", "correct-horse-battery"
 NEW_AR = "🏠 ماذا تريدين أن تفعلي اليوم؟ اكتبي رقمًا."
 PROMISE = 5.0  # seconds for a published change to reach every process
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SHIPPED = load_locale_files()
+
+
+def unisolated(text: str) -> str:
+    """Without the invisible isolates the catalog puts around Latin runs in RTL texts."""
+    return text.replace("\u2068", "").replace("\u2069", "")
 
 
 def free_port() -> int:
@@ -198,7 +205,7 @@ async def test_edit_publish_see_everywhere_roll_back(
     other_watch = Watch(other)
     await open_simulator(other, b.url)
     original = await ask(other, "menu")
-    assert "ماذا" in original and NEW_AR not in original
+    assert unisolated(original) == SHIPPED["ar"]["menu.prompt"]
 
     # Edit the Arabic text of the menu's question, from the flow's outline.
     await page.goto(a.url + "/admin/flows/menu")

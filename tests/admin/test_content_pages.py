@@ -11,7 +11,10 @@ from sqlalchemy import select
 from bot.db.repos import content as repo
 from bot.db.repos.content import Item
 from bot.db.tables import audit
+from content.catalog import load_locale_files
 from tests.admin.conftest import Panel, csrf, post
+
+SHIPPED = load_locale_files()
 
 
 async def published(panel: Panel, item: Item) -> str | None:
@@ -32,10 +35,10 @@ async def test_the_outline_reads_like_the_flow(panel: Panel) -> None:
     for node in ("guess", "pick", "confirm", "chosen", "consent", "consent_yes", "consent_no"):
         assert f'id="node-{node}"' in page
     assert "si la langue = und" in page and "sinon" in page
-    assert "Je garde vos réponses ?" in page  # the consent question, in French
+    assert SHIPPED["fr"]["onboarding.consent_question"] in page  # the question, in French
     assert "parcours « menu »" in page  # where consent leads
     arabic = html.unescape((await client.get("/admin/flows/onboarding?lang=ar")).text)
-    assert "هل أحتفظ بإجاباتكم؟" in arabic
+    assert SHIPPED["ar"]["onboarding.consent_question"] in arabic
     flows = (await client.get("/admin/flows")).text
     assert "onboarding" in flows and "my_data" in flows
 
@@ -180,11 +183,15 @@ async def test_a_changed_french_text_flags_its_translations(panel: Panel) -> Non
 
 
 async def test_pages_of_a_list_are_paginated(panel: Panel) -> None:
+    from content.catalog import load_locale_files
+
+    pages = -(-len(load_locale_files()["fr"]) // 50)
+    assert pages >= 2
     client = await panel.signed_in("staff")
     first = (await client.get("/admin/texts")).text
-    assert "page 1 / 2" in first and "Suivante" in first
-    second = (await client.get("/admin/texts?page=2")).text
-    assert "page 2 / 2" in second
+    assert f"page 1 / {pages}" in first and "Suivante" in first
+    last = (await client.get(f"/admin/texts?page={pages}")).text
+    assert f"page {pages} / {pages}" in last and "Suivante" not in last
     assert (await client.get("/admin/texts?page=abc")).status_code == 200
     assert (await client.get("/admin/texts?page=-5")).status_code == 200
 
@@ -199,3 +206,15 @@ async def test_an_unknown_flow_node_or_text_is_404(panel: Panel) -> None:
         "/admin/versions/99",
     ):
         assert (await client.get(path)).status_code == 404, path
+
+
+async def test_the_seed_release_lists_its_items_page_by_page(panel: Panel) -> None:
+    from bot.core.content import shipped_items
+
+    total = len(shipped_items())
+    pages = -(-total // 50)
+    client = await panel.signed_in("staff")
+    first = html.unescape((await client.get("/admin/versions/1")).text)
+    assert f"Ce qui a changé ({total})" in first and f"page 1 / {pages}" in first
+    last = html.unescape((await client.get(f"/admin/versions/1?page={pages}")).text)
+    assert f"page {pages} / {pages}" in last

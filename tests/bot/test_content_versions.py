@@ -30,8 +30,10 @@ from bot.db.session import Database
 from bot.db.tables import contacts as contacts_t
 from bot.services import Services
 from bot.settings import Settings
+from content.catalog import load_locale_files
 from tests.bot.conftest import Chat
 
+SHIPPED = load_locale_files()
 PROMPT_FR = Item.text("menu.prompt", "fr")
 PROMPT_AR = Item.text("menu.prompt", "ar")
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -297,7 +299,7 @@ async def test_a_conversation_waiting_on_a_removed_node_goes_back_to_the_menu(ch
     end = without.index("  delete:")
     await _publish_flow(chat, "my_data", without[:start] + without[end:])
     replies = await chat.say("amina", "1")  # would have confirmed the deletion
-    assert [r.text for r in replies] == ["🏠 Que voulez-vous faire ? Répondez avec un numéro."]
+    assert [r.text for r in replies] == [SHIPPED["fr"]["menu.prompt"]]
     assert [q.id for q in replies[0].quick_replies][:2] == ["learn", "join"]
     assert await contacts(chat) == 1  # nothing was erased
 
@@ -322,7 +324,7 @@ async def test_a_conversation_waiting_on_a_changed_node_gets_the_new_node(chat: 
     await _publish_flow(chat, "my_data", changed)
     replies = await chat.say("amina", "1")
     texts = " ".join(r.text for r in replies)
-    assert "je n'efface rien" in texts
+    assert SHIPPED["fr"]["mydata.nothing_deleted"] in texts
     assert await contacts(chat) == 1
 
 
