@@ -12,7 +12,8 @@ from admin.deps import Ctx, Pager, Role, page
 from admin.outline import Texts, outline
 from admin.text_edit import normalize, save_text_form
 from admin.translations import text_rows
-from bot.core.content import ContentProblem, check, content_set, roll_back_item
+from bot.core.content import ContentProblem, check, content_set
+from bot.core.publishing import roll_back_item
 from bot.db.repos import content as repo
 from bot.db.repos.content import Change, Item, Version
 from content.catalog import BASE_LANG, LANGS

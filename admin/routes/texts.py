@@ -8,7 +8,8 @@ from starlette.responses import Response
 from admin.deps import Ctx, Pager, Role, page
 from admin.text_edit import KEY, save_text_form
 from admin.translations import TextRow, text_rows
-from bot.core.content import ContentProblem, roll_back_item
+from bot.core.content import ContentProblem
+from bot.core.publishing import roll_back_item
 from bot.db.repos import content as repo
 from bot.db.repos.content import Item
 from content.catalog import LANGS

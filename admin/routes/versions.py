@@ -9,14 +9,8 @@ from dataclasses import dataclass
 from starlette.responses import Response
 
 from admin.deps import Ctx, Pager, Role, page
-from bot.core.content import (
-    ContentProblem,
-    check,
-    content_set,
-    publish_drafts,
-    resolve_conflict,
-    roll_back_release,
-)
+from bot.core.content import ContentProblem, check, content_set
+from bot.core.publishing import publish_drafts, resolve_conflict, roll_back_release
 from bot.db.repos import content as repo
 from bot.db.repos.content import Conflict, Draft, Item, Version
 

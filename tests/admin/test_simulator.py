@@ -122,7 +122,7 @@ async def test_published_mode_is_what_this_process_serves(panel: Panel) -> None:
             actor="fatou@example.org",
             now=panel.clock.now,
         )
-        from bot.core.content import publish_drafts
+        from bot.core.publishing import publish_drafts
 
         await publish_drafts(conn, actor="fatou@example.org", note="", now=panel.clock.now)
     s = await sim(panel)

@@ -14,15 +14,17 @@ from admin.translations import text_rows
 from bot.core.content import (
     ContentProblem,
     ContentReloader,
-    add_machine_drafts,
     load_content,
+    seed_if_empty,
+    shipped_items,
+    sync_shipped,
+)
+from bot.core.publishing import (
+    add_machine_drafts,
     publish_drafts,
     resolve_conflict,
     roll_back_item,
     roll_back_release,
-    seed_if_empty,
-    shipped_items,
-    sync_shipped,
 )
 from bot.db.repos import content as repo
 from bot.db.repos.content import Item
