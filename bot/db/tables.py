@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from bot.db.base import table
 from bot.db.models import (
+    AdminSession,
     AdminUser,
     AuditEntry,
     ChannelIdentity,
     Contact,
-    ContentText,
-    FlowDefinition,
+    ContentConflict,
+    ContentDraft,
+    ContentHead,
+    ContentRelease,
+    ContentVersion,
     HandoverTicket,
+    LoginThrottle,
     MessageLog,
     Outbox,
     ProcessedInbound,
     Sale,
+    ShippedContent,
 )
 
 contacts = table(Contact)
@@ -24,7 +30,13 @@ outbox = table(Outbox)
 processed = table(ProcessedInbound)
 tickets = table(HandoverTicket)
 sales = table(Sale)
-flows = table(FlowDefinition)
-texts = table(ContentText)
+content_head = table(ContentHead)
+releases = table(ContentRelease)
+versions = table(ContentVersion)
+drafts = table(ContentDraft)
+shipped = table(ShippedContent)
+conflicts = table(ContentConflict)
 users = table(AdminUser)
+sessions = table(AdminSession)
+login_throttle = table(LoginThrottle)
 audit = table(AuditEntry)
