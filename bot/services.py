@@ -13,6 +13,7 @@ from bot.channels.base import Channel, HostedChannel
 from bot.channels.registry import hosted_channels
 from bot.core.content import load_environment
 from bot.core.dispatcher import Dispatcher, HandleResult
+from bot.core.lookup import settings_facts
 from bot.core.messages import InboundMessage
 from bot.db.migrate import ensure_migrated
 from bot.db.repos.privacy import purge_inactive
@@ -51,7 +52,12 @@ class Services:
         self.nlu = make_backend(self.settings.nlu_backend, self.settings.rasa_url)
         self.sender = OutboxSender(self.db, self.channels, clock=self.clock)
         self.dispatcher = Dispatcher(
-            self.db, env, self.nlu, on_commit=self.sender.wake, clock=self.clock
+            self.db,
+            env,
+            self.nlu,
+            on_commit=self.sender.wake,
+            clock=self.clock,
+            facts=settings_facts(self.settings.retention_days),
         )
         _tune_gc()
 

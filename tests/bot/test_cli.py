@@ -53,8 +53,8 @@ def test_chat_with_piped_input(env: dict[str, str]) -> None:
     result = run(["chat", "--user", "amina"], env, "سلام عليكم\n1\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "نكمل" in out or "العربية" in out
-    assert "1. 🇫🇷 Français\n2. العربية\n3. دری\n4. ትግርኛ" in out
+    assert out.startswith("🌍 نكمل بالعربية؟")  # the first reply is in the message's language
+    assert "1. ✅ نعم، بالعربية\n2. 🌍 لغة أخرى" in out  # yes (keep Arabic) is choice 1
     assert "INFO" not in out and "alembic" not in out  # only replies on standard output
     # The conversation is stored: the same user continues where they were.
     again = run(["chat", "--user", "amina"], env, "2\n")
