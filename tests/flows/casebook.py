@@ -231,10 +231,11 @@ class Host:
         return result
 
 
-def replies_of(events: tuple[Event, ...]) -> list[tuple[str, str]]:
-    """(key, language) of each message the person gets: the engine's, then the host's."""
+def replies_of(events: tuple[Event, ...], lang: str) -> list[tuple[str, str]]:
+    """(key, language) of each message the person gets, the engine's and the host's (in the
+    contact's language, `lang` before the events)."""
     out: list[tuple[str, str]] = []
-    lang = "fr"
+    lang = lang if lang in LANGS else "fr"
     for e in events:
         if isinstance(e, MsgCreated):
             out.append((e.text.split("\n", 1)[0], e.lang))
@@ -263,12 +264,13 @@ def play(case: Case) -> list[Played]:
             parse = hand_parse(text, spec, lang)
         else:
             parse = None
+        lang_before = host.lang
         result = host.send(text, case.pick(step.get("payload")), parse)
         got = [show(e).replace("\u2068", "").replace("\u2069", "") for e in result.events]
         at = f"{result.session.flow_id}/{result.session.node_id}" if result.session else None
         where = f"{case.id} step {n} ({text!r}, parsed as {parse and parse.intent!r})"
         check(case, step, got, at, result, where)
-        played.append(Played(text, got, replies_of(result.events), at))
+        played.append(Played(text, got, replies_of(result.events, lang_before), at))
     return played
 
 

@@ -73,3 +73,22 @@ async def check_login(conn: AsyncConnection, email: str, password: str) -> str |
     if row is None or not verify_password(password, row[0]):
         return None
     return str(row[1])
+
+
+async def user_role(conn: AsyncConnection, email: str) -> str | None:
+    """The role of the account with this e-mail, None when there is none."""
+    row = (
+        await conn.execute(select(users.c.role).where(users.c.email == email.strip().lower()))
+    ).first()
+    return str(row[0]) if row else None
+
+
+async def set_role(conn: AsyncConnection, email: str, role: str) -> None:
+    """Change an existing account's role (its password stays), with an audit line."""
+    email = email.strip().lower()
+    await conn.execute(update(users).where(users.c.email == email).values(role=role))
+    await conn.execute(
+        insert(audit).values(
+            actor="cli", action="user.role", detail=f"{email}: {role}", created_at=datetime.now(UTC)
+        )
+    )
