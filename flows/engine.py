@@ -415,7 +415,8 @@ def _language_switch(
     if ask is not None and ask.kind != "choice":
         return None  # free text in any language answers a text question
     lang = _clearly_in(parse, bars)
-    if lang is None or lang == run.lang or _word_count(text) < 2:
+    # One word ("merci", "ok") is said in every language, unless no language is known yet.
+    if lang is None or lang == run.lang or (_word_count(text) < 2 and run.lang in LANGS):
         return None
     if choosing or run.lookup.value(PREVIOUS_LANG) == lang:
         return lang
