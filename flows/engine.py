@@ -289,7 +289,8 @@ class _Walker:
         if not dest.startswith(FLOW_PREFIX):
             return flow, dest
         flow = env.flows[dest.removeprefix(FLOW_PREFIX)]
-        if run.consent is None and not flow.before_consent:
+        # (A database seeded before the consent flow existed has none: nothing to show.)
+        if run.consent is None and not flow.before_consent and env.consent_flow in env.flows:
             if flow.id != env.entry_flow:
                 run.vars[THEN] = FLOW_PREFIX + flow.id
             flow = env.flows[env.consent_flow]
@@ -316,7 +317,8 @@ class _Walker:
             self.run.vars[THEN] = wanted
         self.run.switch_language(lang)
         self.run.events.append(FlowEntered(flow.id))
-        return self.visit(flow, self.env.language_confirm)
+        confirm = self.env.language_confirm
+        return self.visit(flow, confirm if confirm in flow.nodes else flow.start)
 
     def suggest(self, dest: str, title: str) -> Result:
         self.run.vars.pop(THEN, None)
@@ -375,6 +377,8 @@ def _suggestion(env: Environment, run: Run, inp: Input, bar: float) -> tuple[str
     would open it but not by much: worth a "Did you mean …?"."""
     parse = inp.parse
     if parse is None or not env.thresholds.suggest <= parse.confidence < bar:
+        return None
+    if env.suggest_flow not in env.flows:
         return None
     choice = _menu_choice(env, parse.intent)
     if choice is None or not choice.goto:
