@@ -7,7 +7,7 @@ reached by some answers. The bot never decides alone: every outcome offers a per
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -205,7 +205,7 @@ class Eligibility:
     rules: tuple[Rule, ...]
     referrals: Referrals
     # The questions an outcome depends on: those the rules use, and those they hang on.
-    rule_questions: tuple[Question, ...] = ()
+    rule_questions: tuple[Question, ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
         needed = {q for rule in self.rules for q in rule.when}
