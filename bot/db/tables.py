@@ -9,11 +9,15 @@ from bot.db.models import (
     ChannelIdentity,
     Contact,
     ContentText,
+    Coop,
     FlowDefinition,
     HandoverTicket,
+    LedgerHead,
+    Member,
     MessageLog,
     Outbox,
     ProcessedInbound,
+    Product,
     Sale,
 )
 
@@ -24,6 +28,10 @@ outbox = table(Outbox)
 processed = table(ProcessedInbound)
 tickets = table(HandoverTicket)
 sales = table(Sale)
+ledger_heads = table(LedgerHead)
+coops = table(Coop)
+products = table(Product)
+members = table(Member)
 flows = table(FlowDefinition)
 texts = table(ContentText)
 users = table(AdminUser)

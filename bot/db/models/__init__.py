@@ -3,8 +3,9 @@
 from bot.db.models.admin import AdminUser, AuditEntry
 from bot.db.models.contacts import ChannelIdentity, Contact, HandoverTicket, MessageLog
 from bot.db.models.content import ContentText, FlowDefinition
+from bot.db.models.coops import Coop, Member, Product
 from bot.db.models.delivery import Outbox, ProcessedInbound
-from bot.db.models.sales import Sale
+from bot.db.models.sales import LedgerHead, Sale
 
 __all__ = [
     "AdminUser",
@@ -12,10 +13,14 @@ __all__ = [
     "ChannelIdentity",
     "Contact",
     "ContentText",
+    "Coop",
     "FlowDefinition",
     "HandoverTicket",
+    "LedgerHead",
+    "Member",
     "MessageLog",
     "Outbox",
     "ProcessedInbound",
+    "Product",
     "Sale",
 ]

@@ -1,42 +1,224 @@
-"""Sales for accounting: the export, with corrections applied as their own rows."""
+"""The ledger's SQL: chain heads (locked while a coop's row is added), rows, and the
+streams and sums that verification, exports and summaries read."""
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, and_, exists, func, insert, select, update
+from sqlalchemy.sql import ColumnElement
 
-from bot.db.tables import sales
+from bot.db.models.sales import SALE_IDS
+from bot.db.tables import coops, ledger_heads, sales
+from bot.ledger.chain import GENESIS
+from bot.ledger.rows import MONEY_KINDS, Head, LedgerRow
+
+STREAM = {"stream_results": True, "yield_per": 2000}
 
 
-def euros(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+def create_head(conn: Connection, coop_id: int) -> None:
+    conn.execute(
+        insert(ledger_heads).values(coop_id=coop_id, last_seq=0, last_id=None, last_hash=GENESIS)
+    )
 
 
-async def export_csv(conn: AsyncConnection, *, month: str | None = None) -> str:
-    """CSV: id, business_date, coop, amount_eur, corrects_id, member (anonymous id or empty)."""
-    stmt = select(sales).order_by(sales.c.business_date, sales.c.id)
-    if month:
-        year, mon = (int(p) for p in month.split("-"))
-        start = date(year, mon, 1)
-        end = date(year + (mon == 12), mon % 12 + 1, 1)
-        stmt = stmt.where(sales.c.business_date >= start, sales.c.business_date < end)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["id", "business_date", "coop", "amount_eur", "corrects_id", "member"])
-    for r in await conn.execute(stmt):
-        writer.writerow(
-            [
-                r.id,
-                r.business_date.isoformat(),
-                r.coop,
-                euros(r.amount_cents),
-                r.corrects_id or "",
-                r.contact_id or "",
-            ]
+def lock_head(conn: Connection, coop_id: int) -> Head | None:
+    """The coop's head, locked until the transaction ends (PostgreSQL; SQLite has one
+    writer): a coop's rows are chained one at a time."""
+    row = (
+        conn.execute(
+            select(ledger_heads).where(ledger_heads.c.coop_id == coop_id).with_for_update()
         )
-    return buf.getvalue()
+        .mappings()
+        .first()
+    )
+    return Head(**row) if row else None
+
+
+def move_head(conn: Connection, head: Head) -> None:
+    conn.execute(
+        update(ledger_heads)
+        .where(ledger_heads.c.coop_id == head.coop_id)
+        .values(
+            last_seq=head.last_seq,
+            last_id=head.last_id,
+            last_hash=head.last_hash,
+            closed_through=head.closed_through,
+        )
+    )
+
+
+def next_id(conn: Connection) -> int:
+    """The next row id, taken before the insert because the id is hashed."""
+    if conn.dialect.name == "postgresql":
+        return int(conn.execute(select(SALE_IDS.next_value())).scalar_one())
+    return int(conn.execute(select(func.coalesce(func.max(sales.c.id), 0) + 1)).scalar_one())
+
+
+def insert_row(conn: Connection, row: LedgerRow) -> None:
+    conn.execute(insert(sales).values(row.values()))
+
+
+def row_by_id(conn: Connection, row_id: int) -> LedgerRow | None:
+    found = conn.execute(select(sales).where(sales.c.id == row_id)).mappings().first()
+    return LedgerRow.of(found) if found else None
+
+
+def row_by_source(conn: Connection, source_message_id: str) -> LedgerRow | None:
+    found = (
+        conn.execute(select(sales).where(sales.c.source_message_id == source_message_id))
+        .mappings()
+        .first()
+    )
+    return LedgerRow.of(found) if found else None
+
+
+def _uncorrected() -> ColumnElement[bool]:
+    later = sales.alias("later")
+    return ~exists().where(later.c.corrects_id == sales.c.id)
+
+
+def is_corrected(conn: Connection, row_id: int) -> bool:
+    return bool(conn.execute(select(exists().where(sales.c.corrects_id == row_id))).scalar_one())
+
+
+def last_uncorrected_sale(conn: Connection, member_id: int, since: date) -> LedgerRow | None:
+    """The member's latest sale (or replacement) dated `since` or later that nothing has
+    reversed or replaced yet."""
+    found = (
+        conn.execute(
+            select(sales)
+            .where(
+                sales.c.member_id == member_id,
+                sales.c.business_date >= since,
+                sales.c.kind.in_(("sale", "replacement")),
+                _uncorrected(),
+            )
+            .order_by(sales.c.id.desc())
+            .limit(1)
+        )
+        .mappings()
+        .first()
+    )
+    return LedgerRow.of(found) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class DayTotal:
+    day: date
+    cents: int
+    rows: int
+
+
+def day_totals(
+    conn: Connection, coop_id: int, *, after: date | None, through: date
+) -> list[DayTotal]:
+    """Per business day in (after, through]: the total and number of money rows."""
+    cond = [
+        sales.c.coop_id == coop_id,
+        sales.c.business_date <= through,
+        sales.c.kind.in_(MONEY_KINDS),
+    ]
+    if after is not None:
+        cond.append(sales.c.business_date > after)
+    result = conn.execute(
+        select(sales.c.business_date, func.sum(sales.c.amount_cents), func.count())
+        .where(*cond)
+        .group_by(sales.c.business_date)
+        .order_by(sales.c.business_date)
+    )
+    return [DayTotal(d, int(c), int(n)) for d, c, n in result]
+
+
+@dataclass(frozen=True, slots=True)
+class ChainedRow:
+    row: LedgerRow
+    head_seq: int
+    head_hash: str
+    closed_through: date | None
+
+
+def chain(conn: Connection) -> Iterator[ChainedRow]:
+    """Every row with its coop's head, in chain order, read in one statement (one snapshot:
+    rows added meanwhile are either all seen, with their head, or not at all)."""
+    result = conn.execution_options(**STREAM).execute(
+        select(
+            sales, ledger_heads.c.last_seq, ledger_heads.c.last_hash, ledger_heads.c.closed_through
+        )
+        .join(ledger_heads, ledger_heads.c.coop_id == sales.c.coop_id)
+        .order_by(sales.c.coop_id, sales.c.seq)
+    )
+    for m in result.mappings():
+        yield ChainedRow(LedgerRow.of(m), m["last_seq"], m["last_hash"], m["closed_through"])
+
+
+def headless_row(conn: Connection) -> int | None:
+    """A row whose coop has no chain head (one was deleted), if any."""
+    found = conn.execute(
+        select(func.min(sales.c.id)).where(
+            ~exists().where(ledger_heads.c.coop_id == sales.c.coop_id)
+        )
+    ).scalar_one()
+    return int(found) if found is not None else None
+
+
+def empty_heads(conn: Connection) -> list[Head]:
+    """Heads that name rows when their coop has none left."""
+    result = conn.execute(
+        select(ledger_heads).where(
+            ledger_heads.c.last_seq > 0,
+            ~exists().where(sales.c.coop_id == ledger_heads.c.coop_id),
+        )
+    )
+    return [Head(**m) for m in result.mappings()]
+
+
+def heads(conn: Connection) -> list[tuple[str, Head]]:
+    result = conn.execute(
+        select(coops.c.name, ledger_heads)
+        .join(coops, coops.c.id == ledger_heads.c.coop_id)
+        .order_by(coops.c.name)
+    )
+    return [
+        (m["name"], Head(**{k: m[k] for k in Head.__dataclass_fields__})) for m in result.mappings()
+    ]
+
+
+def period(start: date | None, end: date | None, coop_id: int | None) -> list[ColumnElement[bool]]:
+    cond: list[ColumnElement[bool]] = [sales.c.kind.in_(MONEY_KINDS)]
+    if coop_id is not None:
+        cond.append(sales.c.coop_id == coop_id)
+    if start is not None:
+        cond.append(sales.c.business_date >= start)
+    if end is not None:
+        cond.append(sales.c.business_date < end)
+    return cond
+
+
+def money_rows(
+    conn: Connection, *, start: date | None, end: date | None, coop_id: int | None
+) -> Iterator[tuple[LedgerRow, str, str]]:
+    """Money rows (no closings) of a period, by business day then order of recording, with
+    their coop's name and analytic code; streamed."""
+    result = conn.execution_options(**STREAM).execute(
+        select(sales, coops.c.name.label("coop_name"), coops.c.analytic_code)
+        .join(coops, coops.c.id == sales.c.coop_id)
+        .where(and_(*period(start, end, coop_id)))
+        .order_by(sales.c.business_date, sales.c.id)
+    )
+    for m in result.mappings():
+        yield LedgerRow.of(m), m["coop_name"], m["analytic_code"]
+
+
+def closing_dates(conn: Connection, coop_ids: list[int]) -> dict[tuple[int, date], datetime]:
+    """When each (coop, day) was closed."""
+    if not coop_ids:
+        return {}
+    result = conn.execute(
+        select(sales.c.coop_id, sales.c.business_date, sales.c.created_at).where(
+            sales.c.kind == "closing", sales.c.coop_id.in_(coop_ids)
+        )
+    )
+    return {(c, d): t for c, d, t in result}

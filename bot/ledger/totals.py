@@ -1,0 +1,68 @@
+"""Sums over the ledger, computed by the database: per day, member, product, payment
+method or VAT rate for a coop and a period; a member's or a coop's total for some days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Final, Literal
+
+from sqlalchemy import Connection, and_, func, select
+
+from bot.db.repos.sales import period
+from bot.db.tables import sales
+
+Dimension = Literal["day", "member", "product", "payment", "vat"]
+_COLUMN: Final = {
+    "day": sales.c.business_date,
+    "member": sales.c.member_id,
+    "product": sales.c.product,
+    "payment": sales.c.payment,
+    "vat": sales.c.vat_rate_bp,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    key: object  # the day, member id, product name, payment method or VAT basis points
+    rows: int
+    quantity: int
+    cents: int
+
+
+def totals(conn: Connection, by: Dimension, *, coop_id: int, start: date, end: date) -> list[Total]:
+    """Money rows of the coop with business dates in [start, end), summed per `by`."""
+    col = _COLUMN[by]
+    result = conn.execute(
+        select(col, func.count(), func.sum(sales.c.quantity), func.sum(sales.c.amount_cents))
+        .where(and_(*period(start, end, coop_id)))
+        .group_by(col)
+        .order_by(col)
+    )
+    return [Total(k, int(n), int(q), int(c)) for k, n, q, c in result]
+
+
+def member_total(conn: Connection, member_id: int, *, start: date, end: date) -> Total:
+    """One member's sales with business dates in [start, end)."""
+    n, q, c = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(sales.c.quantity), 0),
+            func.coalesce(func.sum(sales.c.amount_cents), 0),
+        ).where(
+            sales.c.member_id == member_id,
+            *period(start, end, None),
+        )
+    ).one()
+    return Total(member_id, int(n), int(q), int(c))
+
+
+def coop_total(conn: Connection, coop_id: int, *, start: date, end: date) -> Total:
+    n, q, c = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(sales.c.quantity), 0),
+            func.coalesce(func.sum(sales.c.amount_cents), 0),
+        ).where(*period(start, end, coop_id))
+    ).one()
+    return Total(coop_id, int(n), int(q), int(c))
