@@ -33,18 +33,20 @@ def timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical(row: LedgerRow) -> bytes:
-    values: list[object] = [VERSION, row.prev_hash]
-    for name in HASHED:
-        v = getattr(row, name)
-        if isinstance(v, datetime):
-            v = timestamp(v)
-        elif isinstance(v, date):
-            v = v.isoformat()
-        values.append(v)
-    return _dumps(values).encode("utf-8")
+def plain(value: object) -> object:
+    """A value as the hash sees it: dates as text, everything else as JSON has it."""
+    if isinstance(value, datetime):
+        return timestamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def digest(prev_hash: str, values: list[object]) -> str:
+    """The hash of a row whose HASHED values, already plain, are `values`."""
+    return hashlib.sha256(_dumps([VERSION, prev_hash, *values]).encode("utf-8")).hexdigest()
 
 
 def row_hash(row: LedgerRow) -> str:
     """The hash `row` must carry (its `hash` field is not read)."""
-    return hashlib.sha256(canonical(row)).hexdigest()
+    return digest(row.prev_hash, [plain(getattr(row, name)) for name in HASHED])

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from sqlalchemy import Connection, and_, func, select
+from sqlalchemy.sql import ColumnElement
 
 from bot.db.repos.sales import period
 from bot.db.tables import sales
 
 Dimension = Literal["day", "member", "product", "payment", "vat"]
-_COLUMN: Final = {
+_COLUMN: Final[dict[str, ColumnElement[Any]]] = {
     "day": sales.c.business_date,
-    "member": sales.c.member_id,
+    # "+ 0": grouping by the bare column, SQLite would skip-scan the member index to save a
+    # sort (12 s over a million rows) instead of reading the covering index (0.2 s).
+    "member": (sales.c.member_id + 0).label("member_id"),
     "product": sales.c.product,
     "payment": sales.c.payment,
     "vat": sales.c.vat_rate_bp,

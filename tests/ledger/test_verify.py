@@ -358,3 +358,26 @@ async def test_a_rewritten_open_day_shows_against_a_kept_export(book: Book) -> N
     with pytest.raises(Undo) as caught:
         await book.shop.db.run(rewrite)
     assert caught.value.verdict.ok
+
+
+async def test_the_databases_json_agrees_with_the_hash_for_any_text(db: Database) -> None:
+    shop = await make_shop(db)
+    odd = 'plat "maison" \\ à l\'ail 🍲 كسكس ስጋ\x01\x7f\u2028/<b>'
+    (row,) = (await shop.sell(0, 1234, now=paris("2026-11-10 12:00"), product=odd)).rows
+    assert row.product == " ".join(odd.split())  # \u2028 is a line break: a space
+    verdict = await shop.run(verify)
+    assert verdict.ok and verdict.rechecked == 0  # every row passed the fast path
+
+
+async def test_a_value_stored_in_another_form_is_checked_again_not_condemned(db: Database) -> None:
+    shop = await make_shop(db)
+    (row,) = (await shop.sell(0, 800, now=paris("2026-11-10 12:00:00"))).rows
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL stores a timestamp in one form only")
+    # The same instant, written without microseconds: SQLAlchemy reads the same value.
+    stamp = row.created_at.strftime("%Y-%m-%d %H:%M:%S")
+    verdict = await tampered(
+        db,
+        lambda c: c.exec_driver_sql(f"UPDATE sales SET created_at = '{stamp}' WHERE id = {row.id}"),
+    )
+    assert verdict.ok and verdict.rechecked == 1

@@ -31,7 +31,19 @@ class Sale(Base):
     __table_args__ = (
         UniqueConstraint("coop_id", "seq"),
         UniqueConstraint("source_message_id"),
-        Index("ix_sales_coop_id_business_date", "coop_id", "business_date"),
+        # Covering: a coop's sums for any period read this index only (see bench/ledger.py).
+        Index(
+            "ix_sales_totals",
+            "coop_id",
+            "business_date",
+            "kind",
+            "member_id",
+            "product",
+            "payment",
+            "vat_rate_bp",
+            "quantity",
+            "amount_cents",
+        ),
         Index("ix_sales_member_id_business_date", "member_id", "business_date"),
         CheckConstraint("kind IN ('sale', 'reversal', 'replacement', 'closing')", name="kind"),
         CheckConstraint("payment IN ('cash', 'card', 'transfer', '')", name="payment"),

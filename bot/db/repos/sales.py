@@ -3,16 +3,25 @@ streams and sums that verification, exports and summaries read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.sql import ColumnElement
 
 from bot.db.models.sales import SALE_IDS
 from bot.db.tables import coops, ledger_heads, sales
-from bot.ledger.chain import GENESIS
+from bot.ledger.chain import GENESIS, HASHED, VERSION
 from bot.ledger.rows import MONEY_KINDS, Head, LedgerRow
 
 STREAM = {"stream_results": True, "yield_per": 2000}
@@ -132,36 +141,78 @@ def day_totals(
     return [DayTotal(d, int(c), int(n)) for d, c, n in result]
 
 
-@dataclass(frozen=True, slots=True)
-class ChainedRow:
-    row: LedgerRow
-    head_seq: int
-    head_hash: str
-    closed_through: date | None
+# What `chain` yields, in this order: a row's place, its day (ISO text), what the closings
+# check, its links, `check` (below), and its coop's head.
+CHAIN_FIELDS = (
+    "id",
+    "coop_id",
+    "seq",
+    "kind",
+    "business_date",
+    "amount_cents",
+    "sealed_cents",
+    "sealed_rows",
+    "prev_hash",
+    "hash",
+    "check",
+    "head_seq",
+    "head_hash",
+    "closed_through",
+)
 
 
-def chain(conn: Connection) -> Iterator[ChainedRow]:
+def _canonical_sql(dialect: str) -> str:
+    """The row's canonical JSON (bot.ledger.chain) computed by the database, so that a
+    million rows need not cross into Python value by value. PostgreSQL also hashes it:
+    `check` is then whether the stored hash matches; on SQLite it is the JSON text. The
+    database's JSON is an accelerator only: a row it rejects is checked again in Python
+    (bot.ledger.verify), which alone defines the hash."""
+    parts = [f"CAST('{VERSION}' AS TEXT)", "s.prev_hash"]
+    for name in HASHED:
+        col = f"s.{name}"
+        if name == "created_at":
+            col = (
+                "replace(s.created_at, ' ', 'T') || 'Z'"
+                if dialect == "sqlite"
+                else "to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+            )
+        elif name in ("business_date", "corrects_date") and dialect != "sqlite":
+            col = f"to_char({col}, 'YYYY-MM-DD')"
+        parts.append(col)
+    if dialect == "sqlite":
+        return f"json_array({', '.join(parts)})"
+    items = ", ".join(f"coalesce(to_json({p})::text, 'null')" for p in parts)
+    text_ = f"'[' || concat_ws(',', {items}) || ']'"
+    return f"encode(pg_catalog.sha256(convert_to({text_}, 'UTF8')), 'hex') = s.hash"
+
+
+def chain(conn: Connection) -> Iterator[Sequence[Any]]:
     """Every row with its coop's head, in chain order, read in one statement (one snapshot:
     rows added meanwhile are either all seen, with their head, or not at all)."""
-    result = conn.execution_options(**STREAM).execute(
-        select(
-            sales, ledger_heads.c.last_seq, ledger_heads.c.last_hash, ledger_heads.c.closed_through
-        )
-        .join(ledger_heads, ledger_heads.c.coop_id == sales.c.coop_id)
-        .order_by(sales.c.coop_id, sales.c.seq)
+    dialect = conn.dialect.name
+    day = "s.business_date" if dialect == "sqlite" else "to_char(s.business_date, 'YYYY-MM-DD')"
+    closed = (
+        "h.closed_through" if dialect == "sqlite" else "to_char(h.closed_through, 'YYYY-MM-DD')"
     )
-    for m in result.mappings():
-        yield ChainedRow(LedgerRow.of(m), m["last_seq"], m["last_hash"], m["closed_through"])
+    sql = (
+        f"SELECT s.id, s.coop_id, s.seq, s.kind, {day}, s.amount_cents, s.sealed_cents, "
+        f"s.sealed_rows, s.prev_hash, s.hash, {_canonical_sql(dialect)}, h.last_seq, "
+        f"h.last_hash, {closed} FROM sales s JOIN ledger_heads h ON h.coop_id = s.coop_id "
+        "ORDER BY s.coop_id, s.seq"
+    )
+    result = conn.execution_options(**STREAM).exec_driver_sql(sql)
+    yield from result
 
 
-def headless_row(conn: Connection) -> int | None:
-    """A row whose coop has no chain head (one was deleted), if any."""
+def headless_row(conn: Connection) -> tuple[int, int] | None:
+    """A row (id, coop id) whose coop has no chain head (one was deleted), if any."""
     found = conn.execute(
-        select(func.min(sales.c.id)).where(
-            ~exists().where(ledger_heads.c.coop_id == sales.c.coop_id)
-        )
-    ).scalar_one()
-    return int(found) if found is not None else None
+        select(sales.c.id, sales.c.coop_id)
+        .where(~exists().where(ledger_heads.c.coop_id == sales.c.coop_id))
+        .order_by(sales.c.id)
+        .limit(1)
+    ).first()
+    return (int(found[0]), int(found[1])) if found is not None else None
 
 
 def empty_heads(conn: Connection) -> list[Head]:

@@ -151,7 +151,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("source_message_id", name=op.f("uq_sales_source_message_id")),
     )
     op.create_index(
-        "ix_sales_coop_id_business_date", "sales", ["coop_id", "business_date"], unique=False
+        "ix_sales_totals",
+        "sales",
+        [
+            "coop_id",
+            "business_date",
+            "kind",
+            "member_id",
+            "product",
+            "payment",
+            "vat_rate_bp",
+            "quantity",
+            "amount_cents",
+        ],
+        unique=False,
     )
     op.create_index(
         "ix_sales_member_id_business_date", "sales", ["member_id", "business_date"], unique=False
