@@ -36,7 +36,7 @@ class SaleEntry:
     quantity: int
     amount_cents: int  # the total, VAT included
     payment: str = "cash"
-    product_id: int | None = None  # a listed product: its VAT rate applies
+    product_id: int | None = None  # a listed product (else found by name): its VAT rate applies
     day: date | None = None  # None: today
     source_message_id: str | None = None  # "<channel>:<message id>": recorded once
 
@@ -90,6 +90,10 @@ def _sale_values(
         product = coops_repo.product_by_id(conn, values["product_id"])
         if product is None or product.coop_id != coop.id:
             raise NotFound("no such product in this coop")
+    else:  # a listed product named as listed (or by an alias) is that product
+        product = coops_repo.product_named(conn, coop.id, values["product"])
+    if product is not None:
+        values["product_id"], values["product"] = product.id, product.name
         vat = product.vat_rate_bp
     dated = dating(
         actor,

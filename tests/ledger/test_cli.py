@@ -273,3 +273,140 @@ def test_an_unmigrated_database_gets_the_command_to_run(
         result = cli(args)
         one_line_error(result, 1)
         assert "python -m bot migrate" in result.stderr
+
+
+def test_a_facilitator_adds_undoes_and_corrects(
+    shop: Shop, cli: Callable[[list[str]], Result]
+) -> None:
+    ref = f"M{shop.members[1]:05d}"
+    added = cli(
+        [
+            "sales",
+            "add",
+            "--coop",
+            "Cuisine du monde",
+            "--member",
+            ref,
+            "--product",
+            "Repas",
+            "--quantity",
+            "2",
+            "--amount",
+            "16",
+            "--payment",
+            "card",
+            "--day",
+            "2026-11-02",
+            "--by",
+            "nadia",
+        ]
+    )
+    assert added.returncode == 0, added.stderr
+    # The 2nd is long closed: the row is dated today and names the 2nd.
+    assert re.match(
+        r"row (\d+): sale of \d{4}-\d\d-\d\d \(for 2026-11-02\), repas x2, 16.00 EUR, card",
+        added.stdout,
+    )
+    row = re.match(r"row (\d+)", added.stdout).group(1)  # type: ignore[union-attr]
+    fixed = cli(["sales", "correct", row, "--amount", "18,50", "--by", "nadia"])
+    assert fixed.returncode == 0, fixed.stderr
+    rev, new = fixed.stdout.strip().splitlines()
+    assert "reversal" in rev and "-16.00 EUR" in rev and f"correcting row {row}" in rev
+    assert "replacement" in new and "18.50 EUR" in new
+    one_line_error(cli(["sales", "undo", row, "--by", "nadia"]), 1)  # already corrected
+    undone = cli(["sales", "undo", new.split(":")[0].split()[1], "--by", "nadia"])
+    assert undone.returncode == 0 and "-18.50 EUR" in undone.stdout
+    assert cli(["sales", "verify"]).returncode == 0
+    for bad in (
+        [
+            "sales",
+            "add",
+            "--coop",
+            "Cuisine du monde",
+            "--member",
+            "X1",
+            "--product",
+            "a",
+            "--amount",
+            "1",
+            "--by",
+            "n",
+        ],
+        [
+            "sales",
+            "add",
+            "--coop",
+            "Cuisine du monde",
+            "--member",
+            ref,
+            "--product",
+            "a",
+            "--amount",
+            "0",
+            "--by",
+            "n",
+        ],
+        ["sales", "correct", row, "--by", "nadia"],
+        ["sales", "undo", "abc", "--by", "nadia"],
+        ["sales", "undo", row],
+    ):
+        one_line_error(cli(bad), 2)
+    one_line_error(
+        cli(
+            [
+                "sales",
+                "add",
+                "--coop",
+                "Nulle part",
+                "--member",
+                ref,
+                "--product",
+                "a",
+                "--amount",
+                "1",
+                "--by",
+                "n",
+            ]
+        ),
+        1,
+    )
+    one_line_error(
+        cli(
+            [
+                "sales",
+                "add",
+                "--coop",
+                "Cuisine du monde",
+                "--member",
+                "M99999",
+                "--product",
+                "a",
+                "--amount",
+                "1",
+                "--by",
+                "n",
+            ]
+        ),
+        1,
+    )
+    one_line_error(
+        cli(
+            [
+                "sales",
+                "add",
+                "--coop",
+                "Cuisine du monde",
+                "--member",
+                ref,
+                "--product",
+                "a",
+                "--amount",
+                "1",
+                "--day",
+                "2099-01-01",
+                "--by",
+                "n",
+            ]
+        ),
+        1,
+    )

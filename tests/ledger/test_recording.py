@@ -12,7 +12,15 @@ from bot.db.repos import coops as coops_repo
 from bot.db.repos.privacy import erase_contact
 from bot.db.tables import members, sales
 from bot.ledger.coops import CoopSpec, create_coop, join, normalize_code
-from bot.ledger.recording import Correction, correct, last_sale, reverse, undo_last
+from bot.ledger.recording import (
+    Correction,
+    SaleEntry,
+    correct,
+    last_sale,
+    record_sale,
+    reverse,
+    undo_last,
+)
 from bot.ledger.rows import LedgerRow
 from bot.ledger.rules import (
     Actor,
@@ -315,3 +323,25 @@ async def test_erasure_keeps_the_rows_without_the_person_and_the_chain_intact(sh
         lambda c: c.execute(select(func.count()).select_from(sales)).scalar_one()
     )
     assert count == len(before)
+
+
+async def test_a_listed_product_is_found_by_its_name_or_aliases(shop: Shop) -> None:
+    def alias(conn: Connection) -> None:
+        from bot.db.tables import products
+
+        conn.execute(
+            products.update()
+            .where(products.c.id == shop.products["tablier"].id)
+            .values(aliases=["apron", "مريلة"])
+        )
+
+    await shop.run(alias)
+    me = Actor.member(shop.members[0])
+    for written in ("  Tablier ", "مريلة", "APRON"):
+        entry = SaleEntry(shop.coop.id, shop.members[0], written, 1, 2500)
+        (row,) = (await shop.run(lambda c, e=entry: record_sale(c, e, me, now=NOON, tz=TZ))).rows
+        assert (row.product, row.product_id, row.vat_rate_bp) == (
+            "tablier",
+            shop.products["tablier"].id,
+            2000,
+        )

@@ -158,3 +158,12 @@ def contact_exists(conn: Connection, contact_id: int) -> bool:
     return (
         conn.execute(select(contacts.c.id).where(contacts.c.id == contact_id)).first() is not None
     )
+
+
+def product_named(conn: Connection, coop_id: int, name: str) -> ProductRow | None:
+    """The coop's product called `name` or one of its aliases, in any case."""
+    wanted = " ".join(name.split()).casefold()
+    for p in products_of(conn, coop_id):
+        if wanted == p.name.casefold() or wanted in (a.casefold() for a in p.aliases):
+            return p
+    return None
