@@ -4,14 +4,14 @@ method or VAT rate for a coop and a period; a member's or a coop's total for som
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Final, Literal
 
 from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.sql import ColumnElement
 
 from bot.db.repos.sales import period
-from bot.db.tables import sales
+from bot.db.tables import members, sales
 
 Dimension = Literal["day", "member", "product", "payment", "vat"]
 _COLUMN: Final[dict[str, ColumnElement[Any]]] = {
@@ -69,3 +69,42 @@ def coop_total(conn: Connection, coop_id: int, *, start: date, end: date) -> Tot
         ).where(*period(start, end, coop_id))
     ).one()
     return Total(coop_id, int(n), int(q), int(c))
+
+
+Span = Literal["today", "week", "month"]
+
+
+def span(which: Span, today: date) -> tuple[date, date]:
+    """Business days [start, end) of "today", "this week" (from Monday) or "this month"."""
+    if which == "today":
+        return today, today + timedelta(days=1)
+    if which == "week":
+        start = today - timedelta(days=today.weekday())
+        return start, start + timedelta(days=7)
+    start = today.replace(day=1)
+    return start, (start + timedelta(days=32)).replace(day=1)
+
+
+def silent_members(conn: Connection, coop_id: int, day: date) -> list[int]:
+    """Members of the coop who still want reminders, can be reached (not erased), and
+    recorded nothing dated `day`: who the end-of-day reminder is for."""
+    logged = (
+        select(sales.c.id)
+        .where(
+            sales.c.member_id == members.c.id,
+            sales.c.coop_id == coop_id,
+            sales.c.business_date == day,
+        )
+        .exists()
+    )
+    result = conn.execute(
+        select(members.c.id)
+        .where(
+            members.c.coop_id == coop_id,
+            members.c.reminders.is_(True),
+            members.c.contact_id.is_not(None),
+            ~logged,
+        )
+        .order_by(members.c.id)
+    )
+    return [int(m) for m in result.scalars()]
