@@ -39,6 +39,7 @@ from sqlalchemy import Connection, insert, text, update  # noqa: E402
 from bot.db.base import Base  # noqa: E402
 from bot.db.migrate import upgrade  # noqa: E402
 from bot.db.repos import coops as coops_repo  # noqa: E402
+from bot.db.repos import sales as sales_repo  # noqa: E402
 from bot.db.session import Database  # noqa: E402
 from bot.db.tables import ledger_heads, sales  # noqa: E402
 from bot.ledger.chain import GENESIS, row_hash  # noqa: E402
@@ -287,7 +288,9 @@ async def load(db: Database, n: int) -> list[Chain]:
             await conn.commit()
 
     def heads(conn: Connection) -> None:
-        for chain in chains:
+        for chain in chains:  # as the closings did: the closed days' sums
+            assert chain.closed is not None
+            sales_repo.summarize_days(conn, chain.coop_id, after=None, through=chain.closed)
             conn.execute(
                 update(ledger_heads)
                 .where(ledger_heads.c.coop_id == chain.coop_id)

@@ -10,6 +10,7 @@ from bot.db.models import (
     Contact,
     ContentText,
     Coop,
+    DayTotal,
     FlowDefinition,
     HandoverTicket,
     LedgerHead,
@@ -29,6 +30,7 @@ processed = table(ProcessedInbound)
 tickets = table(HandoverTicket)
 sales = table(Sale)
 ledger_heads = table(LedgerHead)
+sales_day_totals = table(DayTotal)
 coops = table(Coop)
 products = table(Product)
 members = table(Member)

@@ -69,6 +69,7 @@ def _close_due(
     for day in repo.day_totals(conn, head.coop_id, after=head.closed_through, through=through):
         row, head = append(conn, head, now=now, **_closing(day.day, day.cents, day.rows))
         added.append(row)
+    repo.summarize_days(conn, head.coop_id, after=head.closed_through, through=through)
     head = replace(head, closed_through=through)
     repo.move_head(conn, head)
     return head, tuple(added)

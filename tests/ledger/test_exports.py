@@ -267,3 +267,51 @@ async def test_aggregates_match_the_rows(month: Shop) -> None:
         lambda c: totals(c, "day", coop_id=month.coop.id, start=start, end=end)
     )
     assert by_day[0].key == date(2026, 11, 1) and by_day[0].cents == 4000
+
+
+async def test_sums_of_closed_days_come_from_their_summaries_and_match_the_rows(
+    month: Shop,
+) -> None:
+    from sqlalchemy import and_
+
+    from bot.db.repos.sales import period
+    from bot.db.tables import sales_day_totals
+    from bot.ledger.totals import _COLUMN
+
+    summaries = await month.run(
+        lambda c: c.execute(select(func.count()).select_from(sales_day_totals)).scalar_one()
+    )
+    assert summaries > 0  # closings wrote them
+    for start, end in (
+        (date(2026, 10, 1), date(2027, 1, 1)),
+        (date(2026, 11, 3), date(2026, 12, 1)),
+        (date(2026, 11, 29), date(2026, 12, 2)),
+    ):
+        for by in ("day", "member", "product", "payment", "vat"):
+            found = await month.run(
+                lambda c, by=by, s=start, e=end: totals(
+                    c, by, coop_id=month.coop.id, start=s, end=e
+                )
+            )
+
+            def raw(
+                conn: Connection, by: str = by, s: date = start, e: date = end
+            ) -> list[tuple[object, int, int, int]]:
+                col = _COLUMN[by]
+                rows = conn.execute(
+                    select(
+                        col,
+                        func.count(),
+                        func.sum(sales.c.quantity),
+                        func.sum(sales.c.amount_cents),
+                    )
+                    .where(and_(*period(s, e, month.coop.id)))
+                    .group_by(col)
+                )
+                return sorted((k, int(n), int(q), int(c)) for k, n, q, c in rows)
+
+            expected = await month.run(raw)
+            assert sorted((t.key, t.rows, t.quantity, t.cents) for t in found) == expected, (
+                by,
+                start,
+            )

@@ -5,7 +5,7 @@ from bot.db.models.contacts import ChannelIdentity, Contact, HandoverTicket, Mes
 from bot.db.models.content import ContentText, FlowDefinition
 from bot.db.models.coops import Coop, Member, Product
 from bot.db.models.delivery import Outbox, ProcessedInbound
-from bot.db.models.sales import LedgerHead, Sale
+from bot.db.models.sales import DayTotal, LedgerHead, Sale
 
 __all__ = [
     "AdminUser",
@@ -14,6 +14,7 @@ __all__ = [
     "Contact",
     "ContentText",
     "Coop",
+    "DayTotal",
     "FlowDefinition",
     "HandoverTicket",
     "LedgerHead",

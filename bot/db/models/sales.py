@@ -89,3 +89,20 @@ class LedgerHead(Base):
     last_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     last_hash: Mapped[str] = mapped_column(String(64))
     closed_through: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class DayTotal(Base):
+    """Sums of a closed business day, per member, product, payment method, VAT rate and for
+    the whole day: written when the day is closed (its rows can no longer change), so that
+    sums over months read a few rows a day instead of every sale. Derived data, not the
+    ledger: exports and `sales verify` read `sales` itself."""
+
+    __tablename__ = "sales_day_totals"
+
+    coop_id: Mapped[int] = mapped_column(ForeignKey("coops.id"), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(8), primary_key=True)  # day|member|product|…
+    business_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # "" for the whole day
+    rows: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    cents: Mapped[int] = mapped_column(BigInteger)

@@ -6,21 +6,24 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     Connection,
+    String,
     and_,
+    cast,
     exists,
     func,
     insert,
+    literal,
     select,
     update,
 )
 from sqlalchemy.sql import ColumnElement
 
 from bot.db.models.sales import SALE_IDS
-from bot.db.tables import coops, ledger_heads, sales
+from bot.db.tables import coops, ledger_heads, sales, sales_day_totals
 from bot.ledger.chain import GENESIS, HASHED, VERSION
 from bot.ledger.rows import MONEY_KINDS, Head, LedgerRow
 
@@ -112,6 +115,50 @@ def last_uncorrected_sale(conn: Connection, member_id: int, since: date) -> Ledg
         .first()
     )
     return LedgerRow.of(found) if found else None
+
+
+# What a closed day is summed by, and each one's key as text.
+DIMENSIONS: Final = {
+    "day": literal(""),
+    "member": cast(sales.c.member_id, String),
+    "product": sales.c.product,
+    "payment": sales.c.payment,
+    "vat": cast(sales.c.vat_rate_bp, String),
+}
+
+
+def summarize_days(conn: Connection, coop_id: int, *, after: date | None, through: date) -> None:
+    """Write the sums of the coop's days in (after, through], which are being closed."""
+    cond = [sales.c.coop_id == coop_id, sales.c.business_date <= through]
+    cond.append(sales.c.kind.in_(MONEY_KINDS))
+    if after is not None:
+        cond.append(sales.c.business_date > after)
+    t = sales_day_totals
+    for name, key in DIMENSIONS.items():
+        conn.execute(
+            insert(t).from_select(
+                ["coop_id", "dimension", "business_date", "key", "rows", "quantity", "cents"],
+                select(
+                    literal(coop_id),
+                    literal(name),
+                    sales.c.business_date,
+                    key,
+                    func.count(),
+                    func.sum(sales.c.quantity),
+                    func.sum(sales.c.amount_cents),
+                )
+                .where(*cond)
+                # (PostgreSQL refuses a constant in GROUP BY: the day's key is "".)
+                .group_by(sales.c.business_date, *([] if name == "day" else [key])),
+            )
+        )
+
+
+def closed_through(conn: Connection, coop_id: int) -> date | None:
+    found = conn.execute(
+        select(ledger_heads.c.closed_through).where(ledger_heads.c.coop_id == coop_id)
+    ).scalar_one_or_none()
+    return found if isinstance(found, date) else None
 
 
 @dataclass(frozen=True, slots=True)

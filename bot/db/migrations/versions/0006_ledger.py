@@ -170,10 +170,27 @@ def upgrade() -> None:
         "ix_sales_member_id_business_date", "sales", ["member_id", "business_date"], unique=False
     )
     op.create_index(op.f("ix_sales_corrects_id"), "sales", ["corrects_id"], unique=False)
+    op.create_table(
+        "sales_day_totals",
+        sa.Column("coop_id", sa.Integer(), nullable=False),
+        sa.Column("dimension", sa.String(length=8), nullable=False),
+        sa.Column("business_date", sa.Date(), nullable=False),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("cents", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["coop_id"], ["coops.id"], name=op.f("fk_sales_day_totals_coop_id_coops")
+        ),
+        sa.PrimaryKeyConstraint(
+            "coop_id", "dimension", "business_date", "key", name=op.f("pk_sales_day_totals")
+        ),
+    )
 
 
 def downgrade() -> None:
     _refuse_rows()
+    op.drop_table("sales_day_totals")
     op.drop_table("sales")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(sa.schema.DropSequence(sa.Sequence("sales_id_seq")))
