@@ -146,12 +146,16 @@ def cmd_export_sales(settings: Settings, args: argparse.Namespace) -> int:
                 raise CommandError(f"no coop named {args.coop!r} (see `python -m bot coop list`)")
             coop_id = coop.id
         selection = Selection(start, end, coop_id)
-        with _output(args.out, binary=args.format == "xlsx") as out:
-            if args.format == "xlsx":
-                return write_xlsx(conn, out, selection)
-            if args.format == "fec":
-                return write_fec(conn, out, selection, _tz(settings))
-            return write_csv(conn, out, selection)
+        try:
+            with _output(args.out, binary=args.format == "xlsx") as out:
+                if args.format == "xlsx":
+                    return write_xlsx(conn, out, selection)
+                if args.format == "fec":
+                    return write_fec(conn, out, selection, _tz(settings))
+                return write_csv(conn, out, selection)
+        except BrokenPipeError:  # `export-sales | head`: the reader has seen enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
 
     n = _run(settings, export)
     if args.out:
