@@ -260,8 +260,20 @@ def cmd_correct(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_close(settings: Settings, _: argparse.Namespace) -> int:
-    from bot.ledger.journal import close_all_due
+    from bot.db.repos.coops import all_coops
+    from bot.ledger.journal import close_due
 
-    rows = _run(settings, lambda conn: close_all_due(conn, now=datetime.now(UTC), tz=_tz(settings)))
-    print(f"{len(rows)} days closed")
+    require_migrated(settings)
+
+    async def go() -> int:
+        async with database(settings) as db:
+            closed = 0
+            for coop in await db.run(all_coops):
+                rows = await db.run(
+                    lambda c, i=coop.id: close_due(c, i, now=datetime.now(UTC), tz=_tz(settings))
+                )
+                closed += len(rows)
+            return closed
+
+    print(f"{run_async(go)} days closed")
     return 0

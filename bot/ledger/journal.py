@@ -95,9 +95,7 @@ def _closing(day: date, cents: int, rows: int) -> dict[str, Any]:
     }
 
 
-def close_all_due(conn: Connection, *, now: datetime, tz: ZoneInfo) -> list[LedgerRow]:
-    """Close every coop's due days (the scheduler's nightly job; safe to run twice)."""
-    added: list[LedgerRow] = []
-    for coop in coops_repo.all_coops(conn):
-        added.extend(open_chain(conn, coop.id, now=now, tz=tz).closings)
-    return added
+def close_due(conn: Connection, coop_id: int, *, now: datetime, tz: ZoneInfo) -> list[LedgerRow]:
+    """Close the coop's due days (the scheduler's nightly job; safe to run twice). One coop
+    per transaction: a transaction never holds two chains' locks, so none can deadlock."""
+    return list(open_chain(conn, coop_id, now=now, tz=tz).closings)

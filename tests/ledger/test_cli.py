@@ -103,6 +103,8 @@ def test_coop_add_list_members(env: dict[str, str], cli: Callable[[list[str]], R
             "gâteau:3,50:5.5",
             "--product",
             "a:b:c:2:20",
+            "--start",
+            "2026-09-01",
             "--end",
             "2027-06-30",
             "--reminder",
@@ -236,11 +238,15 @@ def test_export_and_verify(shop: Shop, cli: Callable[[list[str]], Result], tmp_p
     one_line_error(cli(["export-sales", "--format", "fec", "--out", str(tmp_path / "no" / "x")]), 1)
     assert sorted(p.name for p in exports.iterdir()) == ["nov.txt", "nov.xlsx"]  # no leftovers
 
+    closed = cli(["sales", "close"])  # 1 December closes once the 2nd is over (real clock)
+    assert closed.returncode == 0 and re.fullmatch(r"[01] days closed\n", closed.stdout)
+    n = int(closed.stdout.split()[0])
+    assert cli(["sales", "close"]).stdout == "0 days closed\n"
     ok = cli(["sales", "verify"])
     assert ok.returncode == 0 and ok.stdout.startswith(
-        "ledger intact: 4 rows (1 closings) in 1 coops"
+        f"ledger intact: {4 + n} rows ({1 + n} closings) in 1 coops"
     )
-    assert "Cuisine du monde: position 4, hash " in ok.stdout
+    assert f"Cuisine du monde: position {4 + n}, hash " in ok.stdout
 
     async def tamper() -> None:
         db = Database(shop.db.url)

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, select
 
 from bot.db.repos.sales import lock_head
 from bot.db.tables import sales
-from bot.ledger.journal import close_all_due
+from bot.ledger.journal import close_due
 from bot.ledger.recording import undo_last
 from bot.ledger.rows import LedgerRow
 from bot.ledger.rules import Actor
@@ -51,19 +51,23 @@ async def test_a_day_closes_when_the_day_after_is_over(shop: Shop) -> None:
     assert (await shop.run(verify)).ok
 
 
-async def test_the_nightly_run_closes_every_coop_once(shop: Shop) -> None:
+async def test_the_nightly_run_closes_each_coop_once(shop: Shop) -> None:
     other = await make_shop(shop.db, "Atelier couture", n_members=1)
     await shop.sell(0, 4000, now=paris("2026-11-03 12:00"))
     await shop.sell(0, 500, now=paris("2026-11-04 12:00"), product="thé")
     await other.sell(0, 3000, now=paris("2026-11-04 18:00"), product="tablier", quantity=1)
     at = paris("2026-11-06 00:10")
-    added = await shop.run(lambda c: close_all_due(c, now=at, tz=TZ))
+    added = [
+        row
+        for coop in (shop.coop.id, other.coop.id)
+        for row in await shop.run(lambda c, i=coop: close_due(c, i, now=at, tz=TZ))
+    ]
     assert sorted((r.coop_id, r.business_date, r.sealed_cents) for r in added) == [
         (shop.coop.id, date(2026, 11, 3), 4000),
         (shop.coop.id, date(2026, 11, 4), 500),
         (other.coop.id, date(2026, 11, 4), 3000),
     ]
-    assert await shop.run(lambda c: close_all_due(c, now=at, tz=TZ)) == []
+    assert await shop.run(lambda c: close_due(c, shop.coop.id, now=at, tz=TZ)) == []
     head = await shop.run(lambda c: lock_head(c, shop.coop.id))
     assert head is not None and head.closed_through == date(2026, 11, 4)
     assert (await shop.run(verify)).ok
