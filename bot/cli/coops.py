@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from bot.cli.runtime import CommandError, Subparsers, command, database, require_migrated, run_async
+from bot.db.repos.coops import CoopRow, ProductRow
 from bot.ledger.coops import KINDS, CoopSpec, ProductSpec
 from bot.ledger.money import MoneyError, cents, euros, vat_bp, vat_percent
 from bot.ledger.rows import member_ref
@@ -172,11 +173,11 @@ def cmd_list(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
-def _product_line(p: Any) -> str:
+def _product_line(p: ProductRow) -> str:
     return f"{p.name}: {euros(p.default_price_cents)} EUR, VAT {vat_percent(p.vat_rate_bp)} %"
 
 
-def _coop(conn: Connection, name: str) -> Any:
+def _coop(conn: Connection, name: str) -> CoopRow:
     from bot.db.repos import coops
 
     coop = coops.coop_by_name(conn, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Final
 
 from sqlalchemy import (
@@ -162,7 +162,7 @@ def closed_through(conn: Connection, coop_id: int) -> date | None:
 
 
 @dataclass(frozen=True, slots=True)
-class DayTotal:
+class DaySum:
     day: date
     cents: int
     rows: int
@@ -170,7 +170,7 @@ class DayTotal:
 
 def day_totals(
     conn: Connection, coop_id: int, *, after: date | None, through: date
-) -> list[DayTotal]:
+) -> list[DaySum]:
     """Per business day in (after, through]: the total and number of money rows."""
     cond = [
         sales.c.coop_id == coop_id,
@@ -185,7 +185,7 @@ def day_totals(
         .group_by(sales.c.business_date)
         .order_by(sales.c.business_date)
     )
-    return [DayTotal(d, int(c), int(n)) for d, c, n in result]
+    return [DaySum(d, int(c), int(n)) for d, c, n in result]
 
 
 # What `chain` yields, in this order: a row's place, its day (ISO text), what the closings
@@ -308,15 +308,3 @@ def money_rows(
     )
     for m in result.mappings():
         yield LedgerRow.of(m), m["coop_name"], m["analytic_code"]
-
-
-def closing_dates(conn: Connection, coop_ids: list[int]) -> dict[tuple[int, date], datetime]:
-    """When each (coop, day) was closed."""
-    if not coop_ids:
-        return {}
-    result = conn.execute(
-        select(sales.c.coop_id, sales.c.business_date, sales.c.created_at).where(
-            sales.c.kind == "closing", sales.c.coop_id.in_(coop_ids)
-        )
-    )
-    return {(c, d): t for c, d, t in result}
