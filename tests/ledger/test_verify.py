@@ -3,8 +3,10 @@ or inserted, a head moved, a closing that disagrees with its day, a row dated a 
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -369,15 +371,23 @@ async def test_the_databases_json_agrees_with_the_hash_for_any_text(db: Database
     assert verdict.ok and verdict.rechecked == 0  # every row passed the fast path
 
 
-async def test_a_value_stored_in_another_form_is_checked_again_not_condemned(db: Database) -> None:
-    shop = await make_shop(db)
-    (row,) = (await shop.sell(0, 800, now=paris("2026-11-10 12:00:00"))).rows
-    if not db.is_sqlite:
-        pytest.skip("PostgreSQL stores a timestamp in one form only")
-    # The same instant, written without microseconds: SQLAlchemy reads the same value.
-    stamp = row.created_at.strftime("%Y-%m-%d %H:%M:%S")
-    verdict = await tampered(
-        db,
-        lambda c: c.exec_driver_sql(f"UPDATE sales SET created_at = '{stamp}' WHERE id = {row.id}"),
-    )
-    assert verdict.ok and verdict.rechecked == 1
+async def test_a_value_stored_in_another_form_is_checked_again_not_condemned(
+    migrated_templates: dict[str, str], tmp_path: Path
+) -> None:
+    """SQLite only (PostgreSQL keeps a timestamp in one form): the same instant written
+    without microseconds reads back as the same value, so it is no change."""
+    template = Path(migrated_templates["sqlite"].removeprefix("sqlite+aiosqlite:///"))
+    shutil.copy(template, tmp_path / "other-form.db")
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/other-form.db")
+    try:
+        shop = await make_shop(db)
+        (row,) = (await shop.sell(0, 800, now=paris("2026-11-10 12:00:00"))).rows
+        stamp = row.created_at.strftime("%Y-%m-%d %H:%M:%S")
+        sql = f"UPDATE sales SET created_at = '{stamp}' WHERE id = {row.id}"
+        verdict = await tampered(db, lambda c: c.exec_driver_sql(sql))
+        assert verdict.ok and verdict.rechecked == 1
+        moved = f"UPDATE sales SET created_at = '2026-11-10 11:00:01' WHERE id = {row.id}"
+        verdict = await tampered(db, lambda c: c.exec_driver_sql(moved))
+        assert not verdict.ok and verdict.rechecked == 1  # a real change stays one
+    finally:
+        await db.dispose()

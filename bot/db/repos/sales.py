@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any, Final
 
 from sqlalchemy import (
+    BigInteger,
     Connection,
+    Integer,
     String,
     and_,
     cast,
@@ -208,28 +210,38 @@ CHAIN_FIELDS = (
 )
 
 
+_INTEGERS: Final = frozenset(
+    c.name for c in sales.columns if isinstance(c.type, Integer | BigInteger)
+)
+
+
 def _canonical_sql(dialect: str) -> str:
     """The row's canonical JSON (bot.ledger.chain) computed by the database, so that a
     million rows need not cross into Python value by value. PostgreSQL also hashes it:
     `check` is then whether the stored hash matches; on SQLite it is the JSON text. The
     database's JSON is an accelerator only: a row it rejects is checked again in Python
     (bot.ledger.verify), which alone defines the hash."""
-    parts = [f"CAST('{VERSION}' AS TEXT)", "s.prev_hash"]
+    if dialect == "sqlite":
+        parts = [f"'{VERSION}'", "s.prev_hash"]
+        for name in HASHED:
+            created = name == "created_at"
+            parts.append("replace(s.created_at, ' ', 'T') || 'Z'" if created else f"s.{name}")
+        return f"json_array({', '.join(parts)})"
+    # PostgreSQL: the JSON written piece by piece (to_json only where text needs escaping;
+    # dates as text under DateStyle ISO, set by `chain`), ten seconds faster a million rows.
+    parts = [f"'\"{VERSION}\"'", "'\"' || s.prev_hash || '\"'"]
     for name in HASHED:
         col = f"s.{name}"
-        if name == "created_at":
-            col = (
-                "replace(s.created_at, ' ', 'T') || 'Z'"
-                if dialect == "sqlite"
-                else "to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-            )
-        elif name in ("business_date", "corrects_date") and dialect != "sqlite":
-            col = f"to_char({col}, 'YYYY-MM-DD')"
-        parts.append(col)
-    if dialect == "sqlite":
-        return f"json_array({', '.join(parts)})"
-    items = ", ".join(f"coalesce(to_json({p})::text, 'null')" for p in parts)
-    text_ = f"'[' || concat_ws(',', {items}) || ']'"
+        if name in _INTEGERS:
+            parts.append(f"coalesce({col}::text, 'null')")
+        elif name in ("business_date", "corrects_date"):
+            parts.append(f"coalesce('\"' || {col}::text || '\"', 'null')")
+        elif name == "created_at":
+            stamp = "to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+            parts.append(f"'\"' || {stamp} || '\"'")
+        else:
+            parts.append(f"coalesce(to_json({col})::text, 'null')")
+    text_ = "'[' || " + " || ',' || ".join(parts) + " || ']'"
     return f"encode(pg_catalog.sha256(convert_to({text_}, 'UTF8')), 'hex') = s.hash"
 
 
