@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from bot.db.base import table
 from bot.db.models import (
+    AdminSession,
     AdminUser,
     AuditEntry,
     ChannelIdentity,
     Contact,
-    ContentText,
+    ContentConflict,
+    ContentDraft,
+    ContentHead,
+    ContentRelease,
+    ContentVersion,
     Coop,
     DayTotal,
-    FlowDefinition,
     HandoverTicket,
     LedgerHead,
+    LoginThrottle,
     Member,
     MessageLog,
     Outbox,
     ProcessedInbound,
     Product,
     Sale,
+    ShippedContent,
 )
 
 contacts = table(Contact)
@@ -34,7 +40,13 @@ sales_day_totals = table(DayTotal)
 coops = table(Coop)
 products = table(Product)
 members = table(Member)
-flows = table(FlowDefinition)
-texts = table(ContentText)
+conflicts = table(ContentConflict)
+content_head = table(ContentHead)
+drafts = table(ContentDraft)
+releases = table(ContentRelease)
+shipped = table(ShippedContent)
+versions = table(ContentVersion)
 users = table(AdminUser)
+sessions = table(AdminSession)
+login_throttle = table(LoginThrottle)
 audit = table(AuditEntry)

@@ -1,27 +1,40 @@
 """All tables. Money is integer cents; times are UTC."""
 
-from bot.db.models.admin import AdminUser, AuditEntry
+from bot.db.models.admin import AdminSession, AdminUser, AuditEntry, LoginThrottle
 from bot.db.models.contacts import ChannelIdentity, Contact, HandoverTicket, MessageLog
-from bot.db.models.content import ContentText, FlowDefinition
+from bot.db.models.content import (
+    ContentConflict,
+    ContentDraft,
+    ContentHead,
+    ContentRelease,
+    ContentVersion,
+    ShippedContent,
+)
 from bot.db.models.coops import Coop, Member, Product
 from bot.db.models.delivery import Outbox, ProcessedInbound
 from bot.db.models.sales import DayTotal, LedgerHead, Sale
 
 __all__ = [
+    "AdminSession",
     "AdminUser",
     "AuditEntry",
     "ChannelIdentity",
     "Contact",
-    "ContentText",
+    "ContentConflict",
+    "ContentDraft",
+    "ContentHead",
+    "ContentRelease",
+    "ContentVersion",
     "Coop",
     "DayTotal",
-    "FlowDefinition",
     "HandoverTicket",
     "LedgerHead",
+    "LoginThrottle",
     "Member",
     "MessageLog",
     "Outbox",
     "ProcessedInbound",
     "Product",
     "Sale",
+    "ShippedContent",
 ]
