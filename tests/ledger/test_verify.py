@@ -3,6 +3,7 @@ or inserted, a head moved, a closing that disagrees with its day, a row dated a 
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, delete, insert, select, update
 
+from bot.db.migrate import upgrade
 from bot.db.session import Database
 from bot.db.tables import ledger_heads, sales
 from bot.ledger.chain import GENESIS, HASHED, row_hash
@@ -376,9 +378,13 @@ async def test_a_value_stored_in_another_form_is_checked_again_not_condemned(
 ) -> None:
     """SQLite only (PostgreSQL keeps a timestamp in one form): the same instant written
     without microseconds reads back as the same value, so it is no change."""
-    template = Path(migrated_templates["sqlite"].removeprefix("sqlite+aiosqlite:///"))
-    shutil.copy(template, tmp_path / "other-form.db")
-    db = Database(f"sqlite+aiosqlite:///{tmp_path}/other-form.db")
+    url = f"sqlite+aiosqlite:///{tmp_path}/other-form.db"
+    if "sqlite" in migrated_templates:
+        template = Path(migrated_templates["sqlite"].removeprefix("sqlite+aiosqlite:///"))
+        shutil.copy(template, tmp_path / "other-form.db")
+    else:  # a PostgreSQL-only run
+        await asyncio.to_thread(upgrade, url)
+    db = Database(url)
     try:
         shop = await make_shop(db)
         (row,) = (await shop.sell(0, 800, now=paris("2026-11-10 12:00:00"))).rows
