@@ -171,9 +171,7 @@ def cmd_verify(settings: Settings, _: argparse.Namespace) -> int:
     if verdict.broken is not None:
         print(f"ledger broken: {verdict.broken}")
         return 1
-    print(
-        f"ledger intact: {verdict.rows} rows ({verdict.closings} closings) in {verdict.coops} coops"
-    )
+    print(f"ledger intact: {verdict.rows} rows ({verdict.closings} closings) in {len(tips)} coops")
     # Kept elsewhere, these anchor the chain: a rewritten chain would end differently.
     for name, head in tips:
         print(f"  {name}: position {head.last_seq}, hash {head.last_hash}")
