@@ -9,7 +9,16 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select, update
 
 from bot.db.repos.conversations import open_tickets
-from bot.db.tables import contacts, identities, messages, outbox, processed, sales, tickets
+from bot.db.tables import (
+    contacts,
+    identities,
+    members,
+    messages,
+    outbox,
+    processed,
+    sales,
+    tickets,
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,9 @@ def stored_data(conn: Connection, contact_id: int, fields: dict[str, Any]) -> St
     ).scalar_one()
     n_sales = (
         conn.execute(
-            select(func.count()).select_from(sales).where(sales.c.contact_id == contact_id)
+            select(func.count())
+            .select_from(sales.join(members, members.c.id == sales.c.member_id))
+            .where(members.c.contact_id == contact_id, sales.c.kind != "closing")
         )
     ).scalar_one()
     n_open = open_tickets(conn, contact_id)
@@ -54,8 +65,11 @@ def message_history(
 
 
 def erase_contact(conn: Connection, contact_id: int) -> None:
-    """Erase the contact, identities, messages, answers, requests; sales stay, anonymous."""
-    conn.execute(update(sales).where(sales.c.contact_id == contact_id).values(contact_id=None))
+    """Erase the contact, identities, messages, answers, requests; sales stay, anonymous.
+
+    Ledger rows name a coop member, never a contact: unlinking the member from the contact
+    leaves every hashed ledger value unchanged, so the chain still verifies."""
+    conn.execute(update(members).where(members.c.contact_id == contact_id).values(contact_id=None))
     # Pending replies (such as "your data is deleted") still go out; the rest is erased.
     conn.execute(
         delete(outbox).where(
