@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             await svc.close()
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), svc.media.route()]
     for channel in svc.hosted:
         routes += channel.routes()
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BodySizeLimit)])

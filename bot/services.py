@@ -18,8 +18,12 @@ from bot.db.migrate import ensure_migrated
 from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
 from bot.delivery import outbox
+from bot.delivery.jobs import ChecklistSource
+from bot.delivery.scheduler import Scheduler
 from bot.delivery.sender import OutboxSender
 from bot.settings import Settings
+from bot.web.media import MediaLinks
+from content.catalog import Catalog
 from nlu.backend import EmbeddedBackend, NluBackend, make_backend
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,12 @@ class Services:
         self.dispatcher: Dispatcher | None = None
         self.nlu: NluBackend = EmbeddedBackend()
         self.sender: OutboxSender | None = None
+        self.scheduler: Scheduler | None = None
+        # Which steps apply to a contact, for the weekly nudge (the journeys' content).
+        self.checklist: ChecklistSource | None = None
+        self.media = MediaLinks(
+            settings.effective_secret_key, settings.public_base_url, settings.effective_media_dir
+        )
         self._tasks: list[asyncio.Task[None]] = []
 
     async def open(self) -> None:
@@ -49,9 +59,19 @@ class Services:
         await ensure_migrated(self.db)
         env = await load_environment(self.db)
         self.nlu = make_backend(self.settings.nlu_backend, self.settings.rasa_url)
-        self.sender = OutboxSender(self.db, self.channels, clock=self.clock)
+        self.sender = OutboxSender(
+            self.db, self.channels, clock=self.clock, prepare=self.media.prepare
+        )
         self.dispatcher = Dispatcher(
             self.db, env, self.nlu, on_commit=self.sender.wake, clock=self.clock
+        )
+        self.scheduler = Scheduler(
+            self.db,
+            self.catalog,
+            self.settings.tz,
+            checklist=self.checklist,
+            on_enqueue=self.sender.wake,
+            clock=self.clock,
         )
         _tune_gc()
 
@@ -72,6 +92,12 @@ class Services:
     async def record_status(self, provider_id: str, status: str, error: str | None) -> bool:
         """A platform's delivery report; True when the message was ours."""
         return await self.db.run(outbox.record_status, provider_id, status, error)
+
+    def catalog(self) -> Catalog:
+        """The texts in use (the dispatcher's: loaded from the database at start)."""
+        if self.dispatcher is None:
+            raise RuntimeError("services are not open")
+        return self.dispatcher.env.catalog
 
     def text(self, key: str, lang: str) -> str:
         if self.dispatcher is None:
@@ -103,6 +129,10 @@ class Services:
             self._tasks.append(asyncio.create_task(self.sender.run_forever(), name="outbox"))
         if scheduler:
             self._tasks.append(asyncio.create_task(self._retention_loop(), name="retention"))
+            if self.scheduler is not None:
+                self._tasks.append(
+                    asyncio.create_task(self.scheduler.run_forever(), name="scheduler")
+                )
 
     async def _retention_loop(self) -> None:
         while True:

@@ -7,14 +7,23 @@ from bot.db.models import (
     AdminUser,
     AuditEntry,
     ChannelIdentity,
+    ChecklistProgress,
     Contact,
+    ContactPreferences,
     ContentText,
+    EligibilityFigure,
+    EligibilityResult,
     FlowDefinition,
+    HandoverReply,
     HandoverTicket,
     MessageLog,
+    ModuleProgress,
     Outbox,
     ProcessedInbound,
     Sale,
+    ScheduledJob,
+    Workshop,
+    WorkshopRsvp,
 )
 
 contacts = table(Contact)
@@ -28,3 +37,12 @@ flows = table(FlowDefinition)
 texts = table(ContentText)
 users = table(AdminUser)
 audit = table(AuditEntry)
+replies = table(HandoverReply)
+workshops = table(Workshop)
+rsvps = table(WorkshopRsvp)
+module_progress = table(ModuleProgress)
+eligibility_results = table(EligibilityResult)
+eligibility_figures = table(EligibilityFigure)
+checklist_progress = table(ChecklistProgress)
+preferences = table(ContactPreferences)
+jobs = table(ScheduledJob)

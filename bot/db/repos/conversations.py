@@ -215,11 +215,12 @@ def add_tickets(conn: Connection, rows: Sequence[TicketRow]) -> None:
 
 
 def open_tickets(conn: Connection, contact_id: int) -> int:
-    """How many requests to talk to a person the contact has open."""
+    """How many requests to talk to a person the contact has open (answered by a person
+    but not closed counts: the conversation with them goes on)."""
     return int(
         conn.execute(
             select(func.count())
             .select_from(tickets)
-            .where(tickets.c.contact_id == contact_id, tickets.c.status == "open")
+            .where(tickets.c.contact_id == contact_id, tickets.c.status.in_(("open", "answered")))
         ).scalar_one()
     )
