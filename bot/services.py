@@ -14,6 +14,7 @@ from bot.channels.registry import hosted_channels
 from bot.core.content import load_environment
 from bot.core.dispatcher import Dispatcher, HandleResult
 from bot.core.messages import InboundMessage
+from bot.core.programme import Programme
 from bot.db.migrate import ensure_migrated
 from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
@@ -63,7 +64,12 @@ class Services:
             self.db, self.channels, clock=self.clock, prepare=self.media.prepare
         )
         self.dispatcher = Dispatcher(
-            self.db, env, self.nlu, on_commit=self.sender.wake, clock=self.clock
+            self.db,
+            env,
+            self.nlu,
+            on_commit=self.sender.wake,
+            clock=self.clock,
+            programme=Programme.from_settings(self.settings),
         )
         self.scheduler = Scheduler(
             self.db,

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from bot.core import handlers
 from bot.core.lookup import BatchLookup
 from bot.core.messages import AttachmentKind, InboundMessage
+from bot.core.programme import Programme
 from bot.core.scene import Batch, Scene
 from bot.db.repos import conversations as repo
 from bot.db.session import Database
@@ -66,9 +67,11 @@ class Dispatcher:
         *,
         on_commit: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        programme: Programme | None = None,
     ) -> None:
         self.db, self.env, self.nlu = db, env, nlu
         self.on_commit, self.clock = on_commit, clock
+        self.programme = programme or Programme()
         self._pending: deque[_Item] = deque()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -157,7 +160,7 @@ class Dispatcher:
         self, conn: Connection, items: list[_Item], now: datetime
     ) -> list[HandleResult]:
         """One batch, synchronously, inside the transaction `Database.run` opened."""
-        batch = Batch(now)
+        batch = Batch(now, self.programme)
         keys = [(i.message.channel, i.message.external_id) for i in items]
         fresh = repo.claim_inbound(conn, list(dict.fromkeys(keys)), now)
         todo = [i for i in items if (i.message.channel, i.message.external_id) in fresh]
@@ -194,7 +197,8 @@ class Dispatcher:
         if not scene.text.strip() and kinds and not contact.is_new:
             events: tuple[Event, ...] = _media_reply(kinds, contact.lang, self.env)
         else:
-            env = replace(self.env, lookup=BatchLookup(conn, contact.id))
+            lookup = BatchLookup(conn, contact.id, batch.now, self.programme)
+            env = replace(self.env, lookup=lookup)
             result = engine.resume(
                 env,
                 engine.Contact(contact.lang, contact.consent, contact.fields, contact.is_new),

@@ -48,6 +48,7 @@ class TicketRow:
     contact_id: int
     reason: str
     created_at: datetime
+    context: dict[str, str] | None = None  # what led there (flow, question, step…)
 
 
 def claim_inbound(
@@ -207,6 +208,7 @@ def add_tickets(conn: Connection, rows: Sequence[TicketRow]) -> None:
                     "contact_id": r.contact_id,
                     "reason": r.reason[:32],
                     "status": "open",
+                    "context": r.context or None,
                     "created_at": r.created_at,
                 }
                 for r in rows

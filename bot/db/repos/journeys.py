@@ -73,16 +73,22 @@ def record_module(
     contact_id: int,
     module_id: str,
     *,
-    position: int,
     now: datetime,
+    position: int | None = None,
     quiz_answer: str | None = None,
     quiz_right: bool | None = None,
     done: bool = False,
 ) -> None:
-    values: dict[str, Any] = {"position": position, "updated_at": now}
+    """Where the contact is in a module (`position`: messages shown), or that they finished
+    it with this quiz answer."""
+    values: dict[str, Any] = {"updated_at": now}
+    if position is not None:
+        values["position"] = position
     if done:
         values.update(done_at=now, quiz_answer=quiz_answer, quiz_right=quiz_right)
-    _upsert(conn, module_progress, {"contact_id": contact_id, "module_id": module_id}, values)
+    keys = {"contact_id": contact_id, "module_id": module_id}
+    if not conn.execute(update(module_progress).filter_by(**keys).values(**values)).rowcount:
+        conn.execute(insert(module_progress).values(**keys, **{"position": 0, **values}))
 
 
 # --- eligibility ---------------------------------------------------------------------------
