@@ -53,6 +53,7 @@ class RequestStatus:
 
     open: int  # open requests
     answer_from: datetime | None  # None: someone is there now (or no hours are set)
+    days_ahead: int = 0  # answer_from is today (0), tomorrow (1) or later
 
 
 class Lookup(Protocol):

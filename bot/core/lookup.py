@@ -60,7 +60,7 @@ class BatchLookup:
         return Eligibility(kept.outcome, dict(kept.answers)) if kept else None
 
     def request(self) -> RequestStatus:
-        return RequestStatus(
-            repo.open_tickets(self.conn, self.contact_id),
-            self.programme.hours.next_answer(self.now, self.programme.tz),
-        )
+        tz = self.programme.tz
+        at = self.programme.hours.next_answer(self.now, tz)
+        days = (at.date() - self.now.astimezone(tz).date()).days if at else 0
+        return RequestStatus(repo.open_tickets(self.conn, self.contact_id), at, days)

@@ -22,11 +22,8 @@ WAITING_SESSION: dict[str, Any] = {"flow": "handover", "node": "waiting", "vars"
 
 
 def is_waiting(session: Any) -> bool:
-    return (
-        isinstance(session, dict)
-        and session.get("flow") == WAITING_SESSION["flow"]
-        and session.get("node") == WAITING_SESSION["node"]
-    )
+    """In the handover flow: their messages go to the person."""
+    return isinstance(session, dict) and session.get("flow") == WAITING_SESSION["flow"]
 
 
 @dataclass(frozen=True, slots=True)
