@@ -96,9 +96,17 @@ def list_workshops(conn: Connection, *, since: datetime | None = None) -> list[W
 
 
 def upcoming(conn: Connection, now: datetime) -> list[WorkshopRow]:
-    """Workshops still to come and not cancelled, however far ahead, the next first."""
-    stmt = _select().where(workshops.c.starts_at > now, workshops.c.cancelled_at.is_(None))
-    return [_row(r) for r in conn.execute(stmt)]
+    """Workshops still to come and not cancelled, however far ahead, the next first (without
+    counting who comes: a conversation reads this, on the index of start times)."""
+    stmt = (
+        select(workshops)
+        .where(workshops.c.starts_at > now, workshops.c.cancelled_at.is_(None))
+        .order_by(workshops.c.starts_at, workshops.c.id)
+    )
+    return [
+        WorkshopRow(r.id, dict(r.titles), r.starts_at, r.place, tuple(r.langs), r.cancelled_at)
+        for r in conn.execute(stmt)
+    ]
 
 
 def get_workshop(conn: Connection, workshop_id: int) -> WorkshopRow | None:
