@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 
 from bot.channels.base import Channel, HostedChannel
 from bot.channels.registry import hosted_channels
-from bot.core.content import load_environment
+from bot.core.content import ContentReloader, load_content
 from bot.core.dispatcher import Dispatcher, HandleResult
+from bot.core.lookup import settings_facts
 from bot.core.messages import InboundMessage
 from bot.core.programme import Programme
 from bot.db.migrate import ensure_migrated
@@ -25,6 +26,7 @@ from bot.delivery.sender import OutboxSender
 from bot.settings import Settings
 from bot.web.media import MediaLinks
 from content.catalog import Catalog
+from flows.engine import Environment
 from nlu.backend import EmbeddedBackend, NluBackend, make_backend
 
 log = logging.getLogger(__name__)
@@ -53,12 +55,13 @@ class Services:
         self.media = MediaLinks(
             settings.effective_secret_key, settings.public_base_url, settings.effective_media_dir
         )
+        self.content: ContentReloader | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def open(self) -> None:
         """Check the schema, load flows and texts, build the dispatcher and the sender."""
         await ensure_migrated(self.db)
-        env = await load_environment(self.db)
+        loaded = await load_content(self.db)
         self.nlu = make_backend(
             self.settings.nlu_backend, self.settings.rasa_url, self.settings.nlu_model_dir
         )
@@ -67,10 +70,11 @@ class Services:
         )
         self.dispatcher = Dispatcher(
             self.db,
-            env,
+            loaded.env,
             self.nlu,
             on_commit=self.sender.wake,
             clock=self.clock,
+            facts=settings_facts(self.settings.retention_days),
             programme=Programme.from_settings(self.settings),
         )
         self.scheduler = Scheduler(
@@ -81,6 +85,7 @@ class Services:
             on_enqueue=self.sender.wake,
             clock=self.clock,
         )
+        self.content = ContentReloader(self.db, loaded, self._use_content)
         _tune_gc()
 
     def install_channels(self) -> None:
@@ -141,6 +146,12 @@ class Services:
                 self._tasks.append(
                     asyncio.create_task(self.scheduler.run_forever(), name="scheduler")
                 )
+        if self.content is not None:  # published flows and texts reach this process
+            self._tasks.append(asyncio.create_task(self.content.run_forever(), name="content"))
+
+    def _use_content(self, env: Environment) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.env = env
 
     async def _retention_loop(self) -> None:
         while True:

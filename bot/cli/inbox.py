@@ -13,7 +13,7 @@ from sqlalchemy import Connection, select
 from bot.cli.runtime import CommandError, Subparsers, command, database, require_migrated, run_async
 from bot.db.session import Database
 from bot.settings import Settings
-from content.catalog import Catalog, load_locale_files
+from content.catalog import Catalog
 
 MAX_REPLY = 1500  # WhatsApp takes 1600 characters; the header takes the rest
 EXCERPT = 70
@@ -140,13 +140,10 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _catalog(db: Database) -> Catalog:
-    """Texts as the bot uses them (the database's), with the shipped files for any missing."""
-    from bot.db.repos.content import all_texts
+    """Texts as the bot uses them: the published ones (`seed` brings the shipped files in)."""
+    from bot.core.content import load_environment
 
-    async with db.connect() as conn:
-        stored = await all_texts(conn)
-    shipped = load_locale_files()
-    return Catalog({lang: {**shipped.get(lang, {}), **stored.get(lang, {})} for lang in shipped})
+    return (await load_environment(db)).catalog
 
 
 def _will_be_held(conn: Connection, request: int, settings: Settings) -> bool:

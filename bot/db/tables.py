@@ -4,24 +4,30 @@ from __future__ import annotations
 
 from bot.db.base import table
 from bot.db.models import (
+    AdminSession,
     AdminUser,
     AuditEntry,
     ChannelIdentity,
     ChecklistProgress,
     Contact,
     ContactPreferences,
-    ContentText,
+    ContentConflict,
+    ContentDraft,
+    ContentHead,
+    ContentRelease,
+    ContentVersion,
     EligibilityFigure,
     EligibilityResult,
-    FlowDefinition,
     HandoverReply,
     HandoverTicket,
+    LoginThrottle,
     MessageLog,
     ModuleProgress,
     Outbox,
     ProcessedInbound,
     Sale,
     ScheduledJob,
+    ShippedContent,
     Workshop,
     WorkshopRsvp,
 )
@@ -33,9 +39,15 @@ outbox = table(Outbox)
 processed = table(ProcessedInbound)
 tickets = table(HandoverTicket)
 sales = table(Sale)
-flows = table(FlowDefinition)
-texts = table(ContentText)
+content_head = table(ContentHead)
+releases = table(ContentRelease)
+versions = table(ContentVersion)
+drafts = table(ContentDraft)
+shipped = table(ShippedContent)
+conflicts = table(ContentConflict)
 users = table(AdminUser)
+sessions = table(AdminSession)
+login_throttle = table(LoginThrottle)
 audit = table(AuditEntry)
 replies = table(HandoverReply)
 workshops = table(Workshop)

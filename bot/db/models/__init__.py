@@ -1,6 +1,6 @@
 """All tables. Money is integer cents; times are UTC."""
 
-from bot.db.models.admin import AdminUser, AuditEntry
+from bot.db.models.admin import AdminSession, AdminUser, AuditEntry, LoginThrottle
 from bot.db.models.contacts import (
     ChannelIdentity,
     Contact,
@@ -8,7 +8,14 @@ from bot.db.models.contacts import (
     HandoverTicket,
     MessageLog,
 )
-from bot.db.models.content import ContentText, FlowDefinition
+from bot.db.models.content import (
+    ContentConflict,
+    ContentDraft,
+    ContentHead,
+    ContentRelease,
+    ContentVersion,
+    ShippedContent,
+)
 from bot.db.models.delivery import Outbox, ProcessedInbound
 from bot.db.models.journeys import (
     ChecklistProgress,
@@ -22,24 +29,30 @@ from bot.db.models.schedule import ScheduledJob
 from bot.db.models.workshops import Workshop, WorkshopRsvp
 
 __all__ = [
+    "AdminSession",
     "AdminUser",
     "AuditEntry",
     "ChannelIdentity",
     "ChecklistProgress",
     "Contact",
     "ContactPreferences",
-    "ContentText",
+    "ContentConflict",
+    "ContentDraft",
+    "ContentHead",
+    "ContentRelease",
+    "ContentVersion",
     "EligibilityFigure",
     "EligibilityResult",
-    "FlowDefinition",
     "HandoverReply",
     "HandoverTicket",
+    "LoginThrottle",
     "MessageLog",
     "ModuleProgress",
     "Outbox",
     "ProcessedInbound",
     "Sale",
     "ScheduledJob",
+    "ShippedContent",
     "Workshop",
     "WorkshopRsvp",
 ]
