@@ -24,7 +24,7 @@ async def onboard(chat: Chat, address: str, lang: str) -> None:
     """Onboarding with the buttons: the language, then yes to keeping answers."""
     await chat.say(address, LANGS[lang][0])
     await chat.say(address, payload=lang)
-    replies = await chat.say(address, payload="yes")
+    replies = await chat.say(address, payload="agree")
     assert replies and replies[-1].quick_replies[0].id == "learn", (lang, replies[-1].text)
 
 

@@ -1,7 +1,7 @@
 """journeys: workshops, progress, schedule, handover context
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-12-02 01:31:43.627704
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import bot.db.base
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
