@@ -331,5 +331,5 @@ async def test_two_schedulers_send_each_reminder_once(town: Town) -> None:
     )
     assert queued == []
     assert len(await town.rows("SELECT id FROM outbox")) == 300
-    if not town.db.is_sqlite:
-        assert min(claimed) > 0, claimed  # both really took a share on PostgreSQL
+    # (Which one takes how many depends on the machine; tests/bot/test_scheduler_processes.py
+    # races real processes, one of them killed while it works.)
