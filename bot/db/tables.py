@@ -14,6 +14,7 @@ from bot.db.models import (
     MessageLog,
     Outbox,
     ProcessedInbound,
+    RateLimitState,
     Sale,
 )
 
@@ -22,6 +23,7 @@ identities = table(ChannelIdentity)
 messages = table(MessageLog)
 outbox = table(Outbox)
 processed = table(ProcessedInbound)
+rate_limits = table(RateLimitState)
 tickets = table(HandoverTicket)
 sales = table(Sale)
 flows = table(FlowDefinition)

@@ -1,4 +1,6 @@
-"""Token buckets: per address and per channel, so one busy chat cannot starve the rest."""
+"""Rate limits: token buckets per address and per channel, so one busy chat cannot starve
+the rest. With several sender processes (PostgreSQL), the channel's rate lives in the
+database and all of them share it."""
 
 from __future__ import annotations
 
@@ -6,6 +8,14 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from sqlalchemy import Connection, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.channels.base import RateLimit
+from bot.db.session import Database
+from bot.db.tables import rate_limits
 
 
 @dataclass
@@ -27,7 +37,14 @@ class TokenBucket:
         return wait
 
 
+def channel_burst(limit: RateLimit) -> float:
+    """How many sends a channel may make at once after a quiet spell: one second's worth."""
+    return max(1.0, limit.global_per_second)
+
+
 class RateLimiter:
+    """Both buckets in memory: right when this process is the only sender (SQLite)."""
+
     def __init__(self, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000):
         self.clock = clock
         self.max_keys = max_keys
@@ -41,19 +58,67 @@ class RateLimiter:
             bucket = self._buckets[key] = TokenBucket(rate, burst, burst, self.clock())
         return bucket
 
-    def reserve(
-        self, channel: str, address: str, *, per_address: float, burst: int, global_rate: float
-    ) -> float:
-        now = self.clock()
-        a = self._bucket((channel, address), per_address, burst).delay(now)
-        g = self._bucket((channel, ""), global_rate, max(1.0, global_rate)).delay(now)
-        return max(a, g)
-
-    async def acquire(
-        self, channel: str, address: str, *, per_address: float, burst: int, global_rate: float
-    ) -> None:
-        wait = self.reserve(
-            channel, address, per_address=per_address, burst=burst, global_rate=global_rate
+    def address_delay(self, channel: str, address: str, limit: RateLimit) -> float:
+        bucket = self._bucket(
+            (channel, address), limit.per_address_per_second, limit.per_address_burst
         )
+        return bucket.delay(self.clock())
+
+    def reserve(self, channel: str, address: str, limit: RateLimit) -> float:
+        """Seconds until this send may go; the tokens are taken (reserved) now."""
+        a = self.address_delay(channel, address, limit)
+        bucket = self._bucket((channel, ""), limit.global_per_second, channel_burst(limit))
+        return max(a, bucket.delay(self.clock()))
+
+    async def acquire(self, channel: str, address: str, limit: RateLimit) -> None:
+        wait = self.reserve(channel, address, limit)
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+
+def reserve_slot(conn: Connection, key: str, rate: float, burst: float, now: float) -> float:
+    """Take the next send slot of `key` (GCRA, one statement); returns seconds to wait for it.
+
+    The row holds the theoretical arrival time (TAT): each send moves it 1/rate later, and a
+    send may go once TAT minus the burst's allowance is reached.
+    """
+    interval = 1.0 / rate
+    tolerance = (burst - 1.0) * interval
+    dialect = conn.dialect.name
+    greatest = func.greatest if dialect == "postgresql" else func.max
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(rate_limits)
+    stmt = (
+        insert.values(key=key, tat=now + interval)
+        .on_conflict_do_update(
+            index_elements=[rate_limits.c.key],
+            set_={"tat": greatest(rate_limits.c.tat, now) + interval},
+        )
+        .returning(rate_limits.c.tat)
+    )
+    tat = float(conn.execute(stmt).scalar_one())
+    return max(0.0, tat - interval - tolerance - now)
+
+
+class SharedRateLimiter(RateLimiter):
+    """Per address in memory (an address's queue is held by one sender at a time), per
+    channel in the database: several worker processes together keep the channel's rate."""
+
+    def __init__(self, db: Database, *, wall: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.db, self.wall = db, wall
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def acquire(self, channel: str, address: str, limit: RateLimit) -> None:
+        local = self.address_delay(channel, address, limit)
+        # One reservation per channel at a time from this process: a few connections at most.
+        async with self._locks.setdefault(channel, asyncio.Lock()):
+            shared = await self.db.run(
+                reserve_slot,
+                f"channel:{channel}",
+                limit.global_per_second,
+                channel_burst(limit),
+                self.wall(),
+            )
+        wait = max(local, shared)
         if wait > 0:
             await asyncio.sleep(wait)

@@ -12,7 +12,7 @@ from bot.channels.base import Outcome
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.core.messages import OutboundMessage, QuickReply
 from bot.core.render import KEYCAPS
-from bot.db.models import ChannelIdentity
+from bot.db.models import ChannelIdentity, Outbox
 from tests.channels.conftest import (
     PUBLIC,
     Stack,
@@ -132,12 +132,11 @@ async def test_status_callback_is_recorded(stack: Stack) -> None:
 
 
 async def _age_window(stack: Stack, hours: float) -> None:
+    """The user's last message, and the one the queued replies answer, `hours` ago."""
+    then = datetime.now(UTC) - timedelta(hours=hours)
     async with stack.services.db.begin() as conn:
-        await conn.execute(
-            update(ChannelIdentity.__table__).values(
-                last_inbound_at=datetime.now(UTC) - timedelta(hours=hours)
-            )
-        )
+        await conn.execute(update(ChannelIdentity.__table__).values(last_inbound_at=then))
+        await conn.execute(update(Outbox.__table__).values(inbound_at=then))
 
 
 async def test_outside_the_window_a_reply_is_held(stack: Stack) -> None:

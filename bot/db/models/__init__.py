@@ -3,7 +3,7 @@
 from bot.db.models.admin import AdminUser, AuditEntry
 from bot.db.models.contacts import ChannelIdentity, Contact, HandoverTicket, MessageLog
 from bot.db.models.content import ContentText, FlowDefinition
-from bot.db.models.delivery import Outbox, ProcessedInbound
+from bot.db.models.delivery import Outbox, ProcessedInbound, RateLimitState
 from bot.db.models.sales import Sale
 
 __all__ = [
@@ -17,5 +17,6 @@ __all__ = [
     "MessageLog",
     "Outbox",
     "ProcessedInbound",
+    "RateLimitState",
     "Sale",
 ]
