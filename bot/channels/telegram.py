@@ -213,8 +213,12 @@ def reachability_change(update: Update) -> ReachabilityChange | None:
     status = getattr(member.new_chat_member, "status", None)
     if chat.type != "private" or status not in BLOCKED_STATUSES | MEMBER_STATUSES:
         return None
-    at = member.date if isinstance(member.date, datetime) else datetime.now(UTC)
-    return ReachabilityChange(NAME, str(chat.id), status in MEMBER_STATUSES, at.astimezone(UTC))
+    # Telegram dates are whole seconds: the change happened before the end of that second
+    # (a message from the user after that moment outweighs it).
+    at = member.date + timedelta(seconds=1) if isinstance(member.date, datetime) else None
+    return ReachabilityChange(
+        NAME, str(chat.id), status in MEMBER_STATUSES, (at or datetime.now(UTC)).astimezone(UTC)
+    )
 
 
 def _button_label(message: Any, data: str) -> str:

@@ -11,7 +11,7 @@ stands. A row whose lease ran out (its claimant died) is claimable again.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
@@ -42,7 +42,7 @@ from bot.delivery.payload import Payload
 PENDING: ColumnElement[str] = literal_column("'pending'")
 SENDING: ColumnElement[str] = literal_column("'sending'")
 UNFINISHED: tuple[ColumnElement[str], ...] = (PENDING, SENDING)
-ROWS_PER_ADDRESS = 20  # claimed at once behind an address's first due row
+ROWS_PER_ADDRESS = 10  # claimed at once behind an address's first due row
 
 
 class Priority(IntEnum):
@@ -194,13 +194,15 @@ def claim_due(
     claimant: Claimant,
     *,
     max_addresses: int = 64,
+    held: Collection[int] = (),
 ) -> list[Claimed]:
     """Claim due rows of one channel: the first unfinished row of up to `max_addresses`
     (address, priority) queues, highest priority first, and the due rows right behind it.
 
     A row is first when no earlier row of its queue is pending or sending, so two senders
     never deliver one queue out of order; a row left `sending` by a dead sender is first
-    again once its lease has run out.
+    again once its lease has run out. `held`: rows the claimant is still working on, never
+    taken again by it even if a stall let their lease run out.
     """
     earlier = outbox.alias("earlier")
     blocked = exists().where(
@@ -217,6 +219,7 @@ def claim_due(
             outbox.c.channel == channel,
             _claimable(outbox, now),
             ~blocked,
+            *([outbox.c.id.not_in(list(held))] if held else []),
         )
         .order_by(outbox.c.priority, outbox.c.id)
         .limit(max_addresses)
@@ -252,7 +255,7 @@ def claim_due(
             continue
         queue = taken.setdefault(key, [])
         # Stop at the first row that is not due: the rows behind it keep their order.
-        if len(queue) >= ROWS_PER_ADDRESS or not _due(r, now):
+        if len(queue) >= ROWS_PER_ADDRESS or not _due(r, now) or r.id in held:
             stopped.add(key)
             continue
         queue.append(r)

@@ -76,8 +76,11 @@ class RateLimiter:
             await asyncio.sleep(wait)
 
 
-def reserve_slot(conn: Connection, key: str, rate: float, burst: float, now: float) -> float:
-    """Take the next send slot of `key` (GCRA, one statement); returns seconds to wait for it.
+def reserve_slots(
+    conn: Connection, key: str, rate: float, burst: float, now: float, count: int = 1
+) -> list[float]:
+    """Take the next `count` send slots of `key` (GCRA, one statement); returns the seconds
+    to wait for each.
 
     The row holds the theoretical arrival time (TAT): each send moves it 1/rate later, and a
     send may go once TAT minus the burst's allowance is reached.
@@ -88,37 +91,59 @@ def reserve_slot(conn: Connection, key: str, rate: float, burst: float, now: flo
     greatest = func.greatest if dialect == "postgresql" else func.max
     insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(rate_limits)
     stmt = (
-        insert.values(key=key, tat=now + interval)
+        insert.values(key=key, tat=now + count * interval)
         .on_conflict_do_update(
             index_elements=[rate_limits.c.key],
-            set_={"tat": greatest(rate_limits.c.tat, now) + interval},
+            set_={"tat": greatest(rate_limits.c.tat, now) + count * interval},
         )
         .returning(rate_limits.c.tat)
     )
-    tat = float(conn.execute(stmt).scalar_one())
-    return max(0.0, tat - interval - tolerance - now)
+    first = float(conn.execute(stmt).scalar_one()) - count * interval
+    return [max(0.0, first + i * interval - tolerance - now) for i in range(count)]
 
 
 class SharedRateLimiter(RateLimiter):
     """Per address in memory (an address's queue is held by one sender at a time), per
-    channel in the database: several worker processes together keep the channel's rate."""
+    channel in the database: several worker processes together keep the channel's rate.
+
+    The sends waiting for a slot at the same moment take theirs in one statement, so the
+    database's latency never caps the rate."""
 
     def __init__(self, db: Database, *, wall: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.db, self.wall = db, wall
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiting: dict[str, list[asyncio.Future[float]]] = {}
+        self._fetching: dict[str, asyncio.Task[None]] = {}
 
     async def acquire(self, channel: str, address: str, limit: RateLimit) -> None:
         local = self.address_delay(channel, address, limit)
-        # One reservation per channel at a time from this process: a few connections at most.
-        async with self._locks.setdefault(channel, asyncio.Lock()):
-            shared = await self.db.run(
-                reserve_slot,
-                f"channel:{channel}",
-                limit.global_per_second,
-                channel_burst(limit),
-                self.wall(),
-            )
-        wait = max(local, shared)
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(channel, []).append(future)
+        if channel not in self._fetching:
+            self._fetching[channel] = asyncio.create_task(self._reserve(channel, limit))
+        wait = max(local, await future)
         if wait > 0:
             await asyncio.sleep(wait)
+
+    async def _reserve(self, channel: str, limit: RateLimit) -> None:
+        try:
+            while waiting := self._waiting.pop(channel, []):
+                try:
+                    waits = await self.db.run(
+                        reserve_slots,
+                        f"channel:{channel}",
+                        limit.global_per_second,
+                        channel_burst(limit),
+                        self.wall(),
+                        len(waiting),
+                    )
+                except Exception as exc:
+                    for future in waiting:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for future, wait in zip(waiting, waits, strict=True):
+                    if not future.done():
+                        future.set_result(wait)
+        finally:
+            del self._fetching[channel]

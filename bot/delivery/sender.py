@@ -37,7 +37,7 @@ MAX_BACKOFF = 3600.0
 LEASE = timedelta(seconds=30)
 SEND_TIMEOUT = 30.0
 MAX_IN_FLIGHT = 8
-ADDRESSES_PER_SLOT = 4  # addresses being worked on per channel, per send slot
+ADDRESSES_PER_SLOT = 2  # addresses being worked on per channel, per send slot
 STOP_GRACE = 5.0  # seconds a stopping sender lets sends in flight finish
 TIMEOUT_GRACE = 5.0  # the sender's bound on a send: the channel's timeout plus this
 
@@ -188,8 +188,11 @@ class OutboxSender:
         self, conn: Connection, wanted: dict[str, int], now: datetime
     ) -> list[outbox.Claimed]:
         out: list[outbox.Claimed] = []
+        held = set(self._held)
         for channel, addresses in wanted.items():
-            out += outbox.claim_due(conn, now, channel, self.claimant, max_addresses=addresses)
+            out += outbox.claim_due(
+                conn, now, channel, self.claimant, max_addresses=addresses, held=held
+            )
         return out
 
     async def _keep_leases(self) -> None:
@@ -200,9 +203,11 @@ class OutboxSender:
             if not held:
                 continue
             try:
-                await self.db.run(outbox.renew, self.claimant, held, self.clock())
+                kept = await self.db.run(outbox.renew, self.claimant, held, self.clock())
             except Exception as exc:  # the rows may be taken by another sender after the lease
                 log.warning("outbox lease renewal failed (%s)", type(exc).__name__)
+                continue
+            log.debug("outbox: %d of %d claims renewed", kept, len(held))
 
     async def _stop(self) -> None:
         self._stopping = True

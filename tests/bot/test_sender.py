@@ -21,7 +21,7 @@ from bot.db.session import Database
 from bot.delivery import outbox
 from bot.delivery.outbox import OutboxRow, Priority
 from bot.delivery.payload import Payload
-from bot.delivery.ratelimit import RateLimiter, SharedRateLimiter, reserve_slot
+from bot.delivery.ratelimit import RateLimiter, SharedRateLimiter, reserve_slots
 from bot.delivery.sender import OutboxSender
 from tests.bot.conftest import Chat
 
@@ -449,11 +449,12 @@ def test_rate_limiter_buckets() -> None:
 async def test_the_shared_rate_is_kept_across_limiters(db: Database) -> None:
     """Slots reserved in the database: two processes' limiters together keep one rate."""
     now = 1_000_000.0
-    waits = [await db.run(reserve_slot, "channel:x", 10.0, 5.0, now) for _ in range(15)]
+    waits = [(await db.run(reserve_slots, "channel:x", 10.0, 5.0, now))[0] for _ in range(10)]
+    waits += await db.run(reserve_slots, "channel:x", 10.0, 5.0, now, 5)  # five at once
     assert waits[:5] == [0.0] * 5  # the burst
     assert waits[5:] == pytest.approx([0.1 * n for n in range(1, 11)])
-    later = await db.run(reserve_slot, "channel:x", 10.0, 5.0, now + 60)
-    assert later == 0.0  # the bucket refilled
+    later = await db.run(reserve_slots, "channel:x", 10.0, 5.0, now + 60)
+    assert later == [0.0]  # the bucket refilled
     one, two = SharedRateLimiter(db), SharedRateLimiter(db)
     limit = RateLimit(per_address_per_second=1000, per_address_burst=1000, global_per_second=20)
     loop = asyncio.get_running_loop()
