@@ -28,17 +28,20 @@ def free_port() -> int:
 
 
 class BotProcess:
-    """`python -m bot <command>` with its standard error written to `log`."""
+    """`python -m bot <command>` (or `argv`) with its standard error written to `log`."""
 
-    def __init__(self, command: str, env: dict[str, str], log: Path) -> None:
+    def __init__(
+        self, command: str, env: dict[str, str], log: Path, argv: list[str] | None = None
+    ) -> None:
         self.command, self.env, self.log = command, env, log
+        self.argv = argv or [sys.executable, "-m", "bot", command]
         self.port = int(env.get("PORT", "8000"))
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> BotProcess:
         with self.log.open("ab") as err:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot", self.command],
+                self.argv,
                 env=self.env,
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
