@@ -34,7 +34,7 @@ from sqlalchemy import (
 
 from bot.core.messages import OutboundMessage
 from bot.db.tables import identities, outbox
-from bot.delivery import reachability
+from bot.delivery import reachability, wakeup
 from bot.delivery.payload import Payload
 
 # Written as literals, not bound parameters: SQLite uses a partial index only when the
@@ -138,6 +138,7 @@ def enqueue(conn: Connection, rows: Sequence[OutboxRow]) -> list[int]:
     """
     if not rows:
         return []
+    wakeup.notify(conn)
     result = conn.execute(
         insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True),
         [

@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 
 from bot.channels.base import Channel, DeliveryResult, Outcome
 from bot.db.session import Database
-from bot.delivery import outbox
+from bot.delivery import outbox, wakeup
 from bot.delivery.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,7 @@ class OutboxSender:
         """Claim and deliver until cancelled; then let sends in flight finish (briefly) and
         give back what was claimed but not sent, so a restart need not wait for the lease."""
         keeper = asyncio.create_task(self._keep_leases(), name="outbox-leases")
+        listener = asyncio.create_task(wakeup.listen(self.db, self.wake), name="outbox-listen")
         try:
             while True:
                 try:
@@ -140,6 +141,7 @@ class OutboxSender:
                 await asyncio.sleep(self.gather)
         finally:
             keeper.cancel()
+            listener.cancel()
             await self._stop()
 
     async def drain(self) -> int:

@@ -464,3 +464,24 @@ async def test_the_shared_rate_is_kept_across_limiters(db: Database) -> None:
     )
     # 60 sends at 20/s after a burst of 20 take at least (60 - 20) / 20 = 2 s.
     assert loop.time() - t0 >= 1.9
+
+
+async def test_a_worker_hears_new_rows_at_once(chat: Chat) -> None:
+    """PostgreSQL: rows queued by another process wake the sender (LISTEN/NOTIFY), long
+    before its next poll."""
+    db = chat.services.db
+    if db.is_sqlite:
+        pytest.skip("one process on SQLite: it wakes its own sender")
+    channel = ScriptedChannel("test")
+    sender = OutboxSender(db, {"test": channel}, idle_poll=60)
+    other = Database(db.url)  # as another process would
+    try:
+        async with running(sender):
+            await asyncio.sleep(1.0)  # listening, idle
+            loop = asyncio.get_running_loop()
+            t0 = loop.time()
+            await queue(other, ["a"])
+            await until(lambda: bool(channel.finished), timeout=10)
+            assert loop.time() - t0 < 2.0
+    finally:
+        await other.dispose()
