@@ -1,19 +1,11 @@
 """Outbox rows: queueing them with a priority, claiming what is due (in order per address,
-for a lease the claimant renews), and recording outcomes.
-
-The claim pattern, for anything several workers share (the scheduler's jobs too): a row is
-claimed by writing a claimant's token and a lease end on it, in one transaction that skips
-rows another claimant is locking (`FOR UPDATE SKIP LOCKED` on PostgreSQL); the claimant
-renews its leases while it works, and records the result only where its token still
-stands. A row whose lease ran out (its claimant died) is claimable again.
-"""
+for a lease the claimant renews: bot/delivery/claims.py), and recording outcomes."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import IntEnum
 from typing import Any, Literal
 
@@ -25,8 +17,6 @@ from sqlalchemy import (
     delete,
     exists,
     insert,
-    literal_column,
-    or_,
     select,
     tuple_,
     update,
@@ -35,13 +25,11 @@ from sqlalchemy import (
 from bot.core.messages import OutboundMessage
 from bot.db.tables import identities, outbox
 from bot.delivery import reachability, wakeup
+from bot.delivery.claims import Claimant, claimable, held_by, state, take
 from bot.delivery.payload import Payload
 
-# Written as literals, not bound parameters: SQLite uses a partial index only when the
-# query repeats the index's condition word for word.
-PENDING: ColumnElement[str] = literal_column("'pending'")
-SENDING: ColumnElement[str] = literal_column("'sending'")
-UNFINISHED: tuple[ColumnElement[str], ...] = (PENDING, SENDING)
+WAITING, WORKING = "pending", "sending"  # the claim pattern's states, for the outbox
+UNFINISHED: tuple[ColumnElement[str], ...] = (state(WAITING), state(WORKING))
 ROWS_PER_ADDRESS = 10  # claimed at once behind an address's first due row
 
 
@@ -75,19 +63,6 @@ class OutboxRow:
     inbound_at: datetime | None = None
     # To someone who asked to be erased: the row is deleted once sent or given up.
     transient: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Claimant:
-    """One sender (or worker loop): the token it writes on what it claims, and how long a
-    claim lasts unless renewed."""
-
-    token: str
-    lease: timedelta
-
-    @classmethod
-    def new(cls, lease: timedelta) -> Claimant:
-        return cls(uuid.uuid4().hex, lease)
 
 
 @dataclass(frozen=True)
@@ -180,14 +155,6 @@ def to_outbound(row: Any, last_inbound_at: datetime | None) -> OutboundMessage:
     )
 
 
-def _claimable(table: Any, now: datetime) -> ColumnElement[bool]:
-    """Due and pending, or claimed by a sender whose lease ran out (it died)."""
-    return or_(
-        and_(table.c.status == PENDING, table.c.next_attempt_at <= now),
-        and_(table.c.status == SENDING, table.c.claimed_until < now),
-    )
-
-
 def claim_due(
     conn: Connection,
     now: datetime,
@@ -218,7 +185,9 @@ def claim_due(
         .where(
             outbox.c.status.in_(UNFINISHED),
             outbox.c.channel == channel,
-            _claimable(outbox, now),
+            claimable(
+                outbox, now, outbox.c.next_attempt_at <= now, waiting=WAITING, working=WORKING
+            ),
             ~blocked,
             *([outbox.c.id.not_in(list(held))] if held else []),
         )
@@ -263,15 +232,14 @@ def claim_due(
     rows = [r for queue in taken.values() for r in queue]
     if not rows:
         return []
-    conn.execute(
-        update(outbox)
-        .where(outbox.c.id.in_([r.id for r in rows]))
-        .values(
-            status="sending",
-            claimed_by=claimant.token,
-            claimed_until=now + claimant.lease,
-            attempts=outbox.c.attempts + 1,
-        )
+    take(
+        conn,
+        outbox,
+        claimant,
+        [r.id for r in rows],
+        now,
+        working=WORKING,
+        attempts=outbox.c.attempts + 1,
     )
     return [
         Claimed(
@@ -287,46 +255,14 @@ def claim_due(
 
 
 def _due(row: Any, now: datetime) -> bool:
-    if row.status == "pending":
+    if row.status == WAITING:
         return bool(row.next_attempt_at <= now)
     return row.claimed_until is not None and bool(row.claimed_until < now)
 
 
-def renew(conn: Connection, claimant: Claimant, ids: Sequence[int], now: datetime) -> int:
-    """Extend the claimant's leases on these rows; returns how many it still holds."""
-    if not ids:
-        return 0
-    result = conn.execute(
-        update(outbox)
-        .where(
-            outbox.c.id.in_(list(ids)),
-            outbox.c.claimed_by == claimant.token,
-            outbox.c.status == "sending",
-        )
-        .values(claimed_until=now + claimant.lease)
-    )
-    return result.rowcount or 0
-
-
-def release(conn: Connection, claimant: Claimant, ids: Sequence[int]) -> int:
-    """Give rows back unsent (a sender stopping): another sender may take them at once."""
-    if not ids:
-        return 0
-    result = conn.execute(
-        update(outbox)
-        .where(
-            outbox.c.id.in_(list(ids)),
-            outbox.c.claimed_by == claimant.token,
-            outbox.c.status == "sending",
-        )
-        .values(status="pending", claimed_until=None)
-    )
-    return result.rowcount or 0
-
-
 _BY_ID = outbox.c.id == bindparam("oid")
 # Only the claimant still holding a row may put it back or finish it; "sent" always wins.
-_HELD = and_(_BY_ID, outbox.c.claimed_by == bindparam("token"), outbox.c.status == "sending")
+_HELD = and_(_BY_ID, held_by(outbox, bindparam("token"), working=WORKING))
 
 
 def record(conn: Connection, token: str, outcomes: Sequence[Outcome]) -> None:

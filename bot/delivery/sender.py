@@ -26,7 +26,9 @@ from sqlalchemy import Connection
 
 from bot.channels.base import Channel, DeliveryResult, Outcome
 from bot.db.session import Database
+from bot.db.tables import outbox as outbox_table
 from bot.delivery import outbox, wakeup
+from bot.delivery.claims import Claimant, LeaseKeeper, release
 from bot.delivery.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -100,12 +102,14 @@ class OutboxSender:
         idle_poll: float = 1.0,
         gather: float = 0.01,
         timeout_grace: float = TIMEOUT_GRACE,
+        stop_grace: float = STOP_GRACE,
     ) -> None:
         self.db, self.channels, self.clock = db, dict(channels), clock
         self.limiter = limiter or RateLimiter()
-        self.claimant = outbox.Claimant.new(lease)
+        self.claimant = Claimant.new(lease)
         self.send_timeout = send_timeout
         self.timeout_grace = timeout_grace
+        self.stop_grace = stop_grace
         self.max_in_flight = max_in_flight
         self.idle_poll = idle_poll
         self.gather = gather  # seconds to let replies accumulate: fewer, larger claims
@@ -113,7 +117,8 @@ class OutboxSender:
         self._writer = OutcomeWriter(db, self.claimant.token)
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._groups: dict[str, set[asyncio.Task[None]]] = {}  # per channel
-        self._held: set[int] = set()  # rows claimed and not yet recorded
+        self._keeper = LeaseKeeper(db, outbox_table, self.claimant, clock, working=outbox.WORKING)
+        self._held = self._keeper.held  # rows claimed and not yet recorded
         self._stopping = False
 
     def wake(self) -> None:
@@ -124,7 +129,7 @@ class OutboxSender:
     async def run_forever(self) -> None:
         """Claim and deliver until cancelled; then let sends in flight finish (briefly) and
         give back what was claimed but not sent, so a restart need not wait for the lease."""
-        keeper = asyncio.create_task(self._keep_leases(), name="outbox-leases")
+        keeper = asyncio.create_task(self._keeper.run(), name="outbox-leases")
         listener = asyncio.create_task(wakeup.listen(self.db, self.wake), name="outbox-listen")
         try:
             while True:
@@ -153,7 +158,7 @@ class OutboxSender:
 
     async def run_once(self) -> int:
         """One round: claim what is due, deliver it, record outcomes. Returns rows handled."""
-        keeper = asyncio.create_task(self._keep_leases(), name="outbox-leases")
+        keeper = asyncio.create_task(self._keeper.run(), name="outbox-leases")
         try:
             started = await self._claim_and_start()
             await asyncio.gather(*(t for tasks in self._groups.values() for t in tasks))
@@ -197,31 +202,24 @@ class OutboxSender:
             )
         return out
 
-    async def _keep_leases(self) -> None:
-        every = self.claimant.lease.total_seconds() / 3
-        while True:
-            await asyncio.sleep(every)
-            held = list(self._held)
-            if not held:
-                continue
-            try:
-                kept = await self.db.run(outbox.renew, self.claimant, held, self.clock())
-            except Exception as exc:  # the rows may be taken by another sender after the lease
-                log.warning("outbox lease renewal failed (%s)", type(exc).__name__)
-                continue
-            log.debug("outbox: %d of %d claims renewed", kept, len(held))
-
     async def _stop(self) -> None:
         self._stopping = True
         tasks = [t for group in self._groups.values() for t in group]
         if tasks:
-            _, pending = await asyncio.wait(tasks, timeout=STOP_GRACE)
+            _, pending = await asyncio.wait(tasks, timeout=self.stop_grace)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         if self._held:
             with contextlib.suppress(Exception):
-                await self.db.run(outbox.release, self.claimant, list(self._held))
+                await self.db.run(
+                    release,
+                    outbox_table,
+                    self.claimant,
+                    list(self._held),
+                    working=outbox.WORKING,
+                    waiting=outbox.WAITING,
+                )
             self._held.clear()
 
     # --- delivering --------------------------------------------------------------------
@@ -262,6 +260,8 @@ class OutboxSender:
             await self._record(outcomes, [])
             return row.unreachable
         await self.limiter.acquire(msg.channel, msg.address, channel.rate_limit)
+        if self._stopping:
+            return True  # given back unsent
         async with self._slot(msg.channel):
             started = self.clock()
             result = await self._send(channel, row)

@@ -316,7 +316,7 @@ async def test_stopping_gives_back_what_was_not_sent(chat: Chat) -> None:
         return DeliveryResult(Outcome.SENT, "x")
 
     channel = ScriptedChannel("test", stuck)
-    sender = OutboxSender(db, {"test": channel})
+    sender = OutboxSender(db, {"test": channel}, stop_grace=0.2)
     async with running(sender):
         await until(lambda: bool(channel.started))
     # Cancelled, the sender waited for the send in flight (briefly), then released all.

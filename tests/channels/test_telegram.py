@@ -233,12 +233,12 @@ async def _send_with_failure_on_second(stack: Stack, text: str) -> Any:
     original = fake.next_failure
     count = {"n": 0}
 
-    def second_fails(method: str) -> Failure | None:
+    def second_fails(method: str, to: str | None = None) -> Failure | None:
         if method == "sendMessage":
             count["n"] += 1
             if count["n"] == 2:
                 return Failure(502, "Bad Gateway")
-        return original(method)
+        return original(method, to)
 
     fake.next_failure = second_fails  # type: ignore[method-assign]
     try:
