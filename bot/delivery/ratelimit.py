@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func
+from sqlalchemy import Connection, func, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -79,8 +80,8 @@ class RateLimiter:
 def reserve_slots(
     conn: Connection, key: str, rate: float, burst: float, now: float, count: int = 1
 ) -> list[float]:
-    """Take the next `count` send slots of `key` (GCRA, one statement); returns the seconds
-    to wait for each.
+    """Take the next `count` send slots of `key` (GCRA, one statement); returns when each
+    may go (epoch seconds).
 
     The row holds the theoretical arrival time (TAT): each send moves it 1/rate later, and a
     send may go once TAT minus the burst's allowance is reached.
@@ -89,6 +90,8 @@ def reserve_slots(
     tolerance = (burst - 1.0) * interval
     dialect = conn.dialect.name
     greatest = func.greatest if dialect == "postgresql" else func.max
+    if dialect == "postgresql":  # slots need no durability: no wait for the disk
+        conn.execute(text("SET LOCAL synchronous_commit = off"))
     insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(rate_limits)
     stmt = (
         insert.values(key=key, tat=now + count * interval)
@@ -99,51 +102,68 @@ def reserve_slots(
         .returning(rate_limits.c.tat)
     )
     first = float(conn.execute(stmt).scalar_one()) - count * interval
-    return [max(0.0, first + i * interval - tolerance - now) for i in range(count)]
+    return [first + i * interval - tolerance for i in range(count)]
 
 
 class SharedRateLimiter(RateLimiter):
     """Per address in memory (an address's queue is held by one sender at a time), per
     channel in the database: several worker processes together keep the channel's rate.
 
-    The sends waiting for a slot at the same moment take theirs in one statement, so the
-    database's latency never caps the rate."""
+    One statement takes the slots of every send waiting at that moment, and a tenth of a
+    second's worth more (kept here for the next sends, dropped after a second unused), so
+    neither the database's latency nor its load grows with the rate."""
+
+    BLOCK_SECONDS = 0.1
+    MAX_BLOCK = 32
+    STALE = 1.0  # seconds after which a kept slot is dropped (the database's bucket refilled)
 
     def __init__(self, db: Database, *, wall: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.db, self.wall = db, wall
+        self._kept: dict[str, deque[float]] = {}
         self._waiting: dict[str, list[asyncio.Future[float]]] = {}
         self._fetching: dict[str, asyncio.Task[None]] = {}
 
     async def acquire(self, channel: str, address: str, limit: RateLimit) -> None:
         local = self.address_delay(channel, address, limit)
+        wait = max(local, await self._slot(channel, limit) - self.wall())
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _slot(self, channel: str, limit: RateLimit) -> float:
+        kept = self._kept.setdefault(channel, deque())
+        stale = self.wall() - self.STALE
+        while kept and kept[0] < stale:
+            kept.popleft()
+        if kept:
+            return kept.popleft()
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(channel, []).append(future)
         if channel not in self._fetching:
             self._fetching[channel] = asyncio.create_task(self._reserve(channel, limit))
-        wait = max(local, await future)
-        if wait > 0:
-            await asyncio.sleep(wait)
+        return await future
 
     async def _reserve(self, channel: str, limit: RateLimit) -> None:
+        block = int(min(self.MAX_BLOCK, max(1.0, limit.global_per_second * self.BLOCK_SECONDS)))
         try:
             while waiting := self._waiting.pop(channel, []):
                 try:
-                    waits = await self.db.run(
+                    slots = await self.db.run(
                         reserve_slots,
                         f"channel:{channel}",
                         limit.global_per_second,
                         channel_burst(limit),
                         self.wall(),
-                        len(waiting),
+                        max(len(waiting), block),
                     )
                 except Exception as exc:
                     for future in waiting:
                         if not future.done():
                             future.set_exception(exc)
                     continue
-                for future, wait in zip(waiting, waits, strict=True):
+                for future, at in zip(waiting, slots, strict=False):
                     if not future.done():
-                        future.set_result(wait)
+                        future.set_result(at)
+                self._kept.setdefault(channel, deque()).extend(slots[len(waiting) :])
         finally:
             del self._fetching[channel]

@@ -39,7 +39,7 @@ MAX_BACKOFF = 3600.0
 LEASE = timedelta(seconds=30)
 SEND_TIMEOUT = 30.0
 MAX_IN_FLIGHT = 8
-ADDRESSES_PER_SLOT = 2  # addresses being worked on per channel, per send slot
+MAX_ADDRESSES = 256  # addresses worked on at once per channel, at most
 STOP_GRACE = 5.0  # seconds a stopping sender lets sends in flight finish
 TIMEOUT_GRACE = 5.0  # the sender's bound on a send: the channel's timeout plus this
 
@@ -171,8 +171,8 @@ class OutboxSender:
     async def _claim_and_start(self) -> int:
         """Claim due rows for every channel with room, and start one task per address."""
         wanted = {
-            name: self.max_in_flight * ADDRESSES_PER_SLOT - len(self._groups.get(name, ()))
-            for name in self.channels
+            name: self._horizon(channel) - len(self._groups.get(name, ()))
+            for name, channel in self.channels.items()
         }
         wanted = {name: n for name, n in wanted.items() if n > 0}
         if not wanted or self._stopping:
@@ -190,6 +190,12 @@ class OutboxSender:
             task.add_done_callback(tasks.discard)
             task.add_done_callback(lambda _: self._wake.set())
         return len(claimed)
+
+    def _horizon(self, channel: Channel) -> int:
+        """Addresses to work on at once: about two seconds of the channel's rate (more
+        would only wait, and wait a lease after a crash), at least two per send slot."""
+        rate = channel.rate_limit.global_per_second
+        return max(2 * self.max_in_flight, min(MAX_ADDRESSES, int(2 * rate)))
 
     def _claim(
         self, conn: Connection, wanted: dict[str, int], now: datetime

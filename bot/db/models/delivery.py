@@ -56,6 +56,12 @@ class Outbox(Base):
             sqlite_where=text("status IN ('pending', 'sending')"),
             postgresql_where=text("status IN ('pending', 'sending')"),
         ),
+        Index(
+            "ix_outbox_sending",
+            "claimed_until",
+            sqlite_where=text("status = 'sending'"),
+            postgresql_where=text("status = 'sending'"),
+        ),
         Index("ix_outbox_created_at", "created_at"),
     )
 

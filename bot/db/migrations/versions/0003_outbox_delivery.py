@@ -20,6 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 PENDING = sa.text("status = 'pending'")
 UNFINISHED = sa.text("status IN ('pending', 'sending')")
+SENDING = sa.text("status = 'sending'")
 
 
 def upgrade() -> None:
@@ -48,6 +49,9 @@ def upgrade() -> None:
             sqlite_where=UNFINISHED,
             postgresql_where=UNFINISHED,
         )
+        batch.create_index(
+            "ix_outbox_sending", ["claimed_until"], sqlite_where=SENDING, postgresql_where=SENDING
+        )
         batch.create_index("ix_outbox_created_at", ["created_at"])
     op.create_table(
         "rate_limits",
@@ -61,6 +65,7 @@ def downgrade() -> None:
     op.drop_table("rate_limits")
     with op.batch_alter_table("outbox") as batch:
         batch.drop_index("ix_outbox_created_at")
+        batch.drop_index("ix_outbox_sending")
         batch.drop_index("ix_outbox_unfinished")
         batch.drop_index("ix_outbox_pending")
         batch.create_index(
