@@ -160,11 +160,12 @@ def claim_due(
     channel: str,
     claimant: Claimant,
     *,
-    max_addresses: int = 64,
+    limit: int = 64,
     held: Collection[int] = (),
 ) -> list[Claimed]:
-    """Claim due rows of one channel: the first unfinished row of up to `max_addresses`
-    (address, priority) queues, highest priority first, and the due rows right behind it.
+    """Claim up to `limit` due rows of one channel: the first unfinished row of
+    (address, priority) queues, highest priority first, each with the due rows right
+    behind it.
 
     A row is first when no earlier row of its queue is pending or sending, so two senders
     never deliver one queue out of order; a row left `sending` by a dead sender is first
@@ -195,12 +196,12 @@ def claim_due(
                 *([outbox.c.id.not_in(list(held))] if held else []),
             )
             .order_by(outbox.c.priority, outbox.c.id)
-            .limit(max_addresses)
+            .limit(limit)
         )
         if conn.dialect.name == "postgresql":
             heads_q = heads_q.with_for_update(skip_locked=True, of=outbox)
         heads += conn.execute(heads_q).all()
-    heads = sorted(heads, key=lambda h: (h.priority, h.id))[:max_addresses]
+    heads = sorted(heads, key=lambda h: (h.priority, h.id))[:limit]
     if not heads:
         return []
     first = {(h.address, h.priority): h.id for h in heads}
@@ -234,7 +235,12 @@ def claim_due(
             stopped.add(key)
             continue
         queue.append(r)
-    rows = [r for queue in taken.values() for r in queue]
+    rows: list[Any] = []
+    for h in heads:  # highest priority first, until the limit
+        queue = taken.get((h.address, h.priority), [])
+        if rows and len(rows) + len(queue) > limit:
+            break
+        rows += queue
     if not rows:
         return []
     take(

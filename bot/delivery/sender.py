@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -39,7 +40,7 @@ MAX_BACKOFF = 3600.0
 LEASE = timedelta(seconds=30)
 SEND_TIMEOUT = 30.0
 MAX_IN_FLIGHT = 8
-MAX_ADDRESSES = 256  # addresses worked on at once per channel, at most
+MAX_CLAIMED = 256  # rows claimed at once per channel, at most
 STOP_GRACE = 5.0  # seconds a stopping sender lets sends in flight finish
 TIMEOUT_GRACE = 5.0  # the sender's bound on a send: the channel's timeout plus this
 
@@ -117,6 +118,7 @@ class OutboxSender:
         self._writer = OutcomeWriter(db, self.claimant.token)
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._groups: dict[str, set[asyncio.Task[None]]] = {}  # per channel
+        self._in_hand: Counter[str] = Counter()  # rows of running groups, per channel
         self._keeper = LeaseKeeper(db, outbox_table, self.claimant, clock, working=outbox.WORKING)
         self._held = self._keeper.held  # rows claimed and not yet recorded
         self._stopping = False
@@ -171,7 +173,7 @@ class OutboxSender:
     async def _claim_and_start(self) -> int:
         """Claim due rows for every channel with room, and start one task per address."""
         wanted = {
-            name: self._horizon(channel) - len(self._groups.get(name, ()))
+            name: self._horizon(channel) - self._in_hand[name]
             for name, channel in self.channels.items()
         }
         wanted = {name: n for name, n in wanted.items() if n > 0}
@@ -184,6 +186,7 @@ class OutboxSender:
             key = (c.message.channel, c.message.address, c.priority)
             groups.setdefault(key, []).append(c)
         for (channel, _, _), rows in groups.items():
+            self._in_hand[channel] += len(rows)
             task = asyncio.create_task(self._deliver(rows), name=f"outbox-{channel}")
             tasks = self._groups.setdefault(channel, set())
             tasks.add(task)
@@ -192,20 +195,19 @@ class OutboxSender:
         return len(claimed)
 
     def _horizon(self, channel: Channel) -> int:
-        """Addresses to work on at once: about two seconds of the channel's rate (more
-        would only wait, and wait a lease after a crash), at least two per send slot."""
+        """Rows to hold at once: about two seconds of the channel's rate (more would only
+        wait, and wait a lease after a crash, while another worker could send them), at
+        least two per send slot. Each address being worked on counts for one at least."""
         rate = channel.rate_limit.global_per_second
-        return max(2 * self.max_in_flight, min(MAX_ADDRESSES, int(2 * rate)))
+        return max(2 * self.max_in_flight, min(MAX_CLAIMED, int(2 * rate)))
 
     def _claim(
         self, conn: Connection, wanted: dict[str, int], now: datetime
     ) -> list[outbox.Claimed]:
         out: list[outbox.Claimed] = []
         held = set(self._held)
-        for channel, addresses in wanted.items():
-            out += outbox.claim_due(
-                conn, now, channel, self.claimant, max_addresses=addresses, held=held
-            )
+        for channel, rows in wanted.items():
+            out += outbox.claim_due(conn, now, channel, self.claimant, limit=rows, held=held)
         return out
 
     async def _stop(self) -> None:
@@ -237,6 +239,7 @@ class OutboxSender:
 
     async def _deliver(self, rows: list[outbox.Claimed]) -> None:
         """One address's claimed rows, in order, each outcome committed as it comes."""
+        channel = rows[0].message.channel
         try:
             for i in range(len(rows)):
                 if self._stopping:
@@ -249,6 +252,8 @@ class OutboxSender:
             log.warning("outbox delivery stopped (%s)", type(exc).__name__)
             log.debug("outbox delivery stopped", exc_info=True)
             self._held.difference_update(r.id for r in rows)
+        finally:
+            self._in_hand[channel] -= len(rows)
 
     async def _step(self, rows: list[outbox.Claimed], i: int) -> bool:
         """Deliver rows[i] and record the outcome; True when the rows behind it must wait."""
