@@ -115,12 +115,13 @@ class SharedRateLimiter(RateLimiter):
 
     BLOCK_SECONDS = 0.1
     MAX_BLOCK = 32
-    STALE = 1.0  # seconds after which a kept slot is dropped (the database's bucket refilled)
+    STALE = 1.0  # seconds after which kept slots are dropped (the database's bucket refilled)
 
     def __init__(self, db: Database, *, wall: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.db, self.wall = db, wall
-        self._kept: dict[str, deque[float]] = {}
+        self._kept: dict[str, deque[float]] = {}  # slots taken, not yet used
+        self._kept_at: dict[str, float] = {}  # when they were taken
         self._waiting: dict[str, list[asyncio.Future[float]]] = {}
         self._fetching: dict[str, asyncio.Task[None]] = {}
 
@@ -132,9 +133,8 @@ class SharedRateLimiter(RateLimiter):
 
     async def _slot(self, channel: str, limit: RateLimit) -> float:
         kept = self._kept.setdefault(channel, deque())
-        stale = self.wall() - self.STALE
-        while kept and kept[0] < stale:
-            kept.popleft()
+        if self._kept_at.get(channel, 0.0) < self.wall() - self.STALE:
+            kept.clear()
         if kept:
             return kept.popleft()
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
@@ -164,6 +164,7 @@ class SharedRateLimiter(RateLimiter):
                 for future, at in zip(waiting, slots, strict=False):
                     if not future.done():
                         future.set_result(at)
-                self._kept.setdefault(channel, deque()).extend(slots[len(waiting) :])
+                self._kept[channel] = deque(slots[len(waiting) :])
+                self._kept_at[channel] = self.wall()
         finally:
             del self._fetching[channel]
