@@ -7,14 +7,19 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TRANSLATE_STAMP := $(VENV)/.installed-translate
 RASA_URL ?= http://127.0.0.1:5005
 
-.PHONY: venv run test lint bench rasa test-rasa clean
+.PHONY: venv model translate browser run test lint bench rasa test-rasa clean
 
 venv: $(STAMP)
 
-# Reinstall only when pyproject.toml changes. (If PyTorch is ever needed, install
-# torch==2.13.0 first, before the project.)
+# The embedded NLU model, built from nlu/data into NLU_MODEL_DIR (var/nlu) when missing or
+# stale (~10 s); never committed.
+model: venv
+	$(PY) -m nlu train --if-stale >/dev/null
+
+# Reinstall only when pyproject.toml changes.
 $(STAMP): pyproject.toml
 	@if [ ! -x $(PY) ]; then \
 	  $(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'; \
@@ -23,14 +28,39 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
-run: venv
+# The optional machine-translation extra (argostranslate, and through stanza PyTorch).
+# torch==2.13.0 first: its CPU build lies on disk, plain torch pulls a multi-GB CUDA build.
+# `make run` does not install it: without it the admin says no model is installed.
+translate: $(TRANSLATE_STAMP)
+
+$(TRANSLATE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[translate]'
+	@touch $@
+
+run: model
 	@mkdir -p var
 	$(PY) -m bot migrate
 	$(PY) -m bot seed
 	$(PY) -m bot serve
 
-# The whole suite on SQLite and on a throwaway PostgreSQL (stopped even on failure).
-test: venv
+# The admin panel's browser tests drive Debian's Chromium through Playwright (never
+# `playwright install`); the Noto fonts make Arabic, Ge'ez and emoji readable in screenshots.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "the browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-core fonts-noto-color-emoji" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "installing Debian's chromium for the browser tests" >&2; \
+	  apt-get update -qq >&2; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-color-emoji >&2; \
+	fi
+
+# The whole suite on SQLite and on a throwaway PostgreSQL (stopped even on failure), with
+# the translation extra (its tests run argostranslate on a tiny model) and the browser
+# tests (marker `browser`: `make test PYTEST_ARGS="-m browser"` runs only them).
+test: model translate browser
 	@pgdir="$$(mktemp -d /tmp/migracoop-pg.XXXXXX)"; \
 	trap 'bash scripts/pg.sh stop "$$pgdir"' EXIT; \
 	trap 'exit 130' INT TERM; \
@@ -44,7 +74,7 @@ lint: venv
 	$(VENV)/bin/lint-imports
 
 # Every bench/*.py (pipeline first); BENCH_PG_URL points them at a throwaway PostgreSQL.
-bench: venv
+bench: model
 	@pgdir="$$(mktemp -d /tmp/migracoop-pg.XXXXXX)"; \
 	trap 'bash scripts/pg.sh stop "$$pgdir"' EXIT; \
 	trap 'exit 130' INT TERM; \

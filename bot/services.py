@@ -12,8 +12,9 @@ from typing import Any
 
 from bot.channels.base import Channel, DeliveryReport, HostedChannel, ReachabilityChange
 from bot.channels.registry import hosted_channels
-from bot.core.content import load_environment
+from bot.core.content import ContentReloader, load_content
 from bot.core.dispatcher import Dispatcher, HandleResult
+from bot.core.lookup import settings_facts
 from bot.core.messages import InboundMessage
 from bot.db.migrate import ensure_migrated
 from bot.db.repos.privacy import purge_inactive
@@ -22,6 +23,7 @@ from bot.delivery import outbox, reachability
 from bot.delivery.ratelimit import RateLimiter, SharedRateLimiter
 from bot.delivery.sender import OutboxSender
 from bot.settings import Settings
+from flows.engine import Environment
 from nlu.backend import EmbeddedBackend, NluBackend, make_backend
 
 log = logging.getLogger(__name__)
@@ -46,13 +48,16 @@ class Services:
         self.dispatcher: Dispatcher | None = None
         self.nlu: NluBackend = EmbeddedBackend()
         self.sender: OutboxSender | None = None
+        self.content: ContentReloader | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def open(self) -> None:
         """Check the schema, load flows and texts, build the dispatcher and the sender."""
         await ensure_migrated(self.db)
-        env = await load_environment(self.db)
-        self.nlu = make_backend(self.settings.nlu_backend, self.settings.rasa_url)
+        loaded = await load_content(self.db)
+        self.nlu = make_backend(
+            self.settings.nlu_backend, self.settings.rasa_url, self.settings.nlu_model_dir
+        )
         # Several processes may send on PostgreSQL (workers): they share each channel's
         # rate through the database. On SQLite there is one sender.
         limiter = RateLimiter() if self.db.is_sqlite else SharedRateLimiter(self.db)
@@ -66,8 +71,14 @@ class Services:
             max_in_flight=self.settings.outbox_max_in_flight,
         )
         self.dispatcher = Dispatcher(
-            self.db, env, self.nlu, on_commit=self.sender.wake, clock=self.clock
+            self.db,
+            loaded.env,
+            self.nlu,
+            on_commit=self.sender.wake,
+            clock=self.clock,
+            facts=settings_facts(self.settings.retention_days),
         )
+        self.content = ContentReloader(self.db, loaded, self._use_content)
         _tune_gc()
 
     def install_channels(self) -> None:
@@ -141,9 +152,15 @@ class Services:
             _tune_gc()
             for ch in self.hosted:
                 await ch.start()
+        if self.content is not None:  # published flows and texts reach every process
+            self._tasks.append(asyncio.create_task(self.content.run_forever(), name="content"))
         if deliver:
             for name, loop in self.delivery_loops().items():
                 self._tasks.append(asyncio.create_task(loop(), name=name))
+
+    def _use_content(self, env: Environment) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.env = env
 
     async def _retention_loop(self) -> None:
         while True:

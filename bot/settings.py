@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     port: int = 8000
     public_base_url: str | None = None
     secret_key: str | None = None
+    # Proxies whose X-Forwarded-For/-Proto the admin panel believes (client address for the
+    # login limits; https for Secure cookies). Comma-separated IPs, or "*".
+    forwarded_allow_ips: str = "127.0.0.1"
 
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
@@ -48,7 +51,10 @@ class Settings(BaseSettings):
 
     nlu_backend: Literal["embedded", "rasa"] = "embedded"
     rasa_url: str = "http://127.0.0.1:5005"
+    # Where the embedded NLU model is built from nlu/data (and found again while it is current).
+    nlu_model_dir: str = "var/nlu"
     translation_backend: Literal["argos", "none"] | None = None
+    translation_models_dir: Path = Path("var/translation-models")
     timezone: str = "Europe/Paris"
 
     retention_days: int = Field(default=730, ge=1)

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from bot.db.base import table
 from bot.db.models import (
+    AdminSession,
     AdminUser,
     AuditEntry,
     ChannelIdentity,
     Contact,
-    ContentText,
-    FlowDefinition,
+    ContentConflict,
+    ContentDraft,
+    ContentHead,
+    ContentRelease,
+    ContentVersion,
     HandoverTicket,
+    LoginThrottle,
     MessageLog,
     Outbox,
     ProcessedInbound,
     RateLimitState,
     Sale,
+    ShippedContent,
 )
 
 contacts = table(Contact)
@@ -26,7 +32,13 @@ processed = table(ProcessedInbound)
 rate_limits = table(RateLimitState)
 tickets = table(HandoverTicket)
 sales = table(Sale)
-flows = table(FlowDefinition)
-texts = table(ContentText)
+content_head = table(ContentHead)
+releases = table(ContentRelease)
+versions = table(ContentVersion)
+drafts = table(ContentDraft)
+shipped = table(ShippedContent)
+conflicts = table(ContentConflict)
 users = table(AdminUser)
+sessions = table(AdminSession)
+login_throttle = table(LoginThrottle)
 audit = table(AuditEntry)

@@ -1,22 +1,35 @@
 """All tables. Money is integer cents; times are UTC."""
 
-from bot.db.models.admin import AdminUser, AuditEntry
+from bot.db.models.admin import AdminSession, AdminUser, AuditEntry, LoginThrottle
 from bot.db.models.contacts import ChannelIdentity, Contact, HandoverTicket, MessageLog
-from bot.db.models.content import ContentText, FlowDefinition
+from bot.db.models.content import (
+    ContentConflict,
+    ContentDraft,
+    ContentHead,
+    ContentRelease,
+    ContentVersion,
+    ShippedContent,
+)
 from bot.db.models.delivery import Outbox, ProcessedInbound, RateLimitState
 from bot.db.models.sales import Sale
 
 __all__ = [
+    "AdminSession",
     "AdminUser",
     "AuditEntry",
     "ChannelIdentity",
     "Contact",
-    "ContentText",
-    "FlowDefinition",
+    "ContentConflict",
+    "ContentDraft",
+    "ContentHead",
+    "ContentRelease",
+    "ContentVersion",
     "HandoverTicket",
+    "LoginThrottle",
     "MessageLog",
     "Outbox",
     "ProcessedInbound",
     "RateLimitState",
     "Sale",
+    "ShippedContent",
 ]
