@@ -9,7 +9,16 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, not_, select, update
 
 from bot.db.repos.conversations import open_tickets
-from bot.db.tables import contacts, identities, messages, outbox, processed, sales, tickets
+from bot.db.tables import (
+    contacts,
+    identities,
+    members,
+    messages,
+    outbox,
+    processed,
+    sales,
+    tickets,
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,9 @@ def stored_data(conn: Connection, contact_id: int, fields: dict[str, Any]) -> St
     ).scalar_one()
     n_sales = (
         conn.execute(
-            select(func.count()).select_from(sales).where(sales.c.contact_id == contact_id)
+            select(func.count())
+            .select_from(sales.join(members, members.c.id == sales.c.member_id))
+            .where(members.c.contact_id == contact_id, sales.c.kind != "closing")
         )
     ).scalar_one()
     n_open = open_tickets(conn, contact_id)
@@ -60,12 +71,15 @@ PROCESSED_DAYS = 7  # inbound dedupe keys (no personal data): platforms retry wi
 def erase_contact(conn: Connection, contact_id: int) -> None:
     """Erase the contact, identities, messages, answers, requests; sales stay, anonymous.
 
+    Ledger rows name a coop member, never a contact: unlinking the member from the contact
+    leaves every hashed ledger value unchanged, so the chain still verifies.
+
     Every outbox row for them goes too, whatever its state: replies not yet sent are
     dropped. The reply that confirms the erasure is queued after this, without a contact
     and `transient` (deleted once sent), carrying the time of their message so that it
     still goes out inside WhatsApp's window with no identity left to say so.
     """
-    conn.execute(update(sales).where(sales.c.contact_id == contact_id).values(contact_id=None))
+    conn.execute(update(members).where(members.c.contact_id == contact_id).values(contact_id=None))
     conn.execute(delete(outbox).where(outbox.c.contact_id == contact_id))
     for owned in (messages, tickets, identities):
         conn.execute(delete(owned).where(owned.c.contact_id == contact_id))

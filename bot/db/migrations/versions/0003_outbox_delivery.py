@@ -2,7 +2,7 @@
 contacts; the rate limits senders share
 
 Revision ID: 0003
-Revises: 0004
+Revises: 0006
 Create Date: 2026-11-28
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import bot.db.base
 
 revision: str = "0003"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
