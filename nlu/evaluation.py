@@ -15,6 +15,7 @@ A case is one JSON object per line with `text` and `lang`, and what it is scored
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -325,3 +326,66 @@ def format_reliability(report: Report) -> str:
         for lo, k, mean, acc in report.reliability()
     )
     return f"reliability (top intent): {bins}; calibration error {report.calibration_error():.3f}"
+
+
+# How a confidence bar does for one use (the per-use thresholds of flows/confidence.py):
+# of the messages the NLU reads as one of some intents at or above the bar, how many are
+# right (precision), and of the messages that are one of them, how many it reads so (recall).
+Reading = tuple[str, ParseResult]  # (the right intent, what the NLU read)
+
+
+@dataclass(frozen=True, slots=True)
+class BarScore:
+    bar: float
+    acted: int  # readings of these intents at or above the bar
+    right: int  # ... whose intent is the right one
+    asked: int  # messages whose right intent is one of these
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.acted if self.acted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.right / self.asked if self.asked else 1.0
+
+
+def at_bar(readings: list[Reading], intents: set[str], bar: float, below: float = 2.0) -> BarScore:
+    """Readings of `intents` with a confidence in [bar, below)."""
+    acted = [
+        (gold, p.intent)
+        for gold, p in readings
+        if p.intent in intents and bar <= p.confidence < below
+    ]
+    return BarScore(
+        bar,
+        len(acted),
+        sum(gold == got for gold, got in acted),
+        sum(gold in intents for gold, _ in readings),
+    )
+
+
+def language_at_bar(
+    cases: list[tuple[str, ParseResult]], bar: float, below: float = 2.0
+) -> BarScore:
+    """(right language, reading): messages read as one of our languages with a language
+    confidence in [bar, below), and how many of them are in that language."""
+    acted = [
+        (gold, p.lang) for gold, p in cases if p.lang in LANGS and bar <= p.lang_confidence < below
+    ]
+    return BarScore(
+        bar,
+        len(acted),
+        sum(gold == got for gold, got in acted),
+        sum(gold in LANGS for gold, _ in cases),
+    )
+
+
+def wilson_low(right: int, n: int, z: float = 1.96) -> float:
+    """The lower end of the Wilson score interval of right/n (95% by default)."""
+    if n == 0:
+        return 0.0
+    p = right / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
