@@ -17,7 +17,7 @@ their prices in order (`_priced`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from nlu import numbers
@@ -87,7 +87,7 @@ class _Num:
     after_for: bool = False  # money after a "for" preposition (ب, b, به, ብ)
     total: bool = False  # the sale's total, said so ("en tout", "المجموع", "= 42")
     bare: bool = False  # a number after a quantity and its product, no currency: a price
-    count_after_each: bool = field(default=False)  # followed by an "each" word
+    count_after_each: bool = False  # followed by an "each" word: `_context` decides
 
 
 _Token = str | _Num
