@@ -49,12 +49,12 @@ from flows.actions import (  # noqa: E402  (modules register themselves on impor
 __all__ = [
     "HANDLERS",
     "action",
-    "execute",
     "answer_quiz",
     "answer_workshop",
     "data_request",
     "eligibility_ask",
     "eligibility_decide",
+    "execute",
     "list_modules",
     "list_steps",
     "list_workshops",

@@ -1,8 +1,8 @@
 """list_modules: the learning modules as choices (✅ done, ⬜ not yet) under "3 of 7 done";
 var resume names a module started and left unfinished (empty when none)."""
 
-from content.modules import LearnText, learn_progress
 from content.checklists import DONE_MARK, PENDING_MARK
+from content.modules import LearnText, learn_progress
 from flows.actions import action
 from flows.model import ListModules
 from flows.run import Run

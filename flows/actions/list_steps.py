@@ -22,7 +22,9 @@ def marked(run: Run) -> dict[str, str]:
 @action("list_steps")
 def list_steps(act: ListSteps, run: Run) -> None:
     kept = run.lookup.eligibility() if run.consent else None
-    steps = compose(run.journeys.checklists, kept.answers if kept else {}, kept.outcome if kept else None)
+    steps = compose(
+        run.journeys.checklists, kept.answers if kept else {}, kept.outcome if kept else None
+    )
     done = {s for s, status in marked(run).items() if status == "done"}
     run.vars["options"] = "\n".join(
         f"{s.id}\t{DONE_MARK if s.id in done else PENDING_MARK} {run.text(s.title)}" for s in steps

@@ -25,6 +25,8 @@ PARTS = ("learn", "eligibility", "steps", "referrals", "check")
 BUTTONS = {
     LearnText.MORE,
     LearnText.NEXT,
+    LearnText.MODULES,
+    EligibilityText.SKIP,
     StepsText.DONE,
     StepsText.NOT_YET,
     StepsText.HELP,
@@ -42,6 +44,7 @@ PARAMETERS = {
     StepsText.PROGRESS: {"done", "total"},
     StepsText.NUDGE: {"step"},
     StepsText.NUDGE_STOP: {"word"},
+    StepsText.NUDGE_INFO: {"word"},
 }
 ACRONYMS = ("CAE", "CAPE", "CESA", "CAF", "CPAM", "URSSAF", "CCAS", "OFII", "ESS", "SMIC", "RIB")
 

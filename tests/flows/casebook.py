@@ -52,7 +52,7 @@ from flows.events import (
     StepMarked,
 )
 from flows.loader import load_directory, parse_flow
-from flows.lookup import Eligibility, MemoryLookup, ModuleStatus
+from flows.lookup import Eligibility, MemoryLookup, ModuleStatus, RequestStatus
 from nlu import pipeline
 from nlu.types import ParseResult
 
@@ -230,7 +230,11 @@ class Host:
     def environment(self) -> engine.Environment:
         facts = {**self.facts, "previous_lang": self.previous_lang}
         lookup = MemoryLookup(
-            facts, learning=dict(self.learning), checklist=dict(self.checklist), outcome=self.outcome
+            facts,
+            learning=dict(self.learning),
+            checklist=dict(self.checklist),
+            outcome=self.outcome,
+            requests=RequestStatus(int(facts.get("open_requests", "0")), None),
         )
         return engine.Environment(flows=self.flows, catalog=self.catalog, lookup=lookup)
 
