@@ -37,6 +37,7 @@ class StepsText(StrEnum):
     NUDGE_STOPPED = "steps.nudge_stopped"
     NUDGE_INFO = "steps.nudge_info"  # {word}: under the list, how to stop the weekly nudge
     NOT_KEPT = "steps.not_kept"  # no consent: steps marked are not remembered
+    CARD = "steps.card"  # {title}: heads a step's card
 
 
 class Step(Strict):

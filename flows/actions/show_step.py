@@ -1,7 +1,7 @@
 """show_step: one administrative step, by its id or its number in the list: what it is, the
 documents, where to go (var prompt, var step; step is empty when there is no such step)."""
 
-from content.checklists import DONE_MARK, compose
+from content.checklists import DONE_MARK, StepsText, compose
 from flows.actions import action
 from flows.actions.list_steps import marked
 from flows.model import ShowStep
@@ -24,5 +24,5 @@ def show_step(act: ShowStep, run: Run) -> None:
     title = run.text(step.title)
     if marked(run).get(step.id) == "done":
         title = f"{title} {DONE_MARK}"
-    card = [f"📝 {title}", *(run.render(m) for m in step.to_send())]
+    card = [run.text(StepsText.CARD, title=title), *(run.render(m) for m in step.to_send())]
     run.vars["prompt"] = "\n".join(card)

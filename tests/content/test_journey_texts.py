@@ -45,6 +45,7 @@ PARAMETERS = {
     StepsText.NUDGE: {"step"},
     StepsText.NUDGE_STOP: {"word"},
     StepsText.NUDGE_INFO: {"word"},
+    StepsText.CARD: {"title"},
 }
 ACRONYMS = ("CAE", "CAPE", "CESA", "CAF", "CPAM", "URSSAF", "CCAS", "OFII", "ESS", "SMIC", "RIB")
 

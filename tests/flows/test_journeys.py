@@ -181,7 +181,7 @@ def test_a_step_card_and_marking_it() -> None:
     events = say(h, str(steps.index("food_hygiene") + 1))
     step = next(s for s in JOURNEYS.checklists if s.id == "food_hygiene")
     assert events == [
-        f"msg 📝 {step.title}\n{step.what}\n{step.documents}\n{step.where}\n{step.more}\n"
+        f"msg steps.card\n{step.what}\n{step.documents}\n{step.where}\n{step.more}\n"
         "check.confirm [done,not_yet,help,steps]"
     ]
     events = say(h, payload="done")
