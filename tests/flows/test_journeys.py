@@ -213,18 +213,27 @@ def test_i_need_help_asks_a_person_with_the_step() -> None:
     assert events == [
         "step bank_account help",
         "handover step_help flow=steps step=bank_account",
+        "flow handover",
         "msg journeys.human_requested",
     ]
-    # What they write next goes to the person.
+    # What they write next goes to the person (the handover flow: a reply or a closed
+    # request finds them there).
     assert say(h, "la banque dit non") == ["msg journeys.human_passed_on"]
-    assert h.session is not None and h.session.node_id == "passed_on"
+    assert h.session is not None and (h.session.flow_id, h.session.node_id) == (
+        "handover",
+        "passed_on",
+    )
 
 
 def test_i_need_help_while_a_request_is_open_says_so() -> None:
     h = host(lookup={"open_requests": "1"})
     say(h, payload="steps")
     say(h, payload="bank_account")
-    assert say(h, payload="help") == ["step bank_account help", "msg journeys.human_already"]
+    assert say(h, payload="help") == [
+        "step bank_account help",
+        "flow handover",
+        "msg journeys.human_already",
+    ]
 
 
 # --- the stop word -------------------------------------------------------------------------
