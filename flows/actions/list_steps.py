@@ -1,6 +1,7 @@
 """list_steps: the contact's administrative steps, composed from the answers kept from "can I
 join?" and its outcome (content/checklists), as choices (✅ done, ⬜ not yet) under how many
-are done (var prompt, options). Without kept answers, the steps for everyone, and why."""
+are done (var prompt, options). Without kept answers, the steps for everyone, and why; with
+the weekly nudge on, how to stop it."""
 
 from content.checklists import DONE_MARK, PENDING_MARK, StepsText, compose, steps_progress
 from content.stop_words import stop_word
@@ -25,7 +26,8 @@ def list_steps(act: ListSteps, run: Run) -> None:
     steps = compose(
         run.journeys.checklists, kept.answers if kept else {}, kept.outcome if kept else None
     )
-    done = {s for s, status in marked(run).items() if status == "done"}
+    statuses = marked(run)
+    done = {s for s, status in statuses.items() if status == "done"}
     run.vars["options"] = "\n".join(
         f"{s.id}\t{DONE_MARK if s.id in done else PENDING_MARK} {run.text(s.title)}" for s in steps
     )
@@ -38,6 +40,7 @@ def list_steps(act: ListSteps, run: Run) -> None:
     lines.append(run.text(StepsText.PROGRESS, done=counted.done, total=counted.total))
     if counted.finished:
         lines.append(run.text(StepsText.ALL_DONE))
-    elif kept is not None and run.lookup.value("nudges") != "off":
+    elif (kept is not None or statuses) and run.lookup.value("nudges") != "off":
+        # The host nudges those who kept an outcome or a step (bot/core/handlers).
         lines.append(run.text(StepsText.NUDGE_INFO, word=stop_word(run.render_lang)))
     run.vars["prompt"] = "\n".join(lines)
