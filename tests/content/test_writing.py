@@ -132,5 +132,8 @@ def test_the_privacy_notice_says_what_the_journeys_keep(lang: str) -> None:
     marks = [line.split(" ", 1)[0] for line in lines]
     for mark in ("💬", "📚", "📅", "📝", "📊", "🗑️"):
         assert mark in marks, f"{lang}: no line {mark} in the privacy notice"
-    # The consent line names "can I join?" as the menu does (without its emoji).
-    assert TEXTS[lang]["menu.join"].split(" ", 1)[1] in lines[marks.index("📝")], lang
+    # What is kept with consent is listed under its line, "can I join?" named as the menu
+    # does (without its emoji).
+    with_consent = "\n".join(lines[marks.index("📝") : marks.index("👀")])
+    assert TEXTS[lang]["menu.join"].split(" ", 1)[1] in with_consent, lang
+    assert with_consent.count("\n• ") == 3, lang
