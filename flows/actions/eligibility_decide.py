@@ -22,7 +22,9 @@ from flows.run import Run
 def eligibility_decide(act: EligibilityDecide, run: Run) -> None:
     found = run.journeys.eligibility
     answers = answers_of(run)
-    run.vars.pop(ANSWERS, None)
+    # The last answer and question too (the optional one is for anonymous figures only).
+    for name in (ANSWERS, "answer", "question", "options"):
+        run.vars.pop(name, None)
     try:
         outcome = evaluate(found, answers)
     except AnswerError:  # not every question answered: nothing to say yet

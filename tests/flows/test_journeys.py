@@ -97,8 +97,9 @@ def test_every_eligibility_path_through_the_engine(answers: dict[str, str]) -> N
     assert said[-1] == expected[-1] + " [steps,human,menu]"
     for reason in outcome.reasons:
         assert any(reason.text in m for m in said), reason
-    # The answers leave the conversation once the outcome is given.
+    # The answers leave the conversation once the outcome is given, the last one too.
     assert h.session is not None and "_answers" not in h.session.vars
+    assert "answer" not in h.session.vars
     assert h.outcome is not None and h.outcome.outcome == outcome.category.value
 
 
