@@ -164,7 +164,12 @@ async def test_the_stop_word_stops_the_weekly_nudge(chat: Chat) -> None:
     assert await rows(chat, "SELECT weekly_nudges FROM contact_preferences") == [(0,)]
     assert await rows(chat, "SELECT status FROM scheduled_jobs") == [("cancelled",)]
     listed = await chat.say("u1", "3")
-    assert "STOP" not in listed[-1].text  # no more offer to stop
+    assert "STOP" not in listed[-1].text  # no more offer to stop, but one to resume
+    assert [q.id for q in listed[-1].quick_replies][-2:] == ["reminders", "menu"]
+    resumed = await chat.say("u1", payload="reminders")
+    assert resumed[0].text.startswith("🔔") and "STOP" in resumed[0].text
+    assert await rows(chat, "SELECT weekly_nudges FROM contact_preferences") == [(1,)]
+    assert await rows(chat, "SELECT status FROM scheduled_jobs") == [("pending",)]
 
 
 async def test_a_module_s_recording_goes_as_a_signed_link(db: Database, tmp_path: Path) -> None:

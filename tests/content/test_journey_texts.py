@@ -26,6 +26,7 @@ BUTTONS = {
     LearnText.MORE,
     LearnText.NEXT,
     LearnText.MODULES,
+    StepsText.NUDGE_RESUME,
     EligibilityText.SKIP,
     StepsText.DONE,
     StepsText.NOT_YET,
@@ -46,6 +47,7 @@ PARAMETERS = {
     StepsText.NUDGE_STOP: {"word"},
     StepsText.NUDGE_INFO: {"word"},
     StepsText.CARD: {"title"},
+    StepsText.NUDGE_RESUMED: {"word"},
 }
 ACRONYMS = ("CAE", "CAPE", "CESA", "CAF", "CPAM", "URSSAF", "CCAS", "OFII", "ESS", "SMIC", "RIB")
 

@@ -256,9 +256,19 @@ def test_a_sentence_with_stop_inside_is_not_the_stop_word() -> None:
     assert "nudges off" not in say(h, "stop, je veux le menu svp")
 
 
-def test_once_stopped_the_list_does_not_offer_to_stop_again() -> None:
+def test_once_stopped_the_list_offers_the_nudge_again() -> None:
     h = host(eligibility={"outcome": "cae", "answers": {}}, lookup={"nudges": "off"})
-    assert "steps.nudge_info" not in say(h, payload="steps")[-1]
+    listed = say(h, payload="steps")[-1]
+    assert "steps.nudge_info" not in listed and listed.endswith(",reminders,menu]")
+    events = say(h, payload="reminders")
+    assert events[:2] == ["nudges on", "msg steps.nudge_resumed"]
+    assert "steps.nudge_info" in events[-1] and events[-1].endswith(",menu]")
+
+
+def test_without_a_nudge_the_list_says_nothing_of_it() -> None:
+    for h in (host(), host(consent=False)):
+        listed = say(h, payload="steps")[-1]
+        assert "steps.nudge_info" not in listed and "reminders" not in listed
 
 
 # --- learn -----------------------------------------------------------------------------------
