@@ -22,6 +22,7 @@ from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
 from bot.delivery import outbox, reachability
 from bot.delivery.jobs import ChecklistSource
+from bot.delivery.jobs.nudge import shipped_checklist
 from bot.delivery.ratelimit import RateLimiter, SharedRateLimiter
 from bot.delivery.scheduler import Scheduler
 from bot.delivery.sender import OutboxSender
@@ -55,7 +56,7 @@ class Services:
         self.sender: OutboxSender | None = None
         self.scheduler: Scheduler | None = None
         # Which steps apply to a contact, for the weekly nudge (the journeys' content).
-        self.checklist: ChecklistSource | None = None
+        self.checklist: ChecklistSource | None = shipped_checklist
         self.media = MediaLinks(
             settings.effective_secret_key, settings.public_base_url, settings.effective_media_dir
         )
