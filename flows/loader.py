@@ -49,6 +49,13 @@ def _is_union_tag(part: int | str) -> bool:
         "set_consent",
         "request_handover",
         "data_request",
+        "read_coop",
+        "read_sale",
+        "record_sale",
+        "say_sales",
+        "check_invite",
+        "join_coop",
+        "set_sale_reminders",
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,8 @@ class Run:
     lookup: Lookup = NO_LOOKUP
     # The language this message asks for, when the engine read it better than the NLU did.
     guess: str | None = None
+    # The message's amounts in integer cents, from the host (engine.Input.cents).
+    cents: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def render_lang(self) -> str:

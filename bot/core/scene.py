@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
@@ -11,6 +12,7 @@ from bot.core.messages import InboundMessage
 from bot.db.repos import conversations as repo
 from bot.delivery import outbox
 from bot.delivery.payload import Payload
+from content.catalog import BASE_LANG, LANGS
 from flows.engine import Environment
 from flows.events import MsgCreated
 from nlu.types import ParseResult
@@ -21,6 +23,7 @@ class Batch:
     """The writes of one dispatcher batch, committed together in one transaction."""
 
     now: datetime
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))  # TIMEZONE
     contacts: list[repo.ContactRow] = field(default_factory=list)
     messages: list[repo.MessageRow] = field(default_factory=list)
     tickets: list[repo.TicketRow] = field(default_factory=list)
@@ -53,6 +56,25 @@ class Scene:
     @property
     def now(self) -> datetime:
         return self.batch.now
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """TIMEZONE: business days of the sales."""
+        return self.batch.tz
+
+    @property
+    def lang(self) -> str:
+        """The language replies are written in (French while none is known)."""
+        return self.contact.lang if self.contact.lang in LANGS else BASE_LANG
+
+    @property
+    def source(self) -> str:
+        """The channel message this scene applies, as the ledger names it (recorded once)."""
+        return f"{self.message.channel}:{self.message.external_id}"[:96]
+
+    def say(self, key: str, **params: object) -> None:
+        """A reply of the host's own (a handler's), in the contact's language."""
+        self.replies.append(MsgCreated(self.env.catalog.text(key, self.lang, **params), self.lang))
 
     def finish(self, owner: int) -> None:
         """The message, its replies and their outbox rows join the batch."""

@@ -24,22 +24,36 @@ def execute(act: Any, run: Run) -> None:
 
 
 from flows.actions import (  # noqa: E402  (modules register themselves on import)
+    check_invite,
     data_request,
+    join_coop,
+    read_coop,
+    read_sale,
+    record_sale,
     request_handover,
+    say_sales,
     send_msg,
     set_consent,
     set_field,
     set_language,
+    set_sale_reminders,
 )
 
 __all__ = [
     "HANDLERS",
     "action",
+    "check_invite",
     "data_request",
     "execute",
+    "join_coop",
+    "read_coop",
+    "read_sale",
+    "record_sale",
     "request_handover",
+    "say_sales",
     "send_msg",
     "set_consent",
     "set_field",
     "set_language",
+    "set_sale_reminders",
 ]

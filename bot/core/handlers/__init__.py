@@ -35,11 +35,16 @@ from bot.core.handlers import (  # noqa: E402  (modules register themselves on i
     consent_changed,
     contact_field_changed,
     contact_language_changed,
+    coop_join_requested,
     data_requested,
     flow_entered,
     handover_requested,
     input_not_understood,
     msg_created,
+    sale_confirmed,
+    sale_corrected,
+    sale_reminders_changed,
+    sale_undone,
 )
 
 __all__ = [
@@ -48,10 +53,15 @@ __all__ = [
     "consent_changed",
     "contact_field_changed",
     "contact_language_changed",
+    "coop_join_requested",
     "data_requested",
     "flow_entered",
     "handles",
     "handover_requested",
     "input_not_understood",
     "msg_created",
+    "sale_confirmed",
+    "sale_corrected",
+    "sale_reminders_changed",
+    "sale_undone",
 ]
