@@ -430,7 +430,7 @@ def as_written(word: str, text: str) -> str:
     """The product word the NLU found (folded), as the member wrote it in the message."""
     for raw in text.split():
         cleaned = raw.strip(".,;:!?؟،()[]«»\"'")
-        if cleaned and fold(cleaned) == word:
+        if cleaned and normalize.fold(cleaned) == word:
             return cleaned
     return word
 
