@@ -56,6 +56,10 @@ def _is_union_tag(part: int | str) -> bool:
         "check_invite",
         "join_coop",
         "set_sale_reminders",
+        "list_workshops",
+        "pick_workshop",
+        "answer_workshop",
+        "request_status",
     }
 
 

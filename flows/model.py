@@ -118,6 +118,34 @@ class SetSaleReminders(_Strict):
     on: bool
 
 
+class ListWorkshops(_Strict):
+    """Say every upcoming workshop, numbered, the next first (vars: workshop_count,
+    workshop_ids, options)."""
+
+    type: Literal["list_workshops"]
+
+
+class PickWorkshop(_Strict):
+    """The workshop numbered `number` in the list just shown (vars: workshop and what the
+    detail text says of it; workshop is empty when there is no such workshop)."""
+
+    type: Literal["pick_workshop"]
+    number: str = "@answer"
+
+
+class AnswerWorkshop(_Strict):
+    """ "I'll come" / "I can't" to the picked workshop."""
+
+    type: Literal["answer_workshop"]
+    coming: bool
+
+
+class RequestStatus(_Strict):
+    """When someone will answer a request (var eta, a sentence; var open_requests)."""
+
+    type: Literal["request_status"]
+
+
 Action = Annotated[
     SendMsg
     | SetField
@@ -131,7 +159,11 @@ Action = Annotated[
     | SaySales
     | CheckInvite
     | JoinCoop
-    | SetSaleReminders,
+    | SetSaleReminders
+    | ListWorkshops
+    | PickWorkshop
+    | AnswerWorkshop
+    | RequestStatus,
     Field(discriminator="type"),
 ]
 

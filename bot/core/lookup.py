@@ -3,18 +3,28 @@ only when a flow asks for them: a message whose flow asks nothing costs no query
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
+from bot.core.programme import Programme
 from bot.db.repos import conversations as repo
+from bot.db.repos import journeys, workshops
 from bot.db.repos.coops import CoopRow, MemberRow
 from bot.ledger import facts as ledger
 from bot.ledger.calendar import business_date
-from flows.lookup import CoopInfo, InviteInfo, SaleInfo, SalesTotals
+from flows.lookup import (
+    CoopInfo,
+    Eligibility,
+    InviteInfo,
+    ModuleStatus,
+    RequestStatus,
+    SaleInfo,
+    SalesTotals,
+    WorkshopInfo,
+)
 
 # name -> how to read it for one contact; flows use `lookup.<name>` / `@lookup.<name>`.
 FACTS: dict[str, Callable[[Connection, int], str]] = {
@@ -22,7 +32,6 @@ FACTS: dict[str, Callable[[Connection, int], str]] = {
     # The engine's "two messages in a row in another language" (flows/engine.py).
     "previous_lang": repo.last_inbound_lang,
 }
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def settings_facts(retention_days: int) -> dict[str, str]:
@@ -46,7 +55,7 @@ class BatchLookup:
     contact_id: int
     known: Mapping[str, str] = field(default_factory=dict)  # settings_facts(), no query
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    tz: ZoneInfo = PARIS  # TIMEZONE: business days of the sales
+    programme: Programme = field(default_factory=Programme)  # TIMEZONE, office hours
     _read: _Read = field(default_factory=lambda: _Read())
 
     def value(self, name: str) -> str | None:
@@ -59,7 +68,7 @@ class BatchLookup:
     def _membership(self) -> tuple[CoopRow, MemberRow] | None:
         read = self._read
         if "member" not in read.done:
-            today = business_date(self.now, self.tz)
+            today = business_date(self.now, self.programme.tz)
             read.member = ledger.current_member(self.conn, self.contact_id, today)
             read.done.add("member")
         return read.member
@@ -68,7 +77,7 @@ class BatchLookup:
         read = self._read
         if "coop" not in read.done:
             found = self._membership()
-            today = business_date(self.now, self.tz)
+            today = business_date(self.now, self.programme.tz)
             read.coop = ledger.coop_info(self.conn, *found, today) if found else None
             read.done.add("coop")
         return read.coop
@@ -78,14 +87,50 @@ class BatchLookup:
         if found is None:
             return None
         coop, member = found
-        return ledger.sales_totals(self.conn, coop.id, member.id, business_date(self.now, self.tz))
+        return ledger.sales_totals(
+            self.conn, coop.id, member.id, business_date(self.now, self.programme.tz)
+        )
 
     def last_sale(self) -> SaleInfo | None:
         found = self._membership()
         if found is None:
             return None
-        return ledger.last_sale(self.conn, found[1].id, now=self.now, tz=self.tz)
+        return ledger.last_sale(self.conn, found[1].id, now=self.now, tz=self.programme.tz)
 
     def invite(self, code: str) -> InviteInfo | None:
-        today = business_date(self.now, self.tz)
+        today = business_date(self.now, self.programme.tz)
         return ledger.invite(self.conn, code, self.contact_id, today)
+
+    def workshops(self) -> Sequence[WorkshopInfo]:
+        answers = workshops.answers_of(self.conn, self.contact_id)
+        tz = self.programme.tz
+        return [
+            WorkshopInfo(
+                w.id,
+                w.titles,
+                w.starts_at.astimezone(tz),
+                w.place,
+                w.langs,
+                answers.get(w.id),
+            )
+            for w in workshops.upcoming(self.conn, self.now)
+        ]
+
+    def modules(self) -> Mapping[str, ModuleStatus]:
+        return {
+            m.module_id: ModuleStatus(m.position, m.done, m.quiz_right)
+            for m in journeys.modules(self.conn, self.contact_id).values()
+        }
+
+    def steps(self) -> Mapping[str, str]:
+        return journeys.steps(self.conn, self.contact_id)
+
+    def eligibility(self) -> Eligibility | None:
+        kept = journeys.eligibility(self.conn, self.contact_id)
+        return Eligibility(kept.outcome, dict(kept.answers)) if kept else None
+
+    def request(self) -> RequestStatus:
+        tz = self.programme.tz
+        at = self.programme.hours.next_answer(self.now, tz)
+        days = (at.date() - self.now.astimezone(tz).date()).days if at else 0
+        return RequestStatus(repo.open_tickets(self.conn, self.contact_id), at, days)

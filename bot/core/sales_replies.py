@@ -29,7 +29,7 @@ REFUSALS = {
 
 def member_of(scene: Scene) -> tuple[CoopRow, MemberRow] | None:
     """The coop the contact's sales go to now (bot.ledger.facts.current_member)."""
-    today = business_date(scene.now, scene.tz)
+    today = business_date(scene.now, scene.programme.tz)
     return facts.current_member(scene.conn, scene.contact.id, today)
 
 
@@ -43,7 +43,7 @@ def written(scene: Scene, key: str, row: LedgerRow, member_id: int) -> None:
     reversal is shown as the sale it cancels."""
     conn: Connection = scene.conn
     catalog, lang = scene.env.catalog, scene.lang
-    today = business_date(scene.now, scene.tz)
+    today = business_date(scene.now, scene.programme.tz)
     day = row.corrects_date or row.business_date
     params = sale_params(
         catalog,

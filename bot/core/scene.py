@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
 from bot.core.messages import InboundMessage
+from bot.core.programme import Programme
 from bot.db.repos import conversations as repo
 from bot.delivery import outbox
 from bot.delivery.payload import Payload
@@ -23,7 +23,7 @@ class Batch:
     """The writes of one dispatcher batch, committed together in one transaction."""
 
     now: datetime
-    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))  # TIMEZONE
+    programme: Programme = field(default_factory=Programme)  # time zone, office hours
     contacts: list[repo.ContactRow] = field(default_factory=list)
     messages: list[repo.MessageRow] = field(default_factory=list)
     tickets: list[repo.TicketRow] = field(default_factory=list)
@@ -58,9 +58,8 @@ class Scene:
         return self.batch.now
 
     @property
-    def tz(self) -> ZoneInfo:
-        """TIMEZONE: business days of the sales."""
-        return self.batch.tz
+    def programme(self) -> Programme:
+        return self.batch.programme
 
     @property
     def lang(self) -> str:

@@ -8,7 +8,9 @@ from bot.db.models import (
     AdminUser,
     AuditEntry,
     ChannelIdentity,
+    ChecklistProgress,
     Contact,
+    ContactPreferences,
     ContentConflict,
     ContentDraft,
     ContentHead,
@@ -16,16 +18,23 @@ from bot.db.models import (
     ContentVersion,
     Coop,
     DayTotal,
+    EligibilityFigure,
+    EligibilityResult,
+    HandoverReply,
     HandoverTicket,
     LedgerHead,
     LoginThrottle,
     Member,
     MessageLog,
+    ModuleProgress,
     Outbox,
     ProcessedInbound,
     Product,
     Sale,
+    ScheduledJob,
     ShippedContent,
+    Workshop,
+    WorkshopRsvp,
 )
 
 contacts = table(Contact)
@@ -50,3 +59,12 @@ users = table(AdminUser)
 sessions = table(AdminSession)
 login_throttle = table(LoginThrottle)
 audit = table(AuditEntry)
+replies = table(HandoverReply)
+workshops = table(Workshop)
+rsvps = table(WorkshopRsvp)
+module_progress = table(ModuleProgress)
+eligibility_results = table(EligibilityResult)
+eligibility_figures = table(EligibilityFigure)
+checklist_progress = table(ChecklistProgress)
+preferences = table(ContactPreferences)
+jobs = table(ScheduledJob)

@@ -10,7 +10,9 @@ from flows.events import CoopJoinRequested
 @handles(CoopJoinRequested)
 def coop_join_requested(scene: Scene, event: CoopJoinRequested) -> None:
     try:
-        joined = join(scene.conn, event.code, scene.contact.id, now=scene.now, tz=scene.tz)
+        joined = join(
+            scene.conn, event.code, scene.contact.id, now=scene.now, tz=scene.programme.tz
+        )
     except LedgerError:
         scene.say("sales.refused.join")
         return

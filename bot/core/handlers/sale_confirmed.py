@@ -20,7 +20,7 @@ def sale_confirmed(scene: Scene, event: SaleConfirmed) -> None:
         refused(scene)
         return
     coop, member = found
-    today = business_date(scene.now, scene.tz)
+    today = business_date(scene.now, scene.programme.tz)
     entry = SaleEntry(
         coop_id=coop.id,
         member_id=member.id,
@@ -34,7 +34,7 @@ def sale_confirmed(scene: Scene, event: SaleConfirmed) -> None:
     )
     try:
         recorded = record_sale(
-            scene.conn, entry, Actor.member(member.id), now=scene.now, tz=scene.tz
+            scene.conn, entry, Actor.member(member.id), now=scene.now, tz=scene.programme.tz
         )
     except LedgerError as error:
         refused(scene, error)

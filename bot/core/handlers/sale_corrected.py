@@ -30,7 +30,7 @@ def sale_corrected(scene: Scene, event: SaleCorrected) -> None:
             change,
             Actor.member(member.id),
             now=scene.now,
-            tz=scene.tz,
+            tz=scene.programme.tz,
             source_message_id=scene.source,
         )
     except LedgerError as error:

@@ -22,7 +22,7 @@ def sale_undone(scene: Scene, event: SaleUndone) -> None:
             event.sale_id,
             Actor.member(member.id),
             now=scene.now,
-            tz=scene.tz,
+            tz=scene.programme.tz,
             source_message_id=scene.source,
         )
     except LedgerError as error:

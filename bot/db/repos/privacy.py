@@ -10,14 +10,33 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from bot.db.repos.conversations import open_tickets
 from bot.db.tables import (
+    checklist_progress,
     contacts,
+    eligibility_results,
     identities,
+    jobs,
     members,
     messages,
+    module_progress,
     outbox,
+    preferences,
     processed,
+    replies,
+    rsvps,
     sales,
     tickets,
+)
+
+# What belongs to a contact and goes with them (the database cascades too; this says it).
+OWNED = (
+    messages,
+    identities,
+    rsvps,
+    module_progress,
+    eligibility_results,
+    checklist_progress,
+    preferences,
+    jobs,
 )
 
 
@@ -49,7 +68,32 @@ def stored_data(conn: Connection, contact_id: int, fields: dict[str, Any]) -> St
         )
     ).scalar_one()
     n_open = open_tickets(conn, contact_id)
-    return StoredData(channels, n_messages, dict(fields), n_sales, n_open)
+    return StoredData(
+        channels, n_messages, {**fields, **journey_answers(conn, contact_id)}, n_sales, n_open
+    )
+
+
+def journey_answers(conn: Connection, contact_id: int) -> dict[str, Any]:
+    """What the journeys keep about the contact, as lines of "my data": the eligibility
+    outcome and its answers, checklist steps, modules read, workshop answers."""
+    out: dict[str, Any] = {}
+    kept = conn.execute(
+        select(eligibility_results).where(eligibility_results.c.contact_id == contact_id)
+    ).first()
+    if kept is not None:
+        out["eligibility"] = kept.outcome
+        out.update({f"eligibility.{k}": v for k, v in dict(kept.answers).items()})
+    for r in conn.execute(
+        select(checklist_progress).where(checklist_progress.c.contact_id == contact_id)
+    ):
+        out[f"step.{r.step_id}"] = r.status
+    for r in conn.execute(
+        select(module_progress).where(module_progress.c.contact_id == contact_id)
+    ):
+        out[f"module.{r.module_id}"] = "done" if r.done_at else f"message {r.position}"
+    for r in conn.execute(select(rsvps).where(rsvps.c.contact_id == contact_id)):
+        out[f"workshop.{r.workshop_id}"] = r.answer
+    return out
 
 
 def message_history(
@@ -65,7 +109,8 @@ def message_history(
 
 
 def erase_contact(conn: Connection, contact_id: int) -> None:
-    """Erase the contact, identities, messages, answers, requests; sales stay, anonymous.
+    """Erase the contact, identities, messages, answers, requests, RSVPs, progress and
+    scheduled reminders; sales stay, anonymous.
 
     Ledger rows name a coop member, never a contact: unlinking the member from the contact
     leaves every hashed ledger value unchanged, so the chain still verifies."""
@@ -77,7 +122,10 @@ def erase_contact(conn: Connection, contact_id: int) -> None:
         )
     )
     conn.execute(update(outbox).where(outbox.c.contact_id == contact_id).values(contact_id=None))
-    for owned in (messages, tickets, identities):
+    own_tickets = select(tickets.c.id).where(tickets.c.contact_id == contact_id)
+    conn.execute(delete(replies).where(replies.c.ticket_id.in_(own_tickets)))
+    conn.execute(delete(tickets).where(tickets.c.contact_id == contact_id))
+    for owned in OWNED:
         conn.execute(delete(owned).where(owned.c.contact_id == contact_id))
     conn.execute(delete(contacts).where(contacts.c.id == contact_id))
 
