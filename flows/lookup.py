@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
 
+from nlu.numbers import ascii_digits
+
 
 @dataclass(frozen=True, slots=True)
 class WorkshopInfo:
@@ -120,7 +122,9 @@ class MemoryLookup:
         return self.last
 
     def invite(self, code: str) -> InviteInfo | None:
-        return self.invites.get(code.strip().upper())
+        # As the host reads a code (bot.ledger.coops.normalize_code): any case, spaces or
+        # dashes, digits of any script.
+        return self.invites.get("".join(c for c in ascii_digits(code).upper() if c.isalnum()))
 
     def workshops(self) -> Sequence[WorkshopInfo]:
         return self.upcoming
