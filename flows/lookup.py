@@ -5,12 +5,11 @@ given lookup."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol
-
-from nlu.numbers import ascii_digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +55,19 @@ class RequestStatus:
     open: int  # open requests
     answer_from: datetime | None  # None: someone is there now (or no hours are set)
     days_ahead: int = 0  # answer_from is today (0), tomorrow (1) or later
+
+
+def invite_key(text: str) -> str:
+    """An invite code as typed -> as stored: any case, spaces or dashes, digits of any
+    script (Arabic-Indic, Persian, Ge'ez: one digit each, as copied) -> "K7M4Q2"."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", text):
+        digit = unicodedata.digit(ch, None)
+        if digit is not None:
+            out.append(str(digit))
+        elif ch.isalnum():
+            out.append(ch.upper())
+    return "".join(out)
 
 
 class Lookup(Protocol):
@@ -122,9 +134,7 @@ class MemoryLookup:
         return self.last
 
     def invite(self, code: str) -> InviteInfo | None:
-        # As the host reads a code (bot.ledger.coops.normalize_code): any case, spaces or
-        # dashes, digits of any script.
-        return self.invites.get("".join(c for c in ascii_digits(code).upper() if c.isalnum()))
+        return self.invites.get(invite_key(code))
 
     def workshops(self) -> Sequence[WorkshopInfo]:
         return self.upcoming

@@ -127,12 +127,7 @@ def claim_due(
         wanted.append(jobs.c.kind.in_(list(kinds)))
     if skip:
         wanted.append(jobs.c.kind.not_in(list(skip)))
-    candidates = (
-        select(jobs.c.id)
-        .where(*wanted)
-        .order_by(jobs.c.due_at, jobs.c.id)
-        .limit(limit)
-    )
+    candidates = select(jobs.c.id).where(*wanted).order_by(jobs.c.due_at, jobs.c.id).limit(limit)
     if conn.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     rows = conn.execute(
