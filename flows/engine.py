@@ -167,6 +167,10 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         if inp.payload:
             run.vars["start_payload"] = inp.payload[:64]
         run.guess = _named_language(env, text) if _asks_language(env, inp, text) else None
+        if contact.lang in LANGS and (command or fold(text).split()[:1] == ["join"]):
+            # "/start CODE", "JOIN CODE": no words to tell a language by (the NLU reads
+            # Latin letters as French); the phone's language (locale) says more.
+            run.guess = contact.lang
         wanted = (
             _triggered(env, run, text, command, keywords=True)
             or _command_destination(command)
