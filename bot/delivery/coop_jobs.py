@@ -15,12 +15,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.repos import conversations
 from bot.db.repos import coops as coops_repo
 from bot.db.repos import jobs as jobs_repo
 from bot.db.repos.reach import reach
-from bot.db.tables import members
+from bot.db.tables import jobs, members
 from bot.delivery import outbox
 from bot.delivery.payload import Payload
 from bot.ledger.calendar import business_date, closable_through, local_instant
@@ -41,15 +42,22 @@ def ensure(conn: Connection, now: datetime, tz: ZoneInfo) -> int:
     """Give every coop its two jobs: the closing due now (it closes what is due, then finds
     its next night), the reminder at its next time. A coop that has them already (pending
     or finished) is left alone. Returns how many were added."""
-    new: list[jobs_repo.NewJob] = []
-    for coop in coops_repo.all_coops(conn):
-        new.append(jobs_repo.NewJob(CLOSE, f"{CLOSE}:{coop.id}", now))
-        new.append(
-            jobs_repo.NewJob(
-                REMIND, f"{REMIND}:{coop.id}", next_reminder(coop, now, tz, now_too=True)
-            )
+    known = set(conn.execute(select(jobs.c.key).where(jobs.c.kind.in_(KINDS))).scalars())
+    rows = [
+        {"kind": kind, "key": key, "due_at": due, "status": "pending", "created_at": now}
+        for coop in coops_repo.all_coops(conn)
+        for kind, key, due in (
+            (CLOSE, f"{CLOSE}:{coop.id}", now),
+            (REMIND, f"{REMIND}:{coop.id}", next_reminder(coop, now, tz, now_too=True)),
         )
-    return jobs_repo.add(conn, new, now)
+        if key not in known
+    ]
+    if not rows:
+        return 0
+    # Another scheduler may add them at the same moment: its rows stay, ours are dropped.
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(jobs).on_conflict_do_nothing(index_elements=["key"]), rows)
+    return len(rows)
 
 
 def next_reminder(
@@ -76,6 +84,9 @@ def run_one(
     if not due:
         return 0, 0
     item = due[0]
+    # PostgreSQL may claim more than the LIMIT (an IN over a SKIP LOCKED subquery can be
+    # evaluated again): the others go back, for a transaction of their own.
+    back = [jobs_repo.Finished(j.id, "pending", due_at=j.due_at) for j in due[1:]]
     coop = coops_repo.coop_by_id(conn, int(item.key.partition(":")[2]))
     sent = 0
     if coop is None:
@@ -84,7 +95,7 @@ def run_one(
         done, sent = _remind(conn, item, coop, now, tz, catalog)
     else:
         done = _close(conn, item, coop, now, tz)
-    jobs_repo.finish(conn, [done], now)
+    jobs_repo.finish(conn, [done, *back], now)
     return 1, sent
 
 
