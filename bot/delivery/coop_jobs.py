@@ -35,7 +35,6 @@ KINDS = (REMIND, CLOSE)
 QUIET_KINDS = (CLOSE,)  # closings send nothing: they run at night too
 MIDNIGHT = time(0, 0)
 PURPOSE = "reminder"  # WhatsApp template purpose outside the 24-hour window
-# TODO(outbox priorities): none on this branch yet; reminders go at the outbox's one level.
 
 
 def ensure(conn: Connection, now: datetime, tz: ZoneInfo) -> int:
