@@ -59,14 +59,16 @@ def fill(conn: Connection) -> tuple[int, int]:
 
 
 async def bench(url: str, label: str) -> None:
+    await asyncio.to_thread(upgrade, url)
     db = Database(url)
-    if db.is_sqlite:
-        await db.run(lambda c: Base.metadata.create_all(c))
-    else:
+    if not db.is_sqlite:
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         async with db.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        await asyncio.to_thread(upgrade, url)
+            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     coop_id, silent = await db.run(fill)
+    if not db.is_sqlite:
+        async with db.begin() as conn:
+            await conn.execute(text("ANALYZE"))
     catalog = Catalog(load_locale_files())
     evening = datetime(2027, 3, 1, 19, 0, tzinfo=UTC)  # 20:00 in Paris, the reminder time
 
