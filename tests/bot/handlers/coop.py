@@ -36,3 +36,8 @@ async def ledger(harness: Harness) -> list[tuple[Any, ...]]:
         "FROM sales WHERE kind <> 'closing' ORDER BY id"
     )
     return [tuple(r) for r in rows]
+
+
+async def sale_ids(harness: Harness) -> list[int]:
+    """The ids of the sales rows (kind 'sale'): a sequence, not reset between tests."""
+    return [int(r[0]) for r in await harness.rows("SELECT id FROM sales WHERE kind = 'sale'")]
