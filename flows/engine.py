@@ -215,7 +215,10 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
             env.consent_flow,
         )
         if onboarding and wanted != FLOW_PREFIX + env.language_flow:
-            run.vars[THEN] = wanted
+            # An invite code waiting for the consent answer is kept: another request can
+            # be made again after joining, a lost code cannot.
+            if run.vars.get(THEN) != FLOW_PREFIX + env.deep_link_flow:
+                run.vars[THEN] = wanted
             return walker.ask_again(session, ask, NOTED, session.misunderstood)
         return walker.leave_for(wanted)
 
