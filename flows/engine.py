@@ -8,9 +8,11 @@ One message is read in this order; the first reading that applies wins:
 2. an explicit answer to the waiting question: a pressed button, its number, its label
    or words, a yes/no word alone (flows/answers.py) — or a sentence naming one choice;
 3. a request to switch language, or a second message in a row clearly in another one;
-4. a slash command, or a sentence sure enough (flows/confidence.py) to ask for a part of
-   the menu: it leaves the waiting question without effect — except during onboarding,
-   where it is remembered and acted on right after the consent answer;
+4. a slash command, a flow's keyword at the start of the message ("JOIN K7M4Q2"; not at
+   a question waiting for free text), or a sentence sure enough (flows/confidence.py) to
+   ask for a part of the menu, or carrying what opens one (a sale's quantity or product):
+   it leaves the waiting question without effect — except during onboarding, where it is
+   remembered and acted on right after the consent answer;
 5. any other answer to the waiting question: a yes/no inside a sentence, an intent sure
    enough — never for a choice that needs an explicit answer;
 6. "Did you mean …?" when a part is likely but not sure; else the question again, with
@@ -24,6 +26,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from content.catalog import LANGS, Catalog
 from content.journeys import Journeys, shipped_journeys
@@ -115,6 +118,9 @@ class Input:
     text: str = ""
     payload: str | None = None  # a pressed quick reply id, or a deep-link payload
     parse: ParseResult | None = None
+    # The parse's amounts ("amount", "amount_alternative") in integer cents, converted by
+    # the host at the edge (bot/ledger/money.py): the engine never rounds a float.
+    cents: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +143,9 @@ class Environment:
     misunderstood_flow: str = "handover_offer"
     # Opened from anywhere by a stop word alone (content/stop_words.py): no more nudges.
     stop_flow: str = "stop"
+    # A deep link's `/start PAYLOAD` opens this flow (when there is one), the payload in
+    # var start_payload: an invite code.
+    deep_link_flow: str = "join"
     thresholds: Thresholds = THRESHOLDS
     # Read-only domain data for this call (the host binds it to the contact and the batch).
     lookup: Lookup = NO_LOOKUP
@@ -155,6 +164,7 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         inp.parse,
         lookup=env.lookup,
         journeys=env.journeys,
+        cents=inp.cents,
     )
     walker = _Walker(env, run)
     bars = env.thresholds
@@ -167,7 +177,15 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         if inp.payload:
             run.vars["start_payload"] = inp.payload[:64]
         run.guess = _named_language(env, text) if _asks_language(env, inp, text) else None
-        wanted = _command_destination(command) or _request(env, inp, bars.open_part, parts=True)
+        if contact.lang in LANGS and (command or fold(text).split()[:1] == ["join"]):
+            # "/start CODE", "JOIN CODE": no words to tell a language by (the NLU reads
+            # Latin letters as French); the phone's language (locale) says more.
+            run.guess = contact.lang
+        wanted = (
+            _triggered(env, run, text, command, keywords=True)
+            or _command_destination(command)
+            or _request(env, inp, bars.open_part, parts=True)
+        )
         if wanted and wanted != FLOW_PREFIX + env.entry_flow:
             run.vars[THEN] = wanted
         return walker.enter_flow(env.onboarding_flow)
@@ -198,14 +216,22 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
     # 4. A command, or a sentence clearly asking for another part.
     at_menu = session.flow_id == env.entry_flow
     bar = bars.open_part if at_menu else bars.leave_question
-    wanted = _command_destination(command) or _request(env, inp, bar, parts=ask.kind == "choice")
+    choosing_part = ask.kind == "choice"
+    wanted = (
+        _triggered(env, run, text, command, keywords=choosing_part)
+        or _command_destination(command)
+        or _request(env, inp, bar, parts=choosing_part)
+    )
     if wanted is not None:
         onboarding = run.consent is None and session.flow_id in (
             env.onboarding_flow,
             env.consent_flow,
         )
         if onboarding and wanted != FLOW_PREFIX + env.language_flow:
-            run.vars[THEN] = wanted
+            # An invite code waiting for the consent answer is kept: another request can
+            # be made again after joining, a lost code cannot.
+            if run.vars.get(THEN) != FLOW_PREFIX + env.deep_link_flow:
+                run.vars[THEN] = wanted
             return walker.ask_again(session, ask, NOTED, session.misunderstood)
         return walker.leave_for(wanted)
 
@@ -242,7 +268,11 @@ def _nothing_waiting(
     lang = None if command else _language_switch(env, run, inp, text, None, False)
     if lang is not None:
         return walker.switch_language(lang, None, _request(env, inp, bars.open_part, parts=True))
-    wanted = _command_destination(command) or _request(env, inp, bars.open_part, parts=True)
+    wanted = (
+        _triggered(env, run, text, command, keywords=True)
+        or _command_destination(command)
+        or _request(env, inp, bars.open_part, parts=True)
+    )
     if wanted is not None:
         return walker.leave_for(wanted)
     entry = env.flows[env.entry_flow]
@@ -273,8 +303,10 @@ class _Walker:
         return self.go(self.env.flows[flow_id], FLOW_PREFIX + flow_id)
 
     def leave_for(self, dest: str) -> Result:
-        """Go where the person asked, forgetting what was remembered for later."""
+        """Go where the person asked, forgetting what was remembered for later. The message
+        answered no question: var answer (the last answer) is dropped too."""
         self.run.vars.pop(THEN, None)
+        self.run.vars.pop("answer", None)
         return self.go(self.env.flows[self.env.entry_flow], dest)
 
     def visit(self, flow: Flow, node_id: str) -> Result:
@@ -387,14 +419,69 @@ def _command_destination(command: tuple[str, str] | None) -> str | None:
 
 def _request(env: Environment, inp: Input, bar: float, *, parts: bool) -> str | None:
     """Where a sentence asks to go when the NLU is sure enough: the menu, the language list,
-    a person, "my data" — and, if `parts`, any part of the menu."""
+    a person, "my data" — and, if `parts`, any part of the menu, also the one whose
+    entities the NLU read in the message (a sale's quantity or product), however sure."""
     parse = inp.parse
-    if parse is None or parse.confidence < bar:
+    if parse is None:
         return None
-    if parse.intent in GLOBAL_INTENTS:
-        return FLOW_PREFIX + GLOBAL_INTENTS[parse.intent]
-    choice = _menu_choice(env, parse.intent) if parts else None
+    choice = None
+    if parse.confidence >= bar:
+        if parse.intent in GLOBAL_INTENTS:
+            return FLOW_PREFIX + GLOBAL_INTENTS[parse.intent]
+        choice = _menu_choice(env, parse.intent) if parts else None
+    if choice is None and parts:
+        choice = _entity_choice(env, parse)
     return (choice.goto or FLOW_PREFIX + env.entry_flow) if choice is not None else None
+
+
+def _entity_choice(env: Environment, parse: ParseResult) -> Choice | None:
+    """The main menu's entry opened by an entity the NLU read in the message."""
+    entry = env.flows[env.entry_flow]
+    start = entry.nodes[entry.start]
+    if start.ask is None or not parse.entities:
+        return None
+    found = {e.entity for e in parse.entities}
+    return next((c for c in start.ask.choices if found & set(c.entities)), None)
+
+
+def _triggered(
+    env: Environment, run: Run, text: str, command: tuple[str, str] | None, *, keywords: bool
+) -> str | None:
+    """The flow a deep link (`/start PAYLOAD`) or, if `keywords`, a flow's keyword at the
+    start of the message opens; what came with it goes in var start_payload."""
+    if command is not None:
+        if command[0] != "start" or not command[1] or env.deep_link_flow not in env.flows:
+            return None
+        run.vars["start_payload"] = command[1]
+        return FLOW_PREFIX + env.deep_link_flow
+    if not keywords:
+        return None
+    folded = fold(text)
+    for keyword, flow_id in _keywords(env.flows):
+        if folded == keyword or folded.startswith(keyword + " "):
+            run.vars["start_payload"] = _after(text, keyword)[:64]
+            return FLOW_PREFIX + flow_id
+    return None
+
+
+def _keywords(flows: Mapping[str, Flow]) -> list[tuple[str, str]]:
+    """(folded keyword, flow id), the longest keywords first ("stop rappel" before "stop")."""
+    return _keyword_table(tuple((f.id, f.keywords) for f in flows.values() if f.keywords))
+
+
+@lru_cache(maxsize=16)
+def _keyword_table(keywords: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, str]]:
+    table = {fold(word): flow_id for flow_id, words in keywords for word in words if fold(word)}
+    return sorted(table.items(), key=lambda item: -len(item[0]))
+
+
+def _after(text: str, keyword: str) -> str:
+    """The message after its first words that fold to `keyword`, as the person wrote it."""
+    words = text.split()
+    for n in range(1, len(words) + 1):
+        if fold(" ".join(words[:n])) == keyword:
+            return " ".join(words[n:])
+    return fold(text)[len(keyword) :].strip()
 
 
 def _suggestion(env: Environment, run: Run, inp: Input, bar: float) -> tuple[str, str] | None:

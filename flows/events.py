@@ -62,6 +62,51 @@ class InputNotUnderstood:
 
 
 @dataclass(frozen=True, slots=True)
+class CoopJoinRequested:
+    """The contact sent an invite code (`JOIN CODE`, `/start CODE`) of a coop still running."""
+
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaleConfirmed:
+    """A sale the member confirmed explicitly, to add to their coop's ledger."""
+
+    product: str  # the listed name, or as the member wrote it
+    quantity: int
+    amount_cents: int  # the total, VAT included
+    payment: str  # cash | card | transfer
+    day: str  # today | yesterday (the business day, in TIMEZONE)
+    product_id: int | None = None  # a listed product
+
+
+@dataclass(frozen=True, slots=True)
+class SaleUndone:
+    """ "Undo last", confirmed: the member's sale `sale_id` gets a reversal row."""
+
+    sale_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaleCorrected:
+    """A correction, confirmed: sale `sale_id` is reversed and replaced with these values."""
+
+    sale_id: int
+    product: str
+    quantity: int
+    amount_cents: int
+    payment: str
+    product_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SaleRemindersChanged:
+    """The end-of-day reminder to log sales, switched off or on again."""
+
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
 class WorkshopAnswered:
     """ "I'll come ✅" / "I can't" to a workshop."""
 
@@ -118,6 +163,11 @@ Event = (
     | DataRequested
     | FlowEntered
     | InputNotUnderstood
+    | CoopJoinRequested
+    | SaleConfirmed
+    | SaleUndone
+    | SaleCorrected
+    | SaleRemindersChanged
     | WorkshopAnswered
     | ModuleProgressed
     | ModuleCompleted

@@ -5,10 +5,11 @@ given lookup."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime
+from typing import Literal, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +57,38 @@ class RequestStatus:
     days_ahead: int = 0  # answer_from is today (0), tomorrow (1) or later
 
 
+def invite_key(text: str) -> str:
+    """An invite code as typed -> as stored: any case, spaces or dashes, digits of any
+    script (Arabic-Indic, Persian, Ge'ez: one digit each, as copied) -> "K7M4Q2"."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", text):
+        digit = unicodedata.digit(ch, None)
+        if digit is not None:
+            out.append(str(digit))
+        elif ch.isalnum():
+            out.append(ch.upper())
+    return "".join(out)
+
+
 class Lookup(Protocol):
     def value(self, name: str) -> str | None:
         """A named fact about the contact or the programme, as text ("open_requests" ->
         "1"); None when the name is unknown. Flows read it as `lookup.<name>` in a router
         and `@lookup.<name>` in a value."""
+
+    # --- the coops' sales (flows/actions/*sale*.py) ---
+    def coop(self) -> CoopInfo | None:
+        """The contact's coop (the one joined last, still running); None: not a member."""
+
+    def sales_totals(self) -> SalesTotals | None:
+        """The contact's sales today, this week and this month, and the coop's today."""
+
+    def last_sale(self) -> SaleInfo | None:
+        """What "undo last" or "correct" would change: the member's latest sale of today or
+        yesterday that nothing has undone or corrected yet."""
+
+    def invite(self, code: str) -> InviteInfo | None:
+        """The coop an invite code (as typed) opens; None for an unknown code."""
 
     def workshops(self) -> Sequence[WorkshopInfo]:
         """Every upcoming workshop, however far ahead, the next first."""
@@ -83,6 +111,10 @@ class MemoryLookup:
     """Facts held in memory: tests, the simulator, and hosts that know nothing yet."""
 
     values: Mapping[str, str] = field(default_factory=dict)
+    membership: CoopInfo | None = None
+    totals: SalesTotals | None = None
+    last: SaleInfo | None = None
+    invites: Mapping[str, InviteInfo] = field(default_factory=dict)  # by code, upper case
     upcoming: Sequence[WorkshopInfo] = ()
     learning: Mapping[str, ModuleStatus] = field(default_factory=dict)
     checklist: Mapping[str, str] = field(default_factory=dict)
@@ -91,6 +123,18 @@ class MemoryLookup:
 
     def value(self, name: str) -> str | None:
         return self.values.get(name)
+
+    def coop(self) -> CoopInfo | None:
+        return self.membership
+
+    def sales_totals(self) -> SalesTotals | None:
+        return self.totals
+
+    def last_sale(self) -> SaleInfo | None:
+        return self.last
+
+    def invite(self, code: str) -> InviteInfo | None:
+        return self.invites.get(invite_key(code))
 
     def workshops(self) -> Sequence[WorkshopInfo]:
         return self.upcoming
@@ -109,3 +153,62 @@ class MemoryLookup:
 
 
 NO_LOOKUP = MemoryLookup()
+
+
+# --- the coops' sales --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProductInfo:
+    """A product of the coop: its listed name, other names members use, its usual price."""
+
+    id: int
+    name: str
+    aliases: tuple[str, ...] = ()
+    price_cents: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CoopInfo:
+    """The contact's coop as a sale needs it, and the business day now (TIMEZONE)."""
+
+    name: str
+    today: date
+    products: tuple[ProductInfo, ...] = ()
+    max_sale_cents: int = 100_000  # a member's sale above this is asked again
+    reminders: bool = True  # the member gets the end-of-day reminder
+    reminder_at: str = "20:00"  # its time, in TIMEZONE
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    cents: int = 0
+    sales: int = 0  # money rows (a reversal counts as one)
+
+
+@dataclass(frozen=True, slots=True)
+class SalesTotals:
+    today: date
+    mine_today: Total = Total()
+    mine_week: Total = Total()
+    mine_month: Total = Total()
+    coop_today: Total = Total()
+
+
+@dataclass(frozen=True, slots=True)
+class SaleInfo:
+    """One recorded sale, as the member told it."""
+
+    id: int
+    product: str
+    quantity: int
+    cents: int
+    payment: str
+    day: date
+    product_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InviteInfo:
+    coop: str
+    status: Literal["open", "member", "over"]  # joinable, already joined, ended

@@ -58,6 +58,68 @@ class DataRequest(_Strict):
     op: Literal["show", "export", "delete"]
 
 
+class ReadCoop(_Strict):
+    """The contact's coop, for the sales flows: vars coop (its name, "" for a contact in no
+    coop), reminders (on/off) and reminder_at."""
+
+    type: Literal["read_coop"]
+
+
+class ReadSale(_Strict):
+    """Read into the sale being told (flows/sale_draft.py): the message (`message`), an
+    answer to one of its questions (`product`, `quantity`, `amount`, `payment`, `reading`,
+    `field`: what to correct), or start one: `new`, `undo` or `fix` (the last sale). Var
+    sale_next then names what to ask next."""
+
+    type: Literal["read_sale"]
+    part: Literal[
+        "message",
+        "new",
+        "product",
+        "quantity",
+        "amount",
+        "payment",
+        "reading",
+        "undo",
+        "fix",
+        "field",
+    ]
+
+
+class RecordSale(_Strict):
+    """The sale being told, as confirmed, to write: a new sale, the undoing of the last one,
+    or its correction (by the draft's mode). Only after an explicit answer."""
+
+    type: Literal["record_sale"]
+
+
+class SaySales(_Strict):
+    """The member's sales today, this week and this month, and the coop's today (`totals`);
+    or the coop's products, numbered (`products`)."""
+
+    type: Literal["say_sales"]
+    what: Literal["totals", "products"] = "totals"
+
+
+class CheckInvite(_Strict):
+    """The coop an invite code opens: var invite (open, member, over, unknown or empty),
+    coop (its name) and code (as typed)."""
+
+    type: Literal["check_invite"]
+    code: str = "@var.start_payload"
+
+
+class JoinCoop(_Strict):
+    """Join the coop of the code checked just before (var code)."""
+
+    type: Literal["join_coop"]
+
+
+class SetSaleReminders(_Strict):
+    type: Literal["set_sale_reminders"]
+    on: bool
+
+
 class ListWorkshops(_Strict):
     """Say every upcoming workshop, numbered, the next first (vars: workshop_count,
     workshop_ids, options)."""
@@ -165,6 +227,13 @@ Action = Annotated[
     | SetConsent
     | RequestHandover
     | DataRequest
+    | ReadCoop
+    | ReadSale
+    | RecordSale
+    | SaySales
+    | CheckInvite
+    | JoinCoop
+    | SetSaleReminders
     | ListWorkshops
     | PickWorkshop
     | AnswerWorkshop
@@ -192,6 +261,9 @@ class Choice(_Strict):
     label: str  # content key, or the literal text when `literal` is true
     literal: bool = False
     intents: tuple[str, ...] = ()  # NLU intents that select this choice (never an explicit one)
+    # NLU entities that select this choice as a sure intent would: a sale's "quantity" or
+    # "product" (reported only in a sale context) opens "my sales" (never an explicit one).
+    entities: tuple[str, ...] = ()
     words: tuple[str, ...] = ()  # extra typed words that select it (any language)
     means: Literal["yes", "no"] | None = None  # a yes (or no) word in any language selects it
     # Only a pressed button, its number, its label or words, or a yes/no word selects it.
@@ -227,8 +299,10 @@ class Ask(_Strict):
         if len(ids) != len(set(ids)):
             raise ValueError("choice ids must be unique")
         for c in self.choices:
-            if (self.explicit or c.explicit) and c.intents:
-                raise ValueError(f"choice {c.id!r} needs an explicit answer: it takes no intents")
+            if (self.explicit or c.explicit) and (c.intents or c.entities):
+                raise ValueError(
+                    f"choice {c.id!r} needs an explicit answer: it takes no intents or entities"
+                )
         return self
 
     @property
@@ -317,6 +391,10 @@ class Flow(_Strict):
     # May run before the contact has answered the consent question (onboarding, language,
     # a person). Any other flow waits: the engine shows the privacy notice first.
     before_consent: bool = False
+    # Words or phrases (any language, compared folded) that open this flow from anywhere a
+    # command would when a message begins with one ("JOIN K7M4Q2"); the rest of the
+    # message goes in var start_payload. Not at a question waiting for free text.
+    keywords: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _destinations_exist(self) -> Flow:

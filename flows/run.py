@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,8 @@ class Run:
     # The language this message asks for, when the engine read it better than the NLU did.
     guess: str | None = None
     journeys: Journeys = field(default_factory=shipped_journeys)
+    # The message's amounts in integer cents, from the host (engine.Input.cents).
+    cents: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def render_lang(self) -> str:

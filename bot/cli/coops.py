@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from bot.cli.runtime import CommandError, Subparsers, command, database, require_migrated, run_async
 from bot.db.repos.coops import CoopRow, ProductRow
+from bot.delivery.timing import QUIET_FROM, QUIET_UNTIL
 from bot.ledger.coops import KINDS, CoopSpec, ProductSpec
 from bot.ledger.money import MoneyError, cents, euros, vat_bp, vat_percent
 from bot.ledger.rows import member_ref
@@ -46,6 +47,15 @@ def clock(value: str) -> time:
     if not found:
         raise argparse.ArgumentTypeError(f"{value!r} is not a time as HH:MM")
     return time(int(found.group(1)), int(found.group(2)))
+
+
+def reminder_time(value: str) -> time:
+    at = clock(value)
+    if at >= QUIET_FROM or at < QUIET_UNTIL:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} falls in the quiet hours (21:00-08:00): nothing is sent then"
+        )
+    return at
 
 
 def amount(value: str) -> int:
@@ -88,7 +98,12 @@ def register(sub: Subparsers) -> None:
     add.add_argument(
         "--vat", type=percent, metavar="PERCENT", help="VAT rate of products not listed"
     )
-    add.add_argument("--reminder", type=clock, metavar="HH:MM", help="end-of-day reminder")
+    add.add_argument(
+        "--reminder",
+        type=reminder_time,
+        metavar="HH:MM",
+        help="end-of-day reminder, 08:00-20:59 (nothing is sent at night)",
+    )
     add.set_defaults(parser=add)
     command(actions, "list", cmd_list, help="the coops, their products and invite codes")
     members = command(actions, "members", cmd_members, help="a coop's members")

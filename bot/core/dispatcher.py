@@ -26,6 +26,7 @@ from bot.core.programme import Programme
 from bot.core.scene import Batch, Scene
 from bot.db.repos import conversations as repo
 from bot.db.session import Database
+from bot.ledger.money import nlu_cents
 from bot.settings import Settings
 from content.catalog import BASE_LANG, LANGS, lang_from_locale
 from flows import engine
@@ -213,11 +214,12 @@ class Dispatcher:
                 conn, contact.id, self.facts, now=batch.now, programme=self.programme
             )
             env = replace(self.env, lookup=lookup)
+            cents = nlu_cents(parse.entities) if parse else {}
             result = engine.resume(
                 env,
                 engine.Contact(contact.lang, contact.consent, contact.fields, contact.is_new),
                 session,
-                engine.Input(scene.text, msg.payload, parse),
+                engine.Input(scene.text, msg.payload, parse, cents),
             )
             events, session = heard + result.events, result.session
         handlers.apply(scene, events)

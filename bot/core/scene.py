@@ -12,6 +12,7 @@ from bot.core.programme import Programme
 from bot.db.repos import conversations as repo
 from bot.delivery import outbox
 from bot.delivery.payload import Payload
+from content.catalog import BASE_LANG, LANGS
 from flows.engine import Environment
 from flows.events import MsgCreated
 from nlu.types import ParseResult
@@ -59,6 +60,20 @@ class Scene:
     @property
     def programme(self) -> Programme:
         return self.batch.programme
+
+    @property
+    def lang(self) -> str:
+        """The language replies are written in (French while none is known)."""
+        return self.contact.lang if self.contact.lang in LANGS else BASE_LANG
+
+    @property
+    def source(self) -> str:
+        """The channel message this scene applies, as the ledger names it (recorded once)."""
+        return f"{self.message.channel}:{self.message.external_id}"[:96]
+
+    def say(self, key: str, **params: object) -> None:
+        """A reply of the host's own (a handler's), in the contact's language."""
+        self.replies.append(MsgCreated(self.env.catalog.text(key, self.lang, **params), self.lang))
 
     def finish(self, owner: int) -> None:
         """The message, its replies and their outbox rows join the batch."""

@@ -1,10 +1,12 @@
 """The scheduler: due reminders, cancellation notices and weekly nudges, claimed exactly once
-across processes, rendered in each contact's language and queued through the outbox.
+across processes, rendered in each contact's language and queued through the outbox; and
+the coops' daily jobs (bot/delivery/coop_jobs.py: sales reminder, nightly closing).
 
 One tick is one transaction: claim the due jobs (SKIP LOCKED on PostgreSQL), read what
 they need in a few queries, queue their messages and record each job's outcome. A crash
 before the commit leaves the jobs pending; after it, the outbox delivers. Nothing is
-claimed between 21:00 and 08:00 (TIMEZONE): due work waits for the morning.
+claimed between 21:00 and 08:00 (TIMEZONE): due work waits for the morning; closings,
+which send nothing, run at night too.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from bot.db.repos.jobs import RUNNING
 from bot.db.repos.reach import reach
 from bot.db.session import Database
 from bot.db.tables import jobs, rsvps
-from bot.delivery import outbox
+from bot.delivery import coop_jobs, outbox
 from bot.delivery.jobs import ChecklistSource, Loaded, decide
 from bot.delivery.payload import Payload
 from bot.delivery.timing import is_quiet
@@ -67,7 +69,7 @@ def find_due(
 ) -> tuple[list[jobs_repo.Job], Loaded] | None:
     """Claim due jobs and read what they need, each in one query joined on the claimed
     jobs (no long id lists); None when nothing is due."""
-    due = jobs_repo.claim_due(conn, now, limit)
+    due = jobs_repo.claim_due(conn, now, limit, skip=coop_jobs.KINDS)  # one coop at a time
     if not due:
         return None
     loaded = Loaded(
@@ -170,16 +172,31 @@ class Scheduler:
         self.interval, self.batch = interval, batch
 
     async def tick(self) -> TickResult:
-        """One batch; nothing at night (21:00–08:00 local), when due work waits."""
+        """One batch; nothing at night (21:00–08:00 local) but closings, when due work waits."""
         now = self.clock()
-        if is_quiet(now, self.tz):
-            return TickResult(0, 0)
-        result = await self.db.run(
-            run_tick, now, self.tz, self.catalog(), self.checklist, self.batch
-        )
+        quiet = is_quiet(now, self.tz)
+        coops = await self._coop_jobs(now, coop_jobs.QUIET_KINDS if quiet else coop_jobs.KINDS)
+        result = coops
+        if not quiet:
+            found = await self.db.run(
+                run_tick, now, self.tz, self.catalog(), self.checklist, self.batch
+            )
+            result = TickResult(found.claimed + coops.claimed, found.sent + coops.sent)
         if result.sent and self.on_enqueue is not None:
             self.on_enqueue()
         return result
+
+    async def _coop_jobs(self, now: datetime, kinds: tuple[str, ...]) -> TickResult:
+        """The coops' due daily jobs, one transaction each (up to a batch per tick)."""
+        await self.db.run(coop_jobs.ensure, now, self.tz)
+        claimed = sent = 0
+        catalog = self.catalog()
+        for _ in range(self.batch):
+            one, queued = await self.db.run(coop_jobs.run_one, now, self.tz, catalog, kinds)
+            if not one:
+                break
+            claimed, sent = claimed + one, sent + queued
+        return TickResult(claimed, sent)
 
     async def drain(self) -> int:
         """Ticks until nothing is due (tests, tools). Returns the jobs handled."""

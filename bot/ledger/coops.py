@@ -16,6 +16,7 @@ from bot.db.repos import coops as repo
 from bot.db.repos import sales as ledger_repo
 from bot.ledger.calendar import business_date
 from bot.ledger.rules import CoopOver, UnknownCode
+from flows.lookup import invite_key
 
 Kind = Literal["culinary", "textile"]
 KINDS: Final = ("culinary", "textile")
@@ -65,16 +66,9 @@ class Created:
 
 
 def normalize_code(text: str) -> str:
-    """An invite code as typed -> as stored: any case, spaces or dashes, digits of any
-    script (Arabic-Indic, Persian, Ge'ez) -> "K7M4Q2"."""
-    out = []
-    for ch in unicodedata.normalize("NFKC", text):
-        digit = unicodedata.digit(ch, None)
-        if digit is not None:
-            out.append(str(digit))
-        elif ch.isalnum():
-            out.append(ch.upper())
-    return "".join(out)
+    """An invite code as typed -> as stored (flows.lookup.invite_key, as the engine's tests
+    read it too): any case, spaces or dashes, digits of any script -> "K7M4Q2"."""
+    return invite_key(text)
 
 
 def new_invite_code() -> str:

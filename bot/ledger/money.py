@@ -4,7 +4,10 @@ here; cents become text for exports. VAT rates are basis points (1000 = 10 %).""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from nlu.types import Entity
 
 _ONE = Decimal(1)
 _BP_SCALE = 10_000  # basis points in 100 %
@@ -75,3 +78,20 @@ def split_vat(incl_cents: int, bp: int) -> tuple[int, int]:
         _ONE, rounding=ROUND_HALF_UP
     )
     return int(excl), incl_cents - int(excl)
+
+
+NLU_AMOUNTS = ("amount", "amount_alternative")
+
+
+def nlu_cents(entities: Iterable[Entity]) -> dict[str, int]:
+    """The NLU's amounts (euros, as floats) in integer cents, by entity name: the one place
+    where what the NLU read becomes money (the engine gets them as `Input.cents`). A value
+    that is not an amount is left out."""
+    out: dict[str, int] = {}
+    for e in entities:
+        if e.entity in NLU_AMOUNTS and isinstance(e.value, int | float):
+            try:
+                out[e.entity] = cents(e.value)
+            except MoneyError:
+                continue
+    return out

@@ -131,14 +131,12 @@ def span(which: Span, today: date) -> tuple[date, date]:
 def silent_members(conn: Connection, coop_id: int, day: date) -> list[int]:
     """Members of the coop who still want reminders, can be reached (not erased), and
     recorded nothing dated `day`: who the end-of-day reminder is for."""
-    logged = (
-        select(sales.c.id)
-        .where(
-            sales.c.member_id == members.c.id,
-            sales.c.coop_id == coop_id,
-            sales.c.business_date == day,
-        )
-        .exists()
+    # The day's sellers in one pass over the coop's day (ix_sales_totals), not a lookup per
+    # member: SQLite would scan the whole day for each one.
+    logged = select(sales.c.member_id).where(
+        sales.c.coop_id == coop_id,
+        sales.c.business_date == day,
+        sales.c.member_id.is_not(None),
     )
     result = conn.execute(
         select(members.c.id)
@@ -146,7 +144,7 @@ def silent_members(conn: Connection, coop_id: int, day: date) -> list[int]:
             members.c.coop_id == coop_id,
             members.c.reminders.is_(True),
             members.c.contact_id.is_not(None),
-            ~logged,
+            members.c.id.not_in(logged),
         )
         .order_by(members.c.id)
     )

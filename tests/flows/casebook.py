@@ -2,11 +2,13 @@
 playing a case through the engine the way the host would.
 
 A case is a conversation: `contact`, optional `session`, `flows` (added to or replacing the
-shipped ones), `lookup` (the host's read-only facts), `texts` (more texts by language),
-`modules` (id -> messages shown, or "done"), `checklist` (step id -> status), `eligibility`
-(`outcome` and kept `answers`), and `steps`. The journeys' events update these as the host
-would (with consent where the host needs it). A step sends a message
-(`send`, `payload`, `parse`) and checks what happened: `events` (all of them, in order),
+shipped ones), `lookup` (the host's read-only facts), `coop`, `totals`, `last_sale` and
+`invites` (the lookup's sales facts: tests/flows/sales_facts.py), `texts` (more texts by
+language), `modules` (id -> messages shown, or "done"), `checklist` (step id -> status),
+`eligibility` (`outcome` and kept `answers`), and `steps`. The journeys' events update these
+as the host would (with consent where the host needs it). A step sends a message
+(`send`, `payload`, `parse`: a hand-written parse may list `entities`, as the NLU gives them,
+or `real`) and checks what happened: `events` (all of them, in order),
 `includes` (some of them), `excludes` (no event starting with these), `session` (where the
 contact waits after, `flow/node` or null) and `vars`.
 
@@ -19,26 +21,32 @@ NLU pipeline (nlu.pipeline.parse), as the host does; `parse: real` does it for o
 (tests/bot/test_chat_cases.py).
 
 Events are written compactly: `msg <text> [choice ids]`, `lang ar`, `field x=y`,
-`consent yes`, `handover <reason>`, `data <op>`, `flow <id>`, `not_understood <n>`.
+`consent yes`, `handover <reason>`, `data <op>`, `flow <id>`, `not_understood <n>`,
+`join <code>`, `sale <qty> <product> <cents> <payment> <day>`, `undo <sale id>`,
+`correct <sale id> <qty> <product> <cents> <payment>`, `reminders on|off`.
+The amounts of a parse reach the engine in cents as the host converts them
+(bot.ledger.money.nlu_cents).
 Messages read as their content key (typed labels still match the shipped texts), so
 expectations do not depend on wording. The engine's thresholds are those of flows/confidence.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.ledger.money import nlu_cents
 from content.catalog import LANGS, Catalog, load_locale_files
 from flows import engine
 from flows.events import (
     ConsentChanged,
     ContactFieldChanged,
     ContactLanguageChanged,
+    CoopJoinRequested,
     DataRequested,
     EligibilityDecided,
     Event,
@@ -49,12 +57,17 @@ from flows.events import (
     ModuleProgressed,
     MsgCreated,
     NudgesChanged,
+    SaleConfirmed,
+    SaleCorrected,
+    SaleRemindersChanged,
+    SaleUndone,
     StepMarked,
 )
 from flows.loader import load_directory, parse_flow
-from flows.lookup import Eligibility, MemoryLookup, ModuleStatus, RequestStatus
+from flows.lookup import Eligibility, ModuleStatus, RequestStatus
 from nlu import pipeline
-from nlu.types import ParseResult
+from nlu.types import Entity, ParseResult
+from tests.flows.sales_facts import memory_lookup
 
 CASES_DIR = Path(__file__).parent / "cases"
 # Facts the host always knows (bot/core/lookup.py); a case may override them.
@@ -180,6 +193,16 @@ def show(ev: Event) -> str:
             return f"step {step} {status}"
         case NudgesChanged(on=on):
             return f"nudges {'on' if on else 'off'}"
+        case CoopJoinRequested(code=code):
+            return f"join {code}"
+        case SaleConfirmed(product=p, quantity=q, amount_cents=c, payment=pay, day=day):
+            return f"sale {q} {p} {c} {pay} {day}"
+        case SaleUndone(sale_id=sale_id):
+            return f"undo {sale_id}"
+        case SaleCorrected(sale_id=sale_id, product=p, quantity=q, amount_cents=c, payment=pay):
+            return f"correct {sale_id} {q} {p} {c} {pay}"
+        case SaleRemindersChanged(on=on):
+            return f"reminders {'on' if on else 'off'}"
     raise AssertionError(ev)
 
 
@@ -191,6 +214,7 @@ def hand_parse(text: str, spec: dict[str, Any], lang: str) -> ParseResult:
         parsed_lang,
         spec.get("intent", "out_of_scope"),
         float(spec.get("confidence", 0.9)),
+        entities=tuple(Entity(k, v) for k, v in (spec.get("entities") or {}).items()),
         lang_confidence=float(spec.get("lang_confidence", 1.0 if parsed_lang in LANGS else 0.0)),
     )
 
@@ -210,6 +234,7 @@ class Host:
             flow = parse_flow(yaml.safe_dump(definition, allow_unicode=True), f"{case.name}#{i}")
             flows[flow.id] = flow
         self.facts = {**HOST_FACTS, **{str(k): str(v) for k, v in data.get("lookup", {}).items()}}
+        self.sales = {k: data[k] for k in ("coop", "totals", "last_sale", "invites") if k in data}
         self.flows, self.catalog = flows, key_catalog(data.get("texts"))
         spec = data.get("contact", {})
         self.lang: str = spec.get("lang", case.lang or "fr")
@@ -229,8 +254,8 @@ class Host:
 
     def environment(self) -> engine.Environment:
         facts = {**self.facts, "previous_lang": self.previous_lang}
-        lookup = MemoryLookup(
-            facts,
+        lookup = replace(
+            memory_lookup(facts, **self.sales),
             learning=dict(self.learning),
             checklist=dict(self.checklist),
             outcome=self.outcome,
@@ -255,8 +280,9 @@ class Host:
 
     def send(self, text: str, payload: str | None, parse: ParseResult | None) -> engine.Result:
         contact = engine.Contact(self.lang, self.consent, self.fields, self.is_new)
+        cents = nlu_cents(parse.entities) if parse else {}
         result = engine.resume(
-            self.environment(), contact, self.session, engine.Input(text, payload, parse)
+            self.environment(), contact, self.session, engine.Input(text, payload, parse, cents)
         )
         self.session, self.is_new = result.session, False
         for e in result.events:

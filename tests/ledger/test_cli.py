@@ -179,6 +179,7 @@ def test_add_member_and_list_them(shop: Shop, cli: Callable[[list[str]], Result]
             "A:2:10",
         ],
         ["coop", "add", "--name", "X", "--kind", "culinary", "--reminder", "25:00"],
+        ["coop", "add", "--name", "X", "--kind", "culinary", "--reminder", "21:30"],  # quiet
         [
             "coop",
             "add",

@@ -3,7 +3,7 @@ processes, and recording what became of them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -106,25 +106,38 @@ def cancel(conn: Connection, keys_like: str, now: datetime, note: str) -> int:
     return result.rowcount or 0
 
 
-def claim_due(conn: Connection, now: datetime, limit: int = 200) -> list[Job]:
-    """Due pending jobs, each claimed by one transaction only.
+def claim_due(
+    conn: Connection,
+    now: datetime,
+    limit: int = 200,
+    *,
+    kinds: Collection[str] | None = None,
+    skip: Collection[str] = (),
+) -> list[Job]:
+    """Due pending jobs (of `kinds`, if given, and none of `skip`), each claimed by one
+    transaction only.
 
     PostgreSQL: rows another scheduler holds are skipped (SKIP LOCKED) and stay locked
     until this transaction commits. Every backend: the claim is an UPDATE guarded by
     `status = 'pending'`, so a job another process finished in between is not taken.
     The caller finishes the jobs in the same transaction: a crash leaves them pending.
     """
-    candidates = (
-        select(jobs.c.id)
-        .where(jobs.c.status == PENDING, jobs.c.due_at <= now)
-        .order_by(jobs.c.due_at, jobs.c.id)
-        .limit(limit)
-    )
+    wanted = [jobs.c.status == PENDING, jobs.c.due_at <= now]
+    if kinds is not None:
+        wanted.append(jobs.c.kind.in_(list(kinds)))
+    if skip:
+        wanted.append(jobs.c.kind.not_in(list(skip)))
+    candidates = select(jobs.c.id).where(*wanted).order_by(jobs.c.due_at, jobs.c.id).limit(limit)
     if conn.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
+    # Chosen first, then updated: as a subquery inside the UPDATE, PostgreSQL may run the
+    # LIMIT ... SKIP LOCKED more than once and claim more than `limit` rows.
+    ids = list(conn.execute(candidates).scalars())
+    if not ids:
+        return []
     rows = conn.execute(
         update(jobs)
-        .where(jobs.c.id.in_(candidates), jobs.c.status == PENDING)
+        .where(jobs.c.id.in_(ids), jobs.c.status == PENDING)
         .values(status="running")
         .returning(
             jobs.c.id,

@@ -43,11 +43,17 @@ class Harness:
         return await self.db.run(create)
 
     async def apply(
-        self, contact: repo.ContactRow, events: Sequence[object], text: str = "hello"
+        self,
+        contact: repo.ContactRow,
+        events: Sequence[object],
+        text: str = "hello",
+        *,
+        external_id: str = "x1",
+        now: datetime = NOW,
     ) -> Applied:
         def run(conn: Connection) -> Applied:
-            batch = Batch(NOW)
-            message = InboundMessage("test", "u1", "x1", text)
+            batch = Batch(now)
+            message = InboundMessage("test", "u1", external_id, text)
             scene = Scene(conn, batch, file_environment(), contact, message, text, None)
             handlers.apply(scene, events)
             scene.finish(0)

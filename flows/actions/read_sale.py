@@ -1,0 +1,115 @@
+"""read_sale: the sale being told, from the message, an answer to one of its questions, or
+the last sale (to undo or correct): the draft's vars (sale_*), what to ask next (sale_next:
+flows/sale_draft.py STEPS, or not_member, none, no_last, fix_what, payment, and
+product_again… when an answer gave nothing), and what the questions show ({sale},
+{before}, {product}, {qty}, {amount}, {x}, {y}, {limit})."""
+
+from dataclasses import replace
+
+from content.amounts import euros_text
+from flows import sale_draft
+from flows.actions import action
+from flows.lookup import CoopInfo
+from flows.model import ReadSale
+from flows.run import Run
+from flows.sale_draft import PAYMENTS, Draft
+from flows.sale_text import sale_line, sale_params
+
+AGAIN = {"product": "product_again", "quantity": "quantity_again", "amount": "amount_again"}
+
+
+@action("read_sale")
+def read_sale(act: ReadSale, run: Run) -> None:
+    coop = run.lookup.coop()
+    run.vars["coop"] = coop.name if coop else ""
+    if coop is None:
+        run.vars["sale_next"] = "not_member"
+        return
+    if act.part in ("message", "new", "undo", "fix"):
+        run.vars.pop("before", None)  # what a correction changes is shown from its start
+    draft, step = _read(act.part, Draft.of(run.vars), coop, run)
+    if draft is None:
+        clear(run)
+        run.vars["sale_next"] = step or "none"
+        return
+    run.vars.update(draft.to_vars())
+    run.vars["sale_next"] = step or sale_draft.next_step(draft, coop)
+    run.vars.update(shown(draft, coop, run))
+
+
+def _read(part: str, draft: Draft, coop: CoopInfo, run: Run) -> tuple[Draft | None, str | None]:
+    """The draft after this message, and the step when it is not simply the next one."""
+    answer = run.vars.get("answer", "")
+    text = run.parse.text if run.parse else ""
+    if part == "message":
+        # A message that answered a question (a menu choice, "2") tells no sale.
+        return (None if answer else _from_message(run, text, coop)), None
+    if part == "new":
+        return Draft(), None
+    if part in ("undo", "fix"):
+        last = run.lookup.last_sale()
+        if last is None:
+            return None, "no_last"
+        mode = "undo" if part == "undo" else "correction"
+        return sale_draft.from_sale(last, coop, mode), ("fix_what" if part == "fix" else None)
+    if part == "field":
+        return sale_draft.to_change(draft, answer), ("payment" if answer == "fix_pay" else None)
+    if part == "payment":
+        return (replace(draft, payment=answer) if answer in PAYMENTS else draft), None
+    if part == "reading":
+        return sale_draft.choose(draft, coop, answer), None
+    if part == "product":
+        whole = _from_message(run, text, coop) if _tells_a_sale(run) else None
+        if whole is not None and draft.mode == "sale":
+            return whole, None
+        draft = sale_draft.product_answer(draft, answer, coop)
+    elif part == "quantity":
+        draft = sale_draft.quantity_answer(draft, answer)
+    elif part == "amount":
+        draft = sale_draft.amount_answer(draft, answer, run.cents, coop)
+    step = sale_draft.next_step(draft, coop)
+    return draft, (AGAIN[step] if step == part else None)
+
+
+def _from_message(run: Run, text: str, coop: CoopInfo) -> Draft | None:
+    return sale_draft.from_message(run.parse, run.cents, text, coop)
+
+
+def _tells_a_sale(run: Run) -> bool:
+    """The answer is a whole sale ("5 assiettes à 8"), not only a product's name."""
+    parse = run.parse
+    return parse is not None and parse.entity("quantity") is not None and "amount" in run.cents
+
+
+def shown(draft: Draft, coop: CoopInfo, run: Run) -> dict[str, str]:
+    lang, catalog = run.render_lang, run.catalog
+    out = {
+        "product": draft.product,
+        "qty": str(draft.quantity) if draft.quantity is not None else "",
+        "amount": euros_text(draft.cents, lang) if draft.cents is not None else "",
+        "limit": euros_text(coop.max_sale_cents, lang),
+    }
+    found = sale_draft.readings(draft, coop)
+    if found is not None:
+        out["x"], out["y"] = euros_text(found[0], lang), euros_text(found[1], lang)
+    if draft.product and draft.quantity is not None and draft.cents is not None:
+        params = sale_params(
+            catalog,
+            lang,
+            product=draft.product,
+            quantity=draft.quantity,
+            cents=draft.cents,
+            payment=draft.payment,
+            day=sale_draft.business_day(draft, coop),
+            today=coop.today,
+        )
+        out["sale"] = sale_line(catalog, lang, params)
+        if draft.mode != "sale" and "before" not in run.vars:
+            out["before"] = out["sale"]
+    return out
+
+
+def clear(run: Run) -> None:
+    """Forget the sale being told (and what its questions showed)."""
+    for name in [k for k in run.vars if k.startswith("sale_")] + ["before"]:
+        run.vars.pop(name, None)

@@ -1,0 +1,146 @@
+"""The sales conversation through real `python -m bot chat` processes (console channel, real
+NLU and database), one per language: a new contact joins with the coop's code written in
+their digits, logs a sale in one message and one step by step, undoes one, asks for their
+totals. The ledger then holds exactly what was confirmed, its chain verifies, and the
+totals the member was told add up, to the cent, with the month's CSV export."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import sys
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Connection, select
+
+from bot.core.content import seed_if_empty
+from bot.db.session import Database
+from bot.db.tables import sales
+from bot.ledger.calendar import business_date, month_bounds
+from bot.ledger.coops import CoopSpec, ProductSpec, create_coop
+from bot.ledger.export import Selection, write_csv
+from bot.ledger.verify import verify
+from content.amounts import euros_text
+from content.catalog import FSI, PDI, load_catalog
+from content.dates import day_words
+from tests.bot.test_chat_cases import ROOT, opening
+
+PARIS = ZoneInfo("Europe/Paris")
+DIGITS = {"fr": "0123456789", "ar": "٠١٢٣٤٥٦٧٨٩", "prs": "۰۱۲۳۴۵۶۷۸۹", "ti": "0፩፪፫፬፭፮፯፰፱"}
+# What each member types, after the code: the first-contact answers (the language offered,
+# consent yes), a sale in one message and its confirmation, a sale step by step (a new sale,
+# product 2, quantity, amount with a decimal sign), undo the last one, "my sales".
+TYPED = {
+    "fr": ["1", "1", "5 repas 40", "1", "1", "2", "3", "10,50", "1", "annuler", "1", "mes ventes"],
+    "ar": ["١", "١", "بعت ٥ وجبات ٤٠", "١", "١", "٢", "٣", "١٠٫٥٠", "١", "إلغاء", "١", "مبيعاتي"],
+    "prs": ["۱", "۱", "۵ غذا ۴۰", "۱", "۱", "۲", "۳", "۱۰٫۵۰", "۱", "لغو", "۱", "فروش من"],
+    "ti": ["1", "1", "፭ መግቢ ፵", "1", "1", "2", "፫", "10.50", "1", "ሰርዝ", "1", "መሸጣታተይ"],
+}
+
+
+async def chat(env: dict[str, str], user: str, lines: list[str], lang: str) -> str:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "bot", "chat", "--user", user, "--lang", lang),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
+    stdin = "".join(f"{line}\n" for line in lines).encode()
+    out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=180)
+    assert proc.returncode == 0, err.decode()
+    assert b"Traceback" not in err
+    return out.decode()
+
+
+def in_script(code: str, lang: str) -> str:
+    """The code as a member of that language may type it: lower case, their digits."""
+    return "".join(DIGITS[lang][int(c)] if c.isdigit() else c.lower() for c in code)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "prs", "ti"])
+async def test_a_day_of_sales_through_the_console(db: Database, lang: str) -> None:
+    await seed_if_empty(db)
+    now = datetime.now(UTC)
+
+    def build(conn: Connection) -> str:
+        spec = CoopSpec(
+            name="Cuisine du monde",
+            kind="culinary",
+            products=(ProductSpec("repas", 800, 1000), ProductSpec("gâteau", 350, 550)),
+        )
+        return create_coop(conn, spec, now=now, tz=PARIS).coop.invite_code
+
+    code = await db.run(build)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
+    env.update(DATABASE_URL=db.url, TIMEZONE="Europe/Paris")
+    lines = [f"JOIN {in_script(code, lang)}", *TYPED[lang]]
+    stdout = (await chat(env, f"{lang}-member", lines, lang)).replace(FSI, "").replace(PDI, "")
+
+    catalog = load_catalog()
+    said = [
+        opening(catalog, key, lang)
+        for key in (
+            "sales.joined",
+            "sales.confirm",
+            "sales.recorded",
+            "sales.ask_product",
+            "sales.ask_quantity",
+            "sales.ask_amount",
+            "sales.recorded",
+            "sales.undo_confirm",
+            "sales.undone",
+            "sales.home",
+        )
+    ]
+    at = 0
+    for start in said:  # in this order
+        found = stdout.find(start, at)
+        assert found >= 0, f"{start!r} not after position {at} in:\n{stdout}"
+        at = found + len(start)
+
+    async with db.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(sales.c.kind, sales.c.product, sales.c.quantity, sales.c.amount_cents)
+                .where(sales.c.kind != "closing")
+                .order_by(sales.c.id)
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("sale", "repas", 5, 4000),
+        ("sale", "gâteau", 3, 1050),
+        ("reversal", "gâteau", -3, -1050),
+    ]
+    total = sum(r.amount_cents for r in rows)
+    # The totals said: today, this week and this month are all 40 € here.
+    today = business_date(now, PARIS)
+    said_total = euros_text(total, lang)
+    summary = catalog.text(
+        "sales.summary",
+        lang,
+        coop="Cuisine du monde",
+        today=day_words(today, lang),
+        mine_today=said_total,
+        mine_week=said_total,
+        mine_month=said_total,
+        coop_today=said_total,
+    )
+    assert summary.replace(FSI, "").replace(PDI, "") in stdout
+
+    def export(conn: Connection) -> str:
+        out = io.StringIO()
+        write_csv(conn, out, Selection(*month_bounds(f"{today:%Y-%m}")))
+        return out.getvalue()
+
+    exported = list(csv.DictReader(io.StringIO(await db.run(export))))
+    assert sum(Decimal(r["amount_eur"]) for r in exported) * 100 == total
+    verdict = await db.run(verify)
+    assert verdict.ok, verdict
