@@ -33,7 +33,7 @@ NAV = (
     NavEntry("Textes", "/texts", Role.staff),
     NavEntry("Simulateur", "/simulator", Role.staff),
     NavEntry("Versions", "/versions", Role.staff),
-    NavEntry("Demandes", "/inbox", Role.facilitator),
+    NavEntry("Demandes", "/inbox", Role.staff),
     NavEntry("Coopératives", "/coops", Role.facilitator),
     NavEntry("Ateliers", "/workshops", Role.facilitator),
     NavEntry("Diffusions", "/broadcasts", Role.facilitator),

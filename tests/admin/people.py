@@ -1,0 +1,72 @@
+"""People in the test database for the panel's pages: a contact with a channel identity,
+their messages and a request to talk to a person, written as the dispatcher writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, insert
+
+from bot.db.repos import conversations
+from bot.db.tables import contacts, identities
+from tests.admin.conftest import Panel
+
+
+def add_person(
+    conn: Connection,
+    *,
+    now: datetime,
+    channel: str = "telegram",
+    address: str = "555000144",
+    lang: str = "ar",
+    said: Sequence[str] = ("مرحبا", "أريد التحدث مع شخص"),
+    asked: str = "ماذا تريدين أن تفعلي اليوم؟",
+    wrote_ago: timedelta = timedelta(minutes=5),
+    request: bool = True,
+) -> tuple[int, int | None]:
+    """(contact id, request id): a person who wrote `said`, the bot having asked `asked`."""
+    contact_id = int(
+        conn.execute(
+            insert(contacts)
+            .values(lang=lang, consent=True, fields={}, created_at=now, last_seen_at=now)
+            .returning(contacts.c.id)
+        ).scalar_one()
+    )
+    conn.execute(
+        insert(identities).values(
+            contact_id=contact_id,
+            channel=channel,
+            address=address,
+            last_inbound_at=now - wrote_ago,
+            unreachable=False,
+            created_at=now,
+        )
+    )
+    at = now - wrote_ago - timedelta(seconds=len(said) + 2)
+    rows = [conversations.MessageRow(contact_id, "out", channel, asked, lang, at)]
+    for i, text in enumerate(said, start=1):
+        rows.append(
+            conversations.MessageRow(
+                contact_id, "in", channel, text, lang, at + timedelta(seconds=i)
+            )
+        )
+    conversations.add_messages(conn, rows)
+    if not request:
+        return contact_id, None
+    asked_at = now - wrote_ago
+    conversations.add_tickets(
+        conn,
+        [conversations.TicketRow(contact_id, "user_request", asked_at, {"flow": "menu"})],
+    )
+    from bot.db.tables import tickets
+
+    ticket = conn.execute(
+        tickets.select().where(tickets.c.contact_id == contact_id).order_by(tickets.c.id.desc())
+    ).first()
+    assert ticket is not None
+    return contact_id, int(ticket.id)
+
+
+async def person(panel: Panel, **kwargs: object) -> tuple[int, int | None]:
+    return await panel.services.db.run(lambda c: add_person(c, now=panel.clock.now, **kwargs))  # type: ignore[arg-type]
