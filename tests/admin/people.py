@@ -70,3 +70,32 @@ def add_person(
 
 async def person(panel: Panel, **kwargs: object) -> tuple[int, int | None]:
     return await panel.services.db.run(lambda c: add_person(c, now=panel.clock.now, **kwargs))  # type: ignore[arg-type]
+
+
+async def samples(panel: Panel) -> None:
+    """Request 1, coop 1 with product 1, workshop 1: what the routes' samples name."""
+    from zoneinfo import ZoneInfo
+
+    from bot.db.repos.workshops import add_workshop
+    from bot.ledger.coops import CoopSpec, ProductSpec, create_coop
+
+    now = panel.clock.now
+
+    def write(conn: Connection) -> None:
+        add_person(conn, now=now)
+        create_coop(
+            conn,
+            CoopSpec("Cuisine du monde", "culinary", (ProductSpec("repas", 850, 1000),)),
+            now=now,
+            tz=ZoneInfo("Europe/Paris"),
+        )
+        add_workshop(
+            conn,
+            titles={"fr": "Vendre au marché"},
+            starts_at=now + timedelta(days=3),
+            place="Maison des associations",
+            langs=("fr", "ar"),
+            now=now,
+        )
+
+    await panel.services.db.run(write)

@@ -12,6 +12,7 @@ from starlette.routing import Mount, Route
 from admin.app import CSP, create_admin_app
 from admin.deps import Page, Role
 from tests.admin.conftest import EMAILS, PASSWORD, Panel, csrf, csrf_of, login
+from tests.admin.people import samples
 
 # A value for each path parameter, naming something that exists in the test database.
 SAMPLES = {
@@ -23,6 +24,10 @@ SAMPLES = {
     "release": "1",
     "user_id": "4",  # target@example.org, made for this test: actions land on it
     "conflict_id": "1",
+    "request_id": "1",
+    "coop_id": "1",
+    "product_id": "1",
+    "workshop_id": "1",
 }
 ROLES = ("staff", "facilitator", "admin")
 # Who may use what, written out by hand: a page whose declaration differs fails here. A new
@@ -32,6 +37,20 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("GET", "/account"): Role.staff,
     ("POST", "/account"): Role.staff,
     ("GET", "/audit"): Role.admin,
+    ("GET", "/coops"): Role.staff,
+    ("POST", "/coops"): Role.facilitator,
+    ("GET", "/coops/export"): Role.staff,
+    ("GET", "/coops/{coop_id:int}"): Role.staff,
+    ("POST", "/coops/{coop_id:int}"): Role.facilitator,
+    ("GET", "/coops/{coop_id:int}/invite"): Role.facilitator,
+    ("POST", "/coops/{coop_id:int}/members"): Role.facilitator,
+    ("POST", "/coops/{coop_id:int}/products"): Role.facilitator,
+    ("POST", "/coops/{coop_id:int}/products/{product_id:int}"): Role.facilitator,
+    ("GET", "/inbox"): Role.staff,
+    ("GET", "/inbox/{request_id:int}"): Role.staff,
+    ("POST", "/inbox/{request_id:int}/assign"): Role.facilitator,
+    ("POST", "/inbox/{request_id:int}/close"): Role.facilitator,
+    ("POST", "/inbox/{request_id:int}/reply"): Role.facilitator,
     ("POST", "/conflicts/{conflict_id:int}/resolve"): Role.facilitator,
     ("POST", "/drafts/discard"): Role.facilitator,
     ("GET", "/flows"): Role.staff,
@@ -60,6 +79,12 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("POST", "/versions/publish"): Role.facilitator,
     ("GET", "/versions/{release:int}"): Role.staff,
     ("POST", "/versions/{release:int}/rollback"): Role.facilitator,
+    ("GET", "/workshops"): Role.staff,
+    ("POST", "/workshops"): Role.facilitator,
+    ("GET", "/workshops/{workshop_id:int}"): Role.staff,
+    ("POST", "/workshops/{workshop_id:int}"): Role.facilitator,
+    ("POST", "/workshops/{workshop_id:int}/attendance"): Role.facilitator,
+    ("POST", "/workshops/{workshop_id:int}/cancel"): Role.facilitator,
 }
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
@@ -115,6 +140,7 @@ async def test_routes_by_role(panel: Panel) -> None:
         await users_repo.upsert_user(conn, "target@example.org", PASSWORD, "staff")
         target = await users_repo.credentials(conn, "target@example.org")
     assert target is not None and target[0].id == int(SAMPLES["user_id"])
+    await samples(panel)
     clients = {"anonymous": panel.client()}
     for role in ROLES:
         clients[role] = await panel.signed_in(role)
@@ -259,6 +285,7 @@ async def test_security_headers_everywhere(panel: Panel) -> None:
 
 
 async def test_no_inline_script_or_style_in_any_page(panel: Panel) -> None:
+    await samples(panel)
     client = await panel.signed_in("admin")
     for method, page in declared(panel):
         if method != "GET":
