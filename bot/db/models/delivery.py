@@ -40,6 +40,13 @@ class Outbox(Base):
             sqlite_where=text("status IN ('pending', 'sending')"),
             postgresql_where=text("status IN ('pending', 'sending')"),
         ),
+        # Held rows (WhatsApp outside the 24-hour window), listed in the admin's inbox.
+        Index(
+            "ix_outbox_held",
+            "id",
+            sqlite_where=text("status = 'held'"),
+            postgresql_where=text("status = 'held'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
