@@ -46,7 +46,7 @@ MAX_BODY = 512 * 1024  # a flow's YAML is a few kilobytes
 NAME = re.compile(r"[\w.\-]{1,128}")
 MAX_INT = 2**31 - 1
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 LANG_NAMES = {"fr": "Français", "ar": "العربية", "prs": "دری", "ti": "ትግርኛ"}
@@ -102,7 +102,10 @@ def create_admin_app(services: Services) -> Starlette:
                 trusted_hosts=services.settings.forwarded_allow_ips,
             ),
             Middleware(SecurityHeaders),
-            Middleware(BodySizeLimit, max_body=MAX_BODY, prefix=""),
+            Middleware(
+                BodyLimits,
+                uploads={p.path: MAX_BODY + p.max_upload for p in found if p.max_upload},
+            ),
         ],
     )
     app.state.admin = state
@@ -114,7 +117,9 @@ def _endpoint(page: Page, state: AdminState) -> Callable[[Request], Awaitable[Re
         ctx = await _context(request, state)
         if request.method not in SAFE_METHODS:
             try:
-                ctx.form = await request.form(max_files=0, max_fields=2000)
+                ctx.form = await request.form(
+                    max_files=1 if page.max_upload else 0, max_fields=2000
+                )
             except (MultiPartException, ValueError):
                 return _finish(ctx, PlainTextResponse("Bad Request", status_code=400))
             token = ctx.form.get("csrf_token") or request.headers.get("x-csrf-token")
@@ -170,6 +175,25 @@ def _finish(ctx: Ctx, response: Response) -> Response:
 
 def _error(ctx: Ctx, status: int, message: str) -> HTMLResponse:
     return ctx.render("error.html", status=status, code=status, message=message)
+
+
+class BodyLimits:
+    """Request bodies up to MAX_BODY (413 beyond, before they are read), more on the few
+    routes that take an uploaded file."""
+
+    def __init__(self, app: ASGIApp, *, uploads: dict[str, int]) -> None:
+        self.default = BodySizeLimit(app, max_body=MAX_BODY, prefix="")
+        self.uploads = {
+            path: BodySizeLimit(app, max_body=size, prefix="") for path, size in uploads.items()
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        limit = self.uploads.get(path) if scope["type"] == "http" else None
+        await (limit or self.default)(scope, receive, send)
 
 
 class SecurityHeaders:

@@ -3,8 +3,10 @@ their messages and a request to talk to a person, written as the dispatcher writ
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import Connection, insert
 
@@ -99,3 +101,20 @@ async def samples(panel: Panel) -> None:
         )
 
     await panel.services.db.run(write)
+    use_media_dir(panel, Path(tempfile.mkdtemp(prefix="admin-media-")))
+    (panel.services.media.media_dir / "learn").mkdir()
+    (panel.services.media.media_dir / "learn" / "sample.png").write_bytes(PNG)
+
+
+# The smallest true PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082"
+)
+
+
+def use_media_dir(panel: Panel, folder: Path) -> None:
+    """Module media in `folder` for this panel (never the shipped content/media)."""
+    panel.services.settings.media_dir = str(folder)
+    panel.services.media.media_dir = folder

@@ -29,6 +29,8 @@ SAMPLES = {
     "product_id": "1",
     "workshop_id": "1",
 }
+# A query a page needs to name something (the file samples() puts in the media folder).
+QUERIES = {"/media/file": "?ref=learn/sample.png"}
 ROLES = ("staff", "facilitator", "admin")
 # Who may use what, written out by hand: a page whose declaration differs fails here. A new
 # page adds its line (staff read; facilitators change content; admins manage accounts).
@@ -61,6 +63,9 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("GET", "/flows/{flow_id}/yaml"): Role.facilitator,
     ("POST", "/flows/{flow_id}/yaml"): Role.facilitator,
     ("GET", "/login"): "public",
+    ("GET", "/media"): Role.staff,
+    ("POST", "/media"): Role.facilitator,
+    ("GET", "/media/file"): Role.staff,
     ("POST", "/login"): "public",
     ("POST", "/logout"): "public",
     ("GET", "/simulator"): Role.staff,
@@ -108,7 +113,7 @@ def concrete(path: str) -> str:
         assert match.group(1) in SAMPLES, f"add a sample for {{{match.group(1)}}} in SAMPLES"
         return SAMPLES[match.group(1)]
 
-    return "/admin" + PARAM.sub(fill, path)
+    return "/admin" + PARAM.sub(fill, path) + QUERIES.get(path, "")
 
 
 def goes_to_login(response: httpx.Response) -> bool:
