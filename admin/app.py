@@ -46,8 +46,9 @@ MAX_BODY = 512 * 1024  # a flow's YAML is a few kilobytes
 NAME = re.compile(r"[\w.\-]{1,128}")
 MAX_INT = 2**31 - 1
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
 )
 LANG_NAMES = {"fr": "Français", "ar": "العربية", "prs": "دری", "ti": "ትግርኛ"}
 

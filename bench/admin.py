@@ -15,15 +15,16 @@ import os
 import re
 import statistics
 import sys
+import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import DateTime, bindparam, text  # noqa: E402
 
 from bot.app import create_app  # noqa: E402
 from bot.core.content import seed_if_empty  # noqa: E402
@@ -50,67 +51,72 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 LOAD = [
     f"""INSERT INTO contacts (lang, consent, fields, created_at, last_seen_at)
     SELECT (ARRAY['fr','ar','prs','ti'])[1 + g % 4], true, '{{}}',
-           CAST(:now AS timestamptz) - make_interval(days => g % 300), CAST(:now AS timestamptz) - make_interval(mins => g)
+           :now - make_interval(days => g % 300), :now - make_interval(mins => g)
     FROM generate_series(1, {CONTACTS}) g""",
     f"""INSERT INTO channel_identities
         (contact_id, channel, address, last_inbound_at, unreachable, created_at)
     SELECT g, CASE WHEN g % 3 = 0 THEN 'whatsapp' ELSE 'telegram' END,
            CASE WHEN g % 3 = 0 THEN '+3361' || lpad(g::text, 7, '0') ELSE (5000000 + g)::text END,
-           CAST(:now AS timestamptz) - make_interval(hours => g % 72), false, CAST(:now AS timestamptz) - make_interval(days => 300)
+           :now - make_interval(hours => g % 72), false, :now - make_interval(days => 300)
     FROM generate_series(1, {CONTACTS}) g""",
     f"""INSERT INTO messages (contact_id, direction, channel, text, lang, intent, created_at)
     SELECT 1 + g % {CONTACTS}, CASE WHEN g % 2 = 0 THEN 'in' ELSE 'out' END, 'telegram',
            CASE WHEN g % 2 = 0 THEN 'je voudrais savoir comment vendre au marché ' || g
                 ELSE 'Que voulez-vous faire ? Répondez avec un numéro. ' || g END,
-           'fr', NULL, CAST(:now AS timestamptz) - make_interval(secs => {MESSAGES} - g)
+           'fr', NULL, :now - make_interval(secs => {MESSAGES} - g)
     FROM generate_series(1, {MESSAGES}) g""",
     f"""INSERT INTO handover_tickets
         (contact_id, reason, status, context, assigned_to, created_at, answered_at, closed_at)
     SELECT 1 + (g * 7) % {CONTACTS}, 'user_request',
            CASE WHEN g > {CLOSED_REQUESTS} THEN 'open' ELSE 'closed' END,
-           '{{"flow": "menu"}}', NULL, CAST(:now AS timestamptz) - make_interval(mins => {CLOSED_REQUESTS} + 1000 - g),
-           NULL, CASE WHEN g > {CLOSED_REQUESTS} THEN NULL ELSE CAST(:now AS timestamptz) END
+           '{{"flow": "menu"}}', NULL, :now - make_interval(mins => {CLOSED_REQUESTS} + 1000 - g),
+           NULL, CASE WHEN g > {CLOSED_REQUESTS} THEN NULL ELSE :now END
     FROM generate_series(1, {CLOSED_REQUESTS + OPEN_REQUESTS}) g""",
     f"""INSERT INTO outbox (contact_id, channel, address, payload, purpose, status, attempts,
         next_attempt_at, last_error, created_at, sent_at)
     SELECT 1 + g % {CONTACTS}, CASE WHEN g % 3 = 0 THEN 'whatsapp' ELSE 'telegram' END,
            (5000000 + g % {CONTACTS})::text,
            json_build_object('text', 'Réponse ' || g, 'lang', 'fr',
-                             'quick_replies', json_build_array(), 'attachments', json_build_array()),
+                             'quick_replies', json_build_array(),
+                             'attachments', json_build_array()),
            CASE WHEN g % 10 = 0 THEN 'reminder' ELSE 'reply' END,
-           CASE WHEN g % ({OUTBOX} / {HELD}) = 0 THEN 'held' ELSE 'sent' END, 1, CAST(:now AS timestamptz),
+           CASE WHEN g % ({OUTBOX} / {HELD}) = 0 THEN 'held' ELSE 'sent' END, 1, :now,
            CASE WHEN g % ({OUTBOX} / {HELD}) = 0 THEN 'outside the 24-hour window' END,
-           CAST(:now AS timestamptz) - make_interval(secs => {OUTBOX} - g), CAST(:now AS timestamptz)
+           :now - make_interval(secs => {OUTBOX} - g), :now
     FROM generate_series(1, {OUTBOX}) g""",
     # A person's answer to half the open requests, carried by an outbox row.
-    f"""INSERT INTO handover_replies (ticket_id, author, text, outbox_id, created_at)
-    SELECT t.id, 'fatou@example.org', 'Bonjour, je vous appelle demain.', t.id * 50, CAST(:now AS timestamptz)
+    """INSERT INTO handover_replies (ticket_id, author, text, outbox_id, created_at)
+    SELECT t.id, 'fatou@example.org', 'Bonjour, je vous appelle demain.', t.id * 50, :now
     FROM handover_tickets t WHERE t.status = 'open' AND t.id % 2 = 0""",
     """INSERT INTO coops (name, kind, starts_on, ends_on, analytic_code, invite_code,
         max_sale_cents, default_vat_bp, reminder_at, created_at)
     SELECT 'Coop ' || g, CASE WHEN g % 2 = 0 THEN 'culinary' ELSE 'textile' END,
            DATE '2026-01-01', NULL, 'COOP-' || g, 'INV' || lpad(g::text, 3, '0'),
-           100000, 1000, TIME '20:00', CAST(:now AS timestamptz)
+           100000, 1000, TIME '20:00', :now
     FROM generate_series(1, 20) g""",
     """INSERT INTO coop_products
         (coop_id, name, aliases, default_price_cents, vat_rate_bp, created_at)
-    SELECT c, 'produit ' || p, '[]', 100 * p, 1000, CAST(:now AS timestamptz)
+    SELECT c, 'produit ' || p, '[]', 100 * p, 1000, :now
     FROM generate_series(1, 20) c, generate_series(1, 5) p""",
     """INSERT INTO coop_members (coop_id, contact_id, reminders, added_by, joined_at)
-    SELECT c, 1 + ((c - 1) * 30 + m), true, 'invite', CAST(:now AS timestamptz)
+    SELECT c, 1 + ((c - 1) * 30 + m), true, 'invite', :now
     FROM generate_series(1, 20) c, generate_series(1, 30) m""",
     """INSERT INTO workshops (titles, starts_at, place, langs, cancelled_at, created_at)
-    SELECT json_build_object('fr', 'Atelier ' || g), CAST(:now AS timestamptz) + make_interval(days => g - 100),
-           'Maison des associations', '["fr", "ar"]', NULL, CAST(:now AS timestamptz)
+    SELECT json_build_object('fr', 'Atelier ' || g), :now + make_interval(days => g - 100),
+           'Maison des associations', '["fr", "ar"]', NULL, :now
     FROM generate_series(1, 200) g""",
     """INSERT INTO workshop_rsvps (workshop_id, contact_id, answer, answered_at, attended)
     SELECT w, 1 + ((w * 20 + r) % 10000), CASE WHEN r % 4 = 0 THEN 'no' ELSE 'yes' END,
-           CAST(:now AS timestamptz), NULL
+           :now, NULL
     FROM generate_series(1, 200) w, generate_series(1, 20) r""",
     """INSERT INTO ledger_heads (coop_id, last_seq, last_id, last_hash)
-    SELECT g, 0, NULL, CAST(:genesis AS text) FROM generate_series(1, 20) g""",
+    SELECT g, 0, NULL, :genesis FROM generate_series(1, 20) g""",
 ]
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+PNG = bytes.fromhex(  # one transparent pixel
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
 
 
 async def load(db: Database) -> None:
@@ -120,8 +126,10 @@ async def load(db: Database) -> None:
     await seed_if_empty(db)
     for statement in LOAD:
         async with db.begin() as conn:
-            params = {"now": NOW, "genesis": GENESIS} if ":genesis" in statement else {"now": NOW}
-            await conn.execute(text(statement), params)
+            query = text(statement)
+            if ":now" in statement:  # typed: PostgreSQL would take `:now - interval` for one
+                query = query.bindparams(bindparam("now", type_=DateTime(timezone=True)))
+            await conn.execute(query, {"now": NOW, "genesis": GENESIS})
     async with db.begin() as conn:
         await conn.execute(text("ANALYZE"))
         await users_repo.upsert_user(conn, EMAIL, PASSWORD, "admin")
@@ -142,7 +150,8 @@ def pages(app_pages: list[str], request_id: int) -> list[str]:
         names = PARAM.findall(path)
         if any(n not in samples for n in names):
             continue
-        out.append("/admin" + PARAM.sub(lambda m: samples[m.group(1)], path))
+        query = "?ref=learn/sample.png" if path == "/media/file" else ""
+        out.append("/admin" + PARAM.sub(lambda m: samples[m.group(1)], path) + query)
     # Later pages of long lists: an offset is paid for.
     out += [
         f"/admin/inbox?page={OPEN_REQUESTS // 25}",
@@ -170,7 +179,12 @@ async def main() -> None:
     t0 = time.perf_counter()
     await load(db)
     print(f"loaded in {time.perf_counter() - t0:.1f} s", flush=True)
-    settings = Settings(database_url=url, secret_key="bench-secret")
+    media = Path(tempfile.mkdtemp(prefix="bench-media-"))
+    (media / "learn").mkdir()
+    for n in range(40):  # the media page lists a folder of module files
+        (media / "learn" / f"module{n}.ogg").write_bytes(b"OggS" + bytes(2000))
+    (media / "learn" / "sample.png").write_bytes(PNG)
+    settings = Settings(database_url=url, secret_key="bench-secret", media_dir=str(media))
     services = Services(settings, db=db)
     app = create_app(settings, services)
     await services.open()
