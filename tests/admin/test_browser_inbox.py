@@ -31,6 +31,7 @@ from tests.admin.test_browser import (  # the browser and the helpers of the fir
     log_in,
     shoot,
 )
+from tests.admin.people import PNG
 from tests.fakes.server import ServerThread
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -78,6 +79,8 @@ def server(
     assert seeded.returncode == 0, seeded.stderr.decode()
     port = free_port()
     log = tmp_path / "serve.log"
+    media = tmp_path / "media"
+    media.mkdir()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve"],
         env=dict(
@@ -86,6 +89,7 @@ def server(
             HOST="127.0.0.1",
             TELEGRAM_BOT_TOKEN=fake.token,
             TELEGRAM_API_BASE_URL=url,
+            MEDIA_DIR=str(media),
         ),
         cwd=ROOT,
         stdout=log.open("wb"),
@@ -197,6 +201,7 @@ PAGES = [
     ("coop-invite", "/admin/coops/1/invite"),
     ("workshops", "/admin/workshops"),
     ("workshop", "/admin/workshops/1"),
+    ("media", "/admin/media"),
 ]
 
 
@@ -229,6 +234,14 @@ async def test_the_new_pages_fit_the_screen(
     await page.fill("input[name=place]", "Maison des associations, 3 rue de la Paix")
     await page.click("text=Créer")
     await page.wait_for_selector(".notice.ok")
+    await page.goto(server.url + "/admin/media")
+    await page.set_input_files(
+        "input[name=file]", {"name": "affiche.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    await page.fill("input[name=folder]", "learn")
+    await page.click("text=Envoyer")
+    await page.wait_for_selector(".notice.ok")
+    assert await page.locator("img.thumb").evaluate("img => img.naturalWidth") == 1
     for name, path in PAGES:
         response = await page.goto(server.url + path)
         assert response is not None and response.status == 200, path
