@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from bot.db.session import Database
 from bot.db.tables import tickets
+from tests.admin.people import PNG
 from tests.admin.test_browser import (  # the browser and the helpers of the first test
     ROOT,
     Server,
@@ -31,7 +32,6 @@ from tests.admin.test_browser import (  # the browser and the helpers of the fir
     log_in,
     shoot,
 )
-from tests.admin.people import PNG
 from tests.fakes.server import ServerThread
 from tests.fakes.telegram_api import FakeTelegram
 
