@@ -14,7 +14,7 @@ import segno
 from sqlalchemy import Connection
 from starlette.responses import Response
 
-from admin.deps import Ctx, Role, page
+from admin.deps import Ctx, Pager, Role, page
 from bot.db.repos import coops as repo
 from bot.db.repos.coops import CoopRow, MemberRow, ProductRow
 from bot.db.repos.reach import Reach, reach
@@ -123,10 +123,13 @@ async def _list(ctx: Ctx, *, status: int = 200, error: str | None = None) -> Res
     async with ctx.db.connect() as conn:
         rows = await conn.run_sync(read)
     today = ctx.now.astimezone(ctx.state.services.settings.tz).date()
+    pager = Pager.of(ctx, len(rows))
     return ctx.render(
         "coops.html",
         status=status,
-        rows=rows,
+        rows=pager.window(rows),
+        every=[c for c, _, _ in rows],
+        pager=pager,
         kinds=KIND_LABELS,
         error=error,
         form=ctx.form,

@@ -272,3 +272,22 @@ async def test_a_workshop_form_is_checked(panel: Panel) -> None:
     for data in cases:
         response = await client.post("/admin/workshops", data={"csrf_token": token, **data})
         assert response.status_code == 422, data
+
+
+async def test_the_coop_list_has_pages(panel: Panel) -> None:
+    from bot.ledger.coops import CoopSpec, create_coop
+
+    tz = panel.services.settings.tz
+
+    def many(conn):  # type: ignore[no-untyped-def]
+        for n in range(55):
+            create_coop(conn, CoopSpec(f"Coop {n:02d}", "textile"), now=panel.clock.now, tz=tz)
+
+    await panel.services.db.run(many)
+    client = await panel.signed_in("staff")
+    first = (await client.get("/admin/coops")).text
+    assert 'dir="auto">Coop 00</a>' in first and 'dir="auto">Coop 54</a>' not in first
+    assert "page 1 / 2" in first
+    second = (await client.get("/admin/coops?page=2")).text
+    assert 'dir="auto">Coop 54</a>' in second and 'dir="auto">Coop 00</a>' not in second
+    assert '<option value="1">Coop 00</option>' in second  # every coop can be exported
