@@ -79,7 +79,7 @@ async def test_whatsapp_outside_the_window_is_held_and_shown_as_held(panel: Pane
     )
     client = await panel.signed_in("facilitator")
     page = (await client.get(f"/admin/inbox/{request}")).text
-    assert "retenue" in page  # said before the answer is written
+    assert "sera enregistrée mais" in page  # said before the answer is written
     token = await csrf(client, f"/admin/inbox/{request}")
     sent = await client.post(
         f"/admin/inbox/{request}/reply", data={"csrf_token": token, "text": "Bonjour"}
@@ -144,3 +144,18 @@ async def test_staff_read_but_may_not_answer(panel: Panel) -> None:
         f"/admin/inbox/{request}/reply", data={"csrf_token": token, "text": "bonjour"}
     )
     assert refused.status_code == 403 and await outbox_rows(panel) == []
+
+
+async def test_whatsapp_outside_the_window_with_a_template_is_not_held(panel: Panel) -> None:
+    panel.services.settings.twilio_templates = {"reply.ar": "HXreply"}
+    _, request = await person(
+        panel, channel="whatsapp", address="+33612345644", wrote_ago=timedelta(days=2)
+    )
+    client = await panel.signed_in("facilitator")
+    page = (await client.get(f"/admin/inbox/{request}")).text
+    assert "sera enregistrée mais" not in page
+    token = await csrf(client, f"/admin/inbox/{request}")
+    sent = await client.post(
+        f"/admin/inbox/{request}/reply", data={"csrf_token": token, "text": "Bonjour"}
+    )
+    assert sent.headers["location"].endswith("notice=replied")
