@@ -44,7 +44,7 @@ NOTICES = {
     "replied": "Réponse envoyée : elle part dans la conversation de la personne.",
     "held": (
         "Réponse enregistrée mais retenue : WhatsApp, plus de 24 h depuis le dernier message "
-        "de la personne, et aucun modèle « reply » configuré."
+        "de la personne, et aucun modèle « reply » configuré : elle ne partira pas."
     ),
     "assigned": "Demande attribuée.",
     "closed": "Demande fermée : la personne en est informée.",
