@@ -241,7 +241,12 @@ async def test_the_new_pages_fit_the_screen(
     await page.fill("input[name=folder]", "learn")
     await page.click("text=Envoyer")
     await page.wait_for_selector(".notice.ok")
-    assert await page.locator("img.thumb").evaluate("img => img.naturalWidth") == 1
+    thumb = page.locator("img.thumb")
+    await thumb.scroll_into_view_if_needed()  # loaded lazily, once in view
+    await page.wait_for_function(
+        "() => { const i = document.querySelector('img.thumb'); return i && i.complete; }"
+    )
+    assert await thumb.evaluate("img => img.naturalWidth") == 1  # served as the picture it is
     for name, path in PAGES:
         response = await page.goto(server.url + path)
         assert response is not None and response.status == 200, path
