@@ -329,6 +329,7 @@ def raw_form(data: dict[str, str]) -> bytes:
 
 async def test_hostile_form_fields_get_4xx_and_nothing_is_lost(panel: Panel) -> None:
     bad = "a%00b%FF%FE%3Cscript%3E"  # NUL, invalid UTF-8, markup
+    await samples(panel)
     form = {"content-type": "application/x-www-form-urlencoded"}
     anonymous = panel.client()
     token = await csrf(anonymous)
@@ -347,6 +348,16 @@ async def test_hostile_form_fields_get_4xx_and_nothing_is_lost(panel: Panel) -> 
         "/admin/versions/publish": {"item": bad, "note": bad},
         "/admin/drafts/discard": {"item": bad, "back": bad},
         "/admin/account": {"current": bad, "new": bad * 3, "again": bad * 3},
+        "/admin/inbox/1/reply": {"text": bad},
+        "/admin/inbox/1/assign": {"who": bad},
+        "/admin/coops": {"name": bad, "kind": "culinary", "starts_on": bad, "product_name": bad},
+        "/admin/coops/1": {"name": bad, "starts_on": bad, "max_sale": bad, "reminder_at": bad},
+        "/admin/coops/1/products": {"name": bad, "price": bad, "vat": bad, "aliases": bad},
+        "/admin/coops/1/members": {"contact": bad},
+        "/admin/workshops": {"title_fr": bad, "starts_at": bad, "place": bad, "langs": bad},
+        "/admin/workshops/1": {"title_fr": bad, "starts_at": "2031-01-01T10:00", "place": bad},
+        "/admin/workshops/1/attendance": {"came": bad},
+        "/admin/media": {"folder": bad},
     }
     for path, data in posts.items():
         response = await admin.post(
