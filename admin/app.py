@@ -35,7 +35,7 @@ from admin import auth, nav
 from admin.deps import Ctx, Page, Role, url
 from admin.masking import mask_identity
 from bot.services import Services
-from bot.web.limits import BodySizeLimit
+from bot.web.limits import RequestLimits
 from content.catalog import LANGS, RTL_LANGS
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_BODY = 512 * 1024  # a flow's YAML is a few kilobytes
+UPLOAD_TIMEOUT = 300.0  # seconds to send an uploaded file
 NAME = re.compile(r"[\w.\-]{1,128}")
 MAX_INT = 2**31 - 1
 CSP = (
@@ -183,9 +184,10 @@ class BodyLimits:
     routes that take an uploaded file."""
 
     def __init__(self, app: ASGIApp, *, uploads: dict[str, int]) -> None:
-        self.default = BodySizeLimit(app, max_body=MAX_BODY, prefix="")
-        self.uploads = {
-            path: BodySizeLimit(app, max_body=size, prefix="") for path, size in uploads.items()
+        self.default = RequestLimits(app, max_body=MAX_BODY, prefix="")
+        self.uploads = {  # a phone on a slow connection takes minutes to send a recording
+            path: RequestLimits(app, max_body=size, body_timeout=UPLOAD_TIMEOUT, prefix="")
+            for path, size in uploads.items()
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
