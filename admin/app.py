@@ -43,11 +43,13 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_BODY = 512 * 1024  # a flow's YAML is a few kilobytes
+UPLOAD_TIMEOUT = 300.0  # seconds to send an uploaded file
 NAME = re.compile(r"[\w.\-]{1,128}")
 MAX_INT = 2**31 - 1
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
 )
 LANG_NAMES = {"fr": "Français", "ar": "العربية", "prs": "دری", "ti": "ትግርኛ"}
 
@@ -102,7 +104,10 @@ def create_admin_app(services: Services) -> Starlette:
                 trusted_hosts=services.settings.forwarded_allow_ips,
             ),
             Middleware(SecurityHeaders),
-            Middleware(RequestLimits, max_body=MAX_BODY, prefix=""),
+            Middleware(
+                BodyLimits,
+                uploads={p.path: MAX_BODY + p.max_upload for p in found if p.max_upload},
+            ),
         ],
     )
     app.state.admin = state
@@ -114,7 +119,9 @@ def _endpoint(page: Page, state: AdminState) -> Callable[[Request], Awaitable[Re
         ctx = await _context(request, state)
         if request.method not in SAFE_METHODS:
             try:
-                ctx.form = await request.form(max_files=0, max_fields=2000)
+                ctx.form = await request.form(
+                    max_files=1 if page.max_upload else 0, max_fields=2000
+                )
             except (MultiPartException, ValueError):
                 return _finish(ctx, PlainTextResponse("Bad Request", status_code=400))
             token = ctx.form.get("csrf_token") or request.headers.get("x-csrf-token")
@@ -170,6 +177,26 @@ def _finish(ctx: Ctx, response: Response) -> Response:
 
 def _error(ctx: Ctx, status: int, message: str) -> HTMLResponse:
     return ctx.render("error.html", status=status, code=status, message=message)
+
+
+class BodyLimits:
+    """Request bodies up to MAX_BODY (413 beyond, before they are read), more on the few
+    routes that take an uploaded file."""
+
+    def __init__(self, app: ASGIApp, *, uploads: dict[str, int]) -> None:
+        self.default = RequestLimits(app, max_body=MAX_BODY, prefix="")
+        self.uploads = {  # a phone on a slow connection takes minutes to send a recording
+            path: RequestLimits(app, max_body=size, body_timeout=UPLOAD_TIMEOUT, prefix="")
+            for path, size in uploads.items()
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        limit = self.uploads.get(path) if scope["type"] == "http" else None
+        await (limit or self.default)(scope, receive, send)
 
 
 class SecurityHeaders:

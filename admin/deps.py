@@ -56,6 +56,7 @@ class Page:
     handler: Handler
     access: Access
     methods: tuple[str, ...]
+    max_upload: int = 0  # bytes of one uploaded file; 0: the form takes no file
 
     @property
     def role(self) -> Role | None:
@@ -63,14 +64,14 @@ class Page:
 
 
 def page(
-    path: str, *, role: Access, methods: tuple[str, ...] = ("GET",)
+    path: str, *, role: Access, methods: tuple[str, ...] = ("GET",), max_upload: int = 0
 ) -> Callable[[Handler], Page]:
     """Declare a route: `@page("/flows", role=Role.staff)`. Anonymous visitors are sent to
     the login page, a signed-in user below `role` gets 403, and every unsafe method
     needs the session's CSRF token (checked before the handler runs)."""
 
     def declare(handler: Handler) -> Page:
-        return Page(path, handler, role, methods)
+        return Page(path, handler, role, methods, max_upload)
 
     return declare
 

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
     telegram_mode: Literal["polling", "webhook"] | None = None
+    # The bot's username (without @): the admin prints t.me invite links with it.
+    telegram_bot_username: str | None = None
 
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from bot.cli.runtime import CommandError, Subparsers, command, database, require_migrated, run_async
 from bot.db.session import Database
@@ -17,7 +17,6 @@ from content.catalog import Catalog
 
 MAX_REPLY = 1500  # WhatsApp takes 1600 characters; the header takes the rest
 EXCERPT = 70
-WINDOW = timedelta(hours=24)
 
 
 def request_id(value: str) -> int:
@@ -65,15 +64,9 @@ def _context(context: dict[str, object]) -> str:
 
 
 def _last_words(conn: Connection, contact_id: int, limit: int) -> list[tuple[datetime, str, str]]:
-    from bot.db.tables import messages
+    from bot.db.repos.handover import last_words
 
-    rows = conn.execute(
-        select(messages.c.created_at, messages.c.direction, messages.c.text)
-        .where(messages.c.contact_id == contact_id)
-        .order_by(messages.c.id.desc())
-        .limit(limit)
-    )
-    return [(r.created_at, r.direction, r.text) for r in rows][::-1]
+    return [(w.at, w.direction, w.text) for w in last_words(conn, contact_id, limit)]
 
 
 def cmd_list(settings: Settings, args: argparse.Namespace) -> int:
@@ -148,16 +141,9 @@ async def _catalog(db: Database) -> Catalog:
 
 def _will_be_held(conn: Connection, request: int, settings: Settings) -> bool:
     """WhatsApp outside the 24-hour window, with no "reply" template configured."""
-    from bot.db.repos.reach import reach
-    from bot.db.tables import tickets
+    from bot.db.repos.handover import will_be_held
 
-    contact_id = conn.execute(select(tickets.c.contact_id).where(tickets.c.id == request)).scalar()
-    who = reach(conn, [contact_id]).get(contact_id) if contact_id else None
-    if who is None or who.channel != "whatsapp":
-        return False
-    inside = who.last_inbound_at is not None and datetime.now(UTC) - who.last_inbound_at < WINDOW
-    templates = settings.twilio_templates
-    return not inside and not (templates.get(f"reply.{who.lang}") or templates.get("reply"))
+    return will_be_held(conn, request, settings.twilio_templates, datetime.now(UTC))
 
 
 def cmd_reply(settings: Settings, args: argparse.Namespace) -> int:

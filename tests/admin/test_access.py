@@ -12,6 +12,7 @@ from starlette.routing import Mount, Route
 from admin.app import CSP, create_admin_app
 from admin.deps import Page, Role
 from tests.admin.conftest import EMAILS, PASSWORD, Panel, csrf, csrf_of, login
+from tests.admin.people import samples
 
 # A value for each path parameter, naming something that exists in the test database.
 SAMPLES = {
@@ -23,7 +24,13 @@ SAMPLES = {
     "release": "1",
     "user_id": "4",  # target@example.org, made for this test: actions land on it
     "conflict_id": "1",
+    "request_id": "1",
+    "coop_id": "1",
+    "product_id": "1",
+    "workshop_id": "1",
 }
+# A query a page needs to name something (the file samples() puts in the media folder).
+QUERIES = {"/media/file": "?ref=learn/sample.png"}
 ROLES = ("staff", "facilitator", "admin")
 # Who may use what, written out by hand: a page whose declaration differs fails here. A new
 # page adds its line (staff read; facilitators change content; admins manage accounts).
@@ -32,6 +39,20 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("GET", "/account"): Role.staff,
     ("POST", "/account"): Role.staff,
     ("GET", "/audit"): Role.admin,
+    ("GET", "/coops"): Role.staff,
+    ("POST", "/coops"): Role.facilitator,
+    ("GET", "/coops/export"): Role.staff,
+    ("GET", "/coops/{coop_id:int}"): Role.staff,
+    ("POST", "/coops/{coop_id:int}"): Role.facilitator,
+    ("GET", "/coops/{coop_id:int}/invite"): Role.facilitator,
+    ("POST", "/coops/{coop_id:int}/members"): Role.facilitator,
+    ("POST", "/coops/{coop_id:int}/products"): Role.facilitator,
+    ("POST", "/coops/{coop_id:int}/products/{product_id:int}"): Role.facilitator,
+    ("GET", "/inbox"): Role.staff,
+    ("GET", "/inbox/{request_id:int}"): Role.staff,
+    ("POST", "/inbox/{request_id:int}/assign"): Role.facilitator,
+    ("POST", "/inbox/{request_id:int}/close"): Role.facilitator,
+    ("POST", "/inbox/{request_id:int}/reply"): Role.facilitator,
     ("POST", "/conflicts/{conflict_id:int}/resolve"): Role.facilitator,
     ("POST", "/drafts/discard"): Role.facilitator,
     ("GET", "/flows"): Role.staff,
@@ -42,6 +63,9 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("GET", "/flows/{flow_id}/yaml"): Role.facilitator,
     ("POST", "/flows/{flow_id}/yaml"): Role.facilitator,
     ("GET", "/login"): "public",
+    ("GET", "/media"): Role.staff,
+    ("POST", "/media"): Role.facilitator,
+    ("GET", "/media/file"): Role.staff,
     ("POST", "/login"): "public",
     ("POST", "/logout"): "public",
     ("GET", "/simulator"): Role.staff,
@@ -60,6 +84,12 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("POST", "/versions/publish"): Role.facilitator,
     ("GET", "/versions/{release:int}"): Role.staff,
     ("POST", "/versions/{release:int}/rollback"): Role.facilitator,
+    ("GET", "/workshops"): Role.staff,
+    ("POST", "/workshops"): Role.facilitator,
+    ("GET", "/workshops/{workshop_id:int}"): Role.staff,
+    ("POST", "/workshops/{workshop_id:int}"): Role.facilitator,
+    ("POST", "/workshops/{workshop_id:int}/attendance"): Role.facilitator,
+    ("POST", "/workshops/{workshop_id:int}/cancel"): Role.facilitator,
 }
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
@@ -83,7 +113,7 @@ def concrete(path: str) -> str:
         assert match.group(1) in SAMPLES, f"add a sample for {{{match.group(1)}}} in SAMPLES"
         return SAMPLES[match.group(1)]
 
-    return "/admin" + PARAM.sub(fill, path)
+    return "/admin" + PARAM.sub(fill, path) + QUERIES.get(path, "")
 
 
 def goes_to_login(response: httpx.Response) -> bool:
@@ -115,6 +145,7 @@ async def test_routes_by_role(panel: Panel) -> None:
         await users_repo.upsert_user(conn, "target@example.org", PASSWORD, "staff")
         target = await users_repo.credentials(conn, "target@example.org")
     assert target is not None and target[0].id == int(SAMPLES["user_id"])
+    await samples(panel)
     clients = {"anonymous": panel.client()}
     for role in ROLES:
         clients[role] = await panel.signed_in(role)
@@ -259,6 +290,7 @@ async def test_security_headers_everywhere(panel: Panel) -> None:
 
 
 async def test_no_inline_script_or_style_in_any_page(panel: Panel) -> None:
+    await samples(panel)
     client = await panel.signed_in("admin")
     for method, page in declared(panel):
         if method != "GET":
@@ -297,6 +329,7 @@ def raw_form(data: dict[str, str]) -> bytes:
 
 async def test_hostile_form_fields_get_4xx_and_nothing_is_lost(panel: Panel) -> None:
     bad = "a%00b%FF%FE%3Cscript%3E"  # NUL, invalid UTF-8, markup
+    await samples(panel)
     form = {"content-type": "application/x-www-form-urlencoded"}
     anonymous = panel.client()
     token = await csrf(anonymous)
@@ -315,6 +348,16 @@ async def test_hostile_form_fields_get_4xx_and_nothing_is_lost(panel: Panel) -> 
         "/admin/versions/publish": {"item": bad, "note": bad},
         "/admin/drafts/discard": {"item": bad, "back": bad},
         "/admin/account": {"current": bad, "new": bad * 3, "again": bad * 3},
+        "/admin/inbox/1/reply": {"text": bad},
+        "/admin/inbox/1/assign": {"who": bad},
+        "/admin/coops": {"name": bad, "kind": "culinary", "starts_on": bad, "product_name": bad},
+        "/admin/coops/1": {"name": bad, "starts_on": bad, "max_sale": bad, "reminder_at": bad},
+        "/admin/coops/1/products": {"name": bad, "price": bad, "vat": bad, "aliases": bad},
+        "/admin/coops/1/members": {"contact": bad},
+        "/admin/workshops": {"title_fr": bad, "starts_at": bad, "place": bad, "langs": bad},
+        "/admin/workshops/1": {"title_fr": bad, "starts_at": "2031-01-01T10:00", "place": bad},
+        "/admin/workshops/1/attendance": {"came": bad},
+        "/admin/media": {"folder": bad},
     }
     for path, data in posts.items():
         response = await admin.post(

@@ -101,3 +101,54 @@ def admin_state(panel: Panel) -> AdminState:
     mount = next(r for r in panel.app.routes if isinstance(r, Mount) and r.path == "/admin")
     state: AdminState = mount.app.state.admin  # type: ignore[attr-defined]
     return state
+
+
+async def test_inbox_coops_and_workshops_show_scripts_as_text(panel: Panel) -> None:
+    """A migrant's message, an answer, a coop, a product, a workshop and a name, each
+    holding a script: every page that shows them shows text."""
+    from datetime import timedelta
+
+    from bot.db.tables import outbox
+    from tests.admin.people import person
+
+    _, request = await person(
+        panel, channel="whatsapp", address="+33600000044", said=(SCRIPT,), asked=SCRIPT
+    )
+    client = await panel.signed_in("facilitator")
+    token = await csrf(client, "/admin/coops")
+    await client.post(f"/admin/inbox/{request}/assign", data={"csrf_token": token, "who": SCRIPT})
+    await client.post(f"/admin/inbox/{request}/reply", data={"csrf_token": token, "text": SCRIPT})
+    async with panel.services.db.begin() as conn:  # as the WhatsApp channel holds it
+        await conn.execute(outbox.update().values(status="held", last_error=SCRIPT))
+    coop = await client.post(
+        "/admin/coops",
+        data={
+            "csrf_token": token,
+            "name": SCRIPT,
+            "kind": "culinary",
+            "product_name": SCRIPT,
+            "product_price": "2",
+        },
+    )
+    coop_path = coop.headers["location"].split("?")[0]
+    when = (panel.clock.now + timedelta(days=2)).strftime("%Y-%m-%dT10:00")
+    workshop = await client.post(
+        "/admin/workshops",
+        data={"csrf_token": token, "title_fr": SCRIPT, "starts_at": when, "place": SCRIPT},
+    )
+    workshop_path = workshop.headers["location"].split("?")[0]
+    for path in (
+        "/admin/inbox",
+        f"/admin/inbox/{request}",
+        "/admin/inbox?view=held",
+        "/admin/coops",
+        coop_path,
+        coop_path + "/invite",
+        "/admin/workshops",
+        workshop_path,
+        "/admin/audit",
+    ):
+        if path == "/admin/audit":
+            client = await panel.signed_in("admin")
+        page = (await client.get(path)).text
+        assert escaped_only(page), path

@@ -63,6 +63,13 @@ class Outbox(Base):
             postgresql_where=text("status = 'sending'"),
         ),
         Index("ix_outbox_created_at", "created_at"),
+        # Held rows (WhatsApp outside the 24-hour window), listed in the admin's inbox.
+        Index(
+            "ix_outbox_held",
+            "id",
+            sqlite_where=text("status = 'held'"),
+            postgresql_where=text("status = 'held'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

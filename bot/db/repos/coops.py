@@ -167,3 +167,11 @@ def product_named(conn: Connection, coop_id: int, name: str) -> ProductRow | Non
         if wanted == p.name.casefold() or wanted in (a.casefold() for a in p.aliases):
             return p
     return None
+
+
+def update_coop(conn: Connection, coop_id: int, **values: Any) -> None:
+    conn.execute(update(coops).where(coops.c.id == coop_id).values(**values))
+
+
+def update_product(conn: Connection, product_id: int, **values: Any) -> None:
+    conn.execute(update(products).where(products.c.id == product_id).values(**values))

@@ -3,15 +3,16 @@ the request's context, its replies and whether each reached the chat."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Select, func, insert, select, update
 
 from bot.db.repos import conversations
 from bot.db.repos.reach import Reach, reach
-from bot.db.tables import contacts, outbox, replies, tickets
+from bot.db.tables import contacts, messages, outbox, replies, tickets
 from bot.delivery import outbox as outbox_repo
 from bot.delivery.payload import Payload
 from content.catalog import BASE_LANG, LANGS, Catalog
@@ -46,15 +47,14 @@ class RequestNotFound(LookupError):
     pass
 
 
-def list_requests(conn: Connection, *, include_closed: bool = False) -> list[Request]:
-    """Requests, the oldest first (who has waited longest)."""
+def _requests_select() -> Select[Any]:
     counts = (
         select(replies.c.ticket_id, func.count().label("n"), func.max(replies.c.id).label("last"))
         .group_by(replies.c.ticket_id)
         .subquery()
     )
     last = replies.alias("last_reply")
-    stmt = (
+    return (
         select(
             tickets,
             contacts.c.lang,
@@ -66,27 +66,108 @@ def list_requests(conn: Connection, *, include_closed: bool = False) -> list[Req
         .outerjoin(counts, counts.c.ticket_id == tickets.c.id)
         .outerjoin(last, last.c.id == counts.c.last)
         .outerjoin(outbox, outbox.c.id == last.c.outbox_id)
-        .order_by(tickets.c.id)
     )
+
+
+def _request(r: Any) -> Request:
+    return Request(
+        r.id,
+        r.contact_id,
+        r.status,
+        r.reason,
+        dict(r.context or {}),
+        r.lang,
+        r.created_at,
+        r.assigned_to,
+        r.answered_at,
+        int(r.n),
+        r.reply_status,
+        r.reply_error,
+    )
+
+
+def list_requests(
+    conn: Connection, *, include_closed: bool = False, limit: int | None = None, offset: int = 0
+) -> list[Request]:
+    """Requests, the oldest first (who has waited longest); a page of them with `limit`."""
+    page = select(tickets.c.id).order_by(tickets.c.id).offset(offset).limit(limit)
+    if not include_closed:
+        page = page.where(tickets.c.status.in_(OPEN_STATUSES))
+    stmt = _requests_select().where(tickets.c.id.in_(page.scalar_subquery())).order_by(tickets.c.id)
+    return [_request(r) for r in conn.execute(stmt)]
+
+
+def count_requests(conn: Connection, *, include_closed: bool = False) -> int:
+    stmt = select(func.count()).select_from(tickets)
     if not include_closed:
         stmt = stmt.where(tickets.c.status.in_(OPEN_STATUSES))
-    return [
-        Request(
-            r.id,
-            r.contact_id,
-            r.status,
-            r.reason,
-            dict(r.context or {}),
-            r.lang,
-            r.created_at,
-            r.assigned_to,
-            r.answered_at,
-            int(r.n),
-            r.reply_status,
-            r.reply_error,
-        )
-        for r in conn.execute(stmt)
-    ]
+    return int(conn.execute(stmt).scalar_one())
+
+
+def get_request(conn: Connection, ticket_id: int) -> Request | None:
+    row = conn.execute(_requests_select().where(tickets.c.id == ticket_id)).first()
+    return _request(row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One line of a contact's conversation."""
+
+    at: datetime
+    direction: str  # "in" (the person) | "out" (the bot, or a person's answer)
+    text: str
+    lang: str
+
+
+def last_words(conn: Connection, contact_id: int, limit: int) -> list[Said]:
+    """The contact's last `limit` messages, the oldest first."""
+    rows = conn.execute(
+        select(messages.c.created_at, messages.c.direction, messages.c.text, messages.c.lang)
+        .where(messages.c.contact_id == contact_id)
+        .order_by(messages.c.id.desc())
+        .limit(limit)
+    )
+    return [Said(r.created_at, r.direction, r.text, r.lang) for r in rows][::-1]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRow:
+    """A person's answer and where its message is (pending, sent, held, failed)."""
+
+    id: int
+    author: str
+    text: str
+    created_at: datetime
+    status: str | None
+    error: str | None
+
+
+def replies_of(conn: Connection, ticket_id: int) -> list[ReplyRow]:
+    rows = conn.execute(
+        select(replies, outbox.c.status, outbox.c.last_error)
+        .outerjoin(outbox, outbox.c.id == replies.c.outbox_id)
+        .where(replies.c.ticket_id == ticket_id)
+        .order_by(replies.c.id)
+    )
+    return [ReplyRow(r.id, r.author, r.text, r.created_at, r.status, r.last_error) for r in rows]
+
+
+WINDOW = timedelta(hours=24)
+
+
+def will_be_held(
+    conn: Connection, ticket_id: int, templates: Mapping[str, str], now: datetime
+) -> bool:
+    """A reply now would be held: WhatsApp, outside the 24-hour window, and no "reply"
+    template configured to carry it."""
+    contact_id = conn.execute(
+        select(tickets.c.contact_id).where(tickets.c.id == ticket_id)
+    ).scalar()
+    who = reach(conn, [contact_id]).get(contact_id) if contact_id else None
+    if who is None or who.channel != "whatsapp":
+        return False
+    inside = who.last_inbound_at is not None and now - who.last_inbound_at < WINDOW
+    return not inside and not (templates.get(f"reply.{who.lang}") or templates.get("reply"))
 
 
 def _open_ticket(conn: Connection, ticket_id: int) -> Any:

@@ -224,3 +224,60 @@ def cancel_workshop(conn: Connection, workshop_id: int, now: datetime, tz: ZoneI
         now,
     )
     return len(coming)
+
+
+@dataclass(frozen=True, slots=True)
+class RsvpRow:
+    contact_id: int
+    answer: str  # yes | no
+    answered_at: datetime
+    attended: bool | None  # None: not marked yet
+
+
+def rsvps_of(conn: Connection, workshop_id: int) -> list[RsvpRow]:
+    rows = conn.execute(
+        select(rsvps).where(rsvps.c.workshop_id == workshop_id).order_by(rsvps.c.id)
+    )
+    return [RsvpRow(r.contact_id, r.answer, r.answered_at, r.attended) for r in rows]
+
+
+def set_attendance(conn: Connection, workshop_id: int, attended: Mapping[int, bool]) -> None:
+    """Who came (True) or not (False), among those who answered."""
+    for contact_id, came in attended.items():
+        conn.execute(
+            update(rsvps)
+            .where(rsvps.c.workshop_id == workshop_id, rsvps.c.contact_id == contact_id)
+            .values(attended=came)
+        )
+
+
+def update_workshop(
+    conn: Connection,
+    workshop_id: int,
+    *,
+    titles: Mapping[str, str],
+    starts_at: datetime,
+    place: str,
+    langs: Sequence[str],
+    now: datetime,
+    tz: ZoneInfo,
+) -> None:
+    """Change a workshop; a new time moves the reminders of those who come."""
+    ws = get_workshop(conn, workshop_id)
+    if ws is None or ws.cancelled_at is not None:
+        raise WorkshopNotFound(f"no workshop {workshop_id} to change")
+    conn.execute(
+        update(workshops)
+        .where(workshops.c.id == workshop_id)
+        .values(titles=dict(titles), starts_at=starts_at, place=place, langs=list(langs))
+    )
+    if starts_at == ws.starts_at:
+        return
+    jobs_repo.cancel(conn, f"reminder:{workshop_id}:%", now, "workshop moved")
+    coming = conn.execute(
+        select(rsvps.c.contact_id).where(
+            rsvps.c.workshop_id == workshop_id, rsvps.c.answer == "yes"
+        )
+    ).scalars()
+    for contact_id in list(coming):
+        answer(conn, workshop_id=workshop_id, contact_id=contact_id, coming=True, now=now, tz=tz)
