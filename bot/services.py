@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from bot.channels.base import Channel, HostedChannel
 from bot.channels.registry import hosted_channels
@@ -62,6 +63,7 @@ class Services:
             on_commit=self.sender.wake,
             clock=self.clock,
             facts=settings_facts(self.settings.retention_days),
+            tz=ZoneInfo(self.settings.timezone),
         )
         self.content = ContentReloader(self.db, loaded, self._use_content)
         _tune_gc()
@@ -125,7 +127,10 @@ class Services:
         while True:
             try:
                 n = await self.db.run(
-                    purge_inactive, now=self.clock(), retention_days=self.settings.retention_days
+                    purge_inactive,
+                    now=self.clock(),
+                    retention_days=self.settings.retention_days,
+                    tz=ZoneInfo(self.settings.timezone),
                 )
                 if n:
                     log.info("retention: erased %d inactive contacts", n)

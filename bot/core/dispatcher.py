@@ -15,6 +15,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -68,6 +69,7 @@ class Dispatcher:
         on_commit: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         facts: Mapping[str, str] | None = None,
+        tz: ZoneInfo | None = None,
     ) -> None:
         self.db, self.env, self.nlu = db, env, nlu
         self.on_commit, self.clock = on_commit, clock
@@ -75,6 +77,7 @@ class Dispatcher:
         if facts is None:  # a host that gives none: the settings' defaults
             facts = settings_facts(Settings.model_fields["retention_days"].default)
         self.facts = dict(facts)
+        self.tz = tz or ZoneInfo(Settings.model_fields["timezone"].default)  # business days
         self._pending: deque[_Item] = deque()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -163,7 +166,7 @@ class Dispatcher:
         self, conn: Connection, items: list[_Item], now: datetime
     ) -> list[HandleResult]:
         """One batch, synchronously, inside the transaction `Database.run` opened."""
-        batch = Batch(now)
+        batch = Batch(now, self.tz)
         keys = [(i.message.channel, i.message.external_id) for i in items]
         fresh = repo.claim_inbound(conn, list(dict.fromkeys(keys)), now)
         todo = [i for i in items if (i.message.channel, i.message.external_id) in fresh]

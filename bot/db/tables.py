@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.db.base import table
 from bot.db.models import (
+    ActivityDay,
     AdminSession,
     AdminUser,
     AuditEntry,
@@ -14,9 +15,12 @@ from bot.db.models import (
     ContentHead,
     ContentRelease,
     ContentVersion,
+    DigestSent,
+    ErasedPeople,
     HandoverTicket,
     LoginThrottle,
     MessageLog,
+    Misunderstood,
     Outbox,
     ProcessedInbound,
     Sale,
@@ -40,3 +44,7 @@ users = table(AdminUser)
 sessions = table(AdminSession)
 login_throttle = table(LoginThrottle)
 audit = table(AuditEntry)
+activity = table(ActivityDay)
+erased_people = table(ErasedPeople)
+misunderstood = table(Misunderstood)
+digests_sent = table(DigestSent)

@@ -9,3 +9,4 @@ from flows.events import HandoverRequested
 @handles(HandoverRequested)
 def handover_requested(scene: Scene, event: HandoverRequested) -> None:
     scene.batch.tickets.append(TicketRow(scene.contact.id, event.reason, scene.now))
+    scene.mark("handovers")

@@ -11,9 +11,11 @@ from bot.db.models.content import (
     ShippedContent,
 )
 from bot.db.models.delivery import Outbox, ProcessedInbound
+from bot.db.models.reports import ActivityDay, DigestSent, ErasedPeople, Misunderstood
 from bot.db.models.sales import Sale
 
 __all__ = [
+    "ActivityDay",
     "AdminSession",
     "AdminUser",
     "AuditEntry",
@@ -24,9 +26,12 @@ __all__ = [
     "ContentHead",
     "ContentRelease",
     "ContentVersion",
+    "DigestSent",
+    "ErasedPeople",
     "HandoverTicket",
     "LoginThrottle",
     "MessageLog",
+    "Misunderstood",
     "Outbox",
     "ProcessedInbound",
     "Sale",
