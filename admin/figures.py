@@ -13,7 +13,7 @@ from admin.deps import Ctx
 from bot.reports.counts import COUNTED_CHANNELS, REPORT_LANGS
 from bot.reports.dashboard import Filters
 from bot.reports.period import Period, PeriodError
-from bot.reports.tables import Table, workbook
+from bot.reports.tables import Table, TextTable, workbook
 
 DEFAULT_DAYS = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,7 +65,7 @@ def asked(ctx: Ctx) -> Asked:
     )
 
 
-def download(tables: list[Table], name: str, fmt: str) -> Response:
+def download(tables: list[Table] | list[TextTable], name: str, fmt: str) -> Response:
     """One table as CSV, or the tables as one XLSX workbook (a sheet each)."""
     if fmt == "xlsx":
         return Response(

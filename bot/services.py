@@ -21,6 +21,7 @@ from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
 from bot.delivery import outbox
 from bot.delivery.sender import OutboxSender
+from bot.reports import mail
 from bot.settings import Settings
 from flows.engine import Environment
 from nlu.backend import EmbeddedBackend, NluBackend, make_backend
@@ -116,6 +117,9 @@ class Services:
             self._tasks.append(asyncio.create_task(self.sender.run_forever(), name="outbox"))
         if scheduler:
             self._tasks.append(asyncio.create_task(self._retention_loop(), name="retention"))
+            if mail.configured(self.settings):
+                digest = mail.run_forever(self.db, self.settings, self.clock)
+                self._tasks.append(asyncio.create_task(digest, name="digest"))
         if self.content is not None:  # published flows and texts reach this process
             self._tasks.append(asyncio.create_task(self.content.run_forever(), name="content"))
 

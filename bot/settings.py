@@ -58,6 +58,17 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Paris"
 
     retention_days: int = Field(default=730, ge=1)
+
+    # The daily digest by e-mail (optional): sent once a day after DIGEST_HOUR (TIMEZONE) to
+    # DIGEST_TO when SMTP_HOST is set. Identities in it are always masked.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    smtp_from: str | None = None
+    digest_to: str | None = None  # comma-separated addresses
+    digest_hour: int = Field(default=7, ge=0, le=23)
     admin_email: str | None = None
     admin_password: str | None = None
     log_level: str = "INFO"
@@ -67,6 +78,10 @@ class Settings(BaseSettings):
         if self.telegram_mode:
             return self.telegram_mode
         return "webhook" if self.public_base_url else "polling"
+
+    @property
+    def digest_recipients(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in (self.digest_to or "").split(",") if a.strip())
 
     @property
     def effective_translation_backend(self) -> str:

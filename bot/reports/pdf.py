@@ -8,6 +8,7 @@ font Helvetica, Latin only. The report is in French; the languages' own names (Ø
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -18,6 +19,9 @@ from bot.reports.counts import LANG_NAMES_FR
 from bot.reports.period import french_date
 from bot.reports.report import Report
 from bot.reports.tables import ALSO_HIDDEN, HIDDEN, SMALL, Table
+
+# fpdf2 subsets fonts through fontTools, which logs every table at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_DIRS: Final = (
     Path("/usr/share/fonts/truetype/noto"),

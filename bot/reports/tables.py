@@ -69,16 +69,35 @@ class Table:
     def empty(self) -> bool:
         return not any(any(v) for _, v in self.rows)
 
-    def csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(self.header)
-        for label, cells in self.grid():
-            writer.writerow([label, *cells])
-        return out.getvalue()
+    def lines(self) -> list[list[str]]:
+        return [[label, *cells] for label, cells in self.grid()]
 
-    def xlsx(self) -> bytes:
-        return workbook([self])
+    def csv(self) -> str:
+        return _csv(self.header, self.lines())
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A list that is not counts (the misunderstood messages): shown as it is."""
+
+    id: str
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def lines(self) -> list[list[str]]:
+        return [list(r) for r in self.rows]
+
+    def csv(self) -> str:
+        return _csv(self.header, self.lines())
+
+
+def _csv(header: Sequence[str], lines: Sequence[Sequence[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(lines)
+    return out.getvalue()
 
 
 def protect(values: Sequence[Sequence[int]], *, totals: bool) -> list[list[str | None]]:
@@ -133,7 +152,7 @@ def protect(values: Sequence[Sequence[int]], *, totals: bool) -> list[list[str |
     return marks
 
 
-def workbook(tables: Sequence[Table]) -> bytes:
+def workbook(tables: Sequence[Table | TextTable]) -> bytes:
     """One sheet per table; hidden counts are text ("< 5"), the others numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -147,8 +166,9 @@ def workbook(tables: Sequence[Table]) -> bytes:
         sheet.append(list(table.header))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for label, cells in table.grid():
-            sheet.append([label, *(int(c) if c.isdigit() else c for c in cells)])
+        numeric = isinstance(table, Table)
+        for line in table.lines():
+            sheet.append([int(c) if numeric and c.isdigit() else c for c in line])
         sheet.column_dimensions["A"].width = 28
     out = io.BytesIO()
     book.save(out)

@@ -99,6 +99,6 @@ async def march(people: People) -> dict[str, int]:
     return ids
 
 
-from tests.admin.conftest import Panel, panel  # noqa: E402, F401  (the panel on the same db)
+from tests.admin.conftest import Panel, panel  # noqa: E402  (the panel on the same db)
 
 __all__ = ["PARIS", "Panel", "People", "at", "march", "panel", "people"]

@@ -32,7 +32,9 @@ async def test_dashboard_shows_charts_and_tables(filled: Panel) -> None:
     assert page.status_code == 200
     html = page.text
     assert html.count('<svg class="chart"') == 5
-    assert "Nouvelles personnes, par langue" in html and "Du premier contact au consentement" in html
+    assert (
+        "Nouvelles personnes, par langue" in html and "Du premier contact au consentement" in html
+    )
     assert "&lt; 5" in html and "≥ 5" in html
     assert "+3361" not in html and "tg-a" not in html  # aggregates only
     filtered = await client.get(f"/admin/dashboard?{QUERY}&lang=ar&channel=whatsapp")
@@ -68,7 +70,7 @@ async def test_report_page_and_its_downloads(filled: Panel, tmp_path: Path) -> N
     got = await client.get(f"/admin/report/export?{QUERY}&format=csv")
     rows = list(csv.reader(io.StringIO(got.text)))
     assert rows[0] == ["from", "to", "figure", "label", "by", "group", "value", "previous_value"]
-    assert ["total", "all", "8", "< 5"] == rows[2][4:]
+    assert rows[2][4:] == ["total", "all", "8", "< 5"]
     pdf = await client.get(f"/admin/report/export?{QUERY}&format=pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
     text = pdf_text(pdf.content, tmp_path)
