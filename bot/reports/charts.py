@@ -10,11 +10,15 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from bot.reports.tables import SMALL, Table
+from bot.reports.tables import ALSO_HIDDEN, SMALL, Table
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 56
-NOMINAL = SMALL - 1  # the height of a bar hidden as "< 5"
+
+
+def nominal(mark: str | None) -> int:
+    """The height of a hidden count: its bound, 4 for "< 5" and 5 for "≥ 5"."""
+    return SMALL if mark == ALSO_HIDDEN else SMALL - 1
 
 
 @dataclass(frozen=True)
@@ -26,23 +30,24 @@ class Segment:
 def bars(table: Table) -> list[list[Segment]]:
     """Per row of the table (without its total row), the stacked segments to draw."""
     numbers = table.numbers()
-    hidden = table.hidden()
+    marks = table.marks()
     out: list[list[Segment]] = []
-    body = numbers[:-1] if table.totals else numbers
+    body = numbers[:-1] if table.totals and table.total_row else numbers
     for r, (_, values) in enumerate(body):
+        row = marks[r]
         if not table.totals:
             out.append(
                 [
-                    Segment(-1 if hidden[r][c] else c, NOMINAL if hidden[r][c] else v)
+                    Segment(-1, nominal(row[c])) if row[c] else Segment(c, v)
                     for c, v in enumerate(values)
                 ]
             )
             continue
         *parts, total = values
-        if hidden[r][-1]:
-            out.append([Segment(-1, NOMINAL)])
+        if row[-1]:
+            out.append([Segment(-1, nominal(row[-1]))])
             continue
-        shown = [Segment(c, v) for c, v in enumerate(parts) if v and not hidden[r][c]]
+        shown = [Segment(c, v) for c, v in enumerate(parts) if v and not row[c]]
         rest = total - sum(s.value for s in shown)
         out.append([*shown, *([Segment(-1, rest)] if rest else [])])
     return out

@@ -113,6 +113,7 @@ def consent_funnel(counts: Counts, langs: Sequence[str]) -> Table:
             ("Consentement donné", tuple(consented.get(k, 0) for k in langs)),
         ),
         keys=tuple(langs),
+        total_row=False,
         note="Personnes dont le premier contact est dans la période.",
     )
 

@@ -101,6 +101,7 @@ async def read_digest(conn: AsyncConnection, day: date, tz: ZoneInfo) -> Digest:
             for m, label in measures
         ),
         keys=REPORT_LANGS,
+        total_row=False,
     )
     first, after = period.bounds(tz)
     address = (

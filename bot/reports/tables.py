@@ -31,6 +31,7 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, tuple[int, ...]], ...]
     totals: bool = True
+    total_row: bool = True  # with totals: False when the rows are not parts of a whole
     note: str = ""
     keys: tuple[str, ...] = field(default=())  # column keys (language or channel codes)
 
@@ -44,6 +45,8 @@ class Table:
         if not self.totals:
             return body
         body = [(label, [*values, sum(values)]) for label, values in body]
+        if not self.total_row:
+            return body
         width = len(self.columns) + 1
         sums = [sum(values[i] for _, values in body) for i in range(width)]
         return [*body, ("Total", sums)]
@@ -51,19 +54,16 @@ class Table:
     def grid(self) -> list[tuple[str, list[str]]]:
         """Every cell as shown: the "< 5" rule, and the hidden counts' companions."""
         numbers = self.numbers()
-        values = [v for _, v in numbers]
-        marks = protect(values, totals=self.totals)
+        marks = self.marks()
         return [
             (label, [marks[r][c] or f"{n}" for c, n in enumerate(row)])
             for r, (label, row) in enumerate(numbers)
         ]
 
-    def hidden(self) -> list[list[bool]]:
-        """Which cells are not shown as their number (for charts)."""
-        return [
-            [m is not None for m in row]
-            for row in protect([v for _, v in self.numbers()], totals=self.totals)
-        ]
+    def marks(self) -> list[list[str | None]]:
+        """Per cell of `numbers()`: what is shown instead of its number, or None."""
+        values = [v for _, v in self.numbers()]
+        return protect(values, totals=self.totals, total_row=self.total_row)
 
     @property
     def empty(self) -> bool:
@@ -100,10 +100,13 @@ def _csv(header: Sequence[str], lines: Sequence[Sequence[str]]) -> str:
     return out.getvalue()
 
 
-def protect(values: Sequence[Sequence[int]], *, totals: bool) -> list[list[str | None]]:
+def protect(
+    values: Sequence[Sequence[int]], *, totals: bool, total_row: bool = True
+) -> list[list[str | None]]:
     """For each cell, what to show instead of its number (None: the number itself).
 
-    Every count of 1 to 4 is hidden ("< 5"). With totals (last column and last row), a line
+    Every count of 1 to 4 is hidden ("< 5"). With totals (last column, and last row unless
+    `total_row` is False), a line
     whose total is known must not let its hidden parts be worked out: one hidden part alone
     is the total minus the others; several hidden counts of 1 to 4 are each 1 when they add
     up to their number, each 4 when to four times it. Such a line hides its smallest other
@@ -117,7 +120,8 @@ def protect(values: Sequence[Sequence[int]], *, totals: bool) -> list[list[str |
         return marks
     rows, cols = len(values), len(values[0])
     lines = [[(r, c) for c in range(cols)] for r in range(rows)]
-    lines += [[(r, c) for r in range(rows)] for c in range(cols)]
+    if total_row:
+        lines += [[(r, c) for r in range(rows)] for c in range(cols)]
 
     def value(p: tuple[int, int]) -> int:
         return values[p[0]][p[1]]

@@ -23,6 +23,9 @@ SAMPLES = {
     "release": "1",
     "user_id": "4",  # target@example.org, made for this test: actions land on it
     "conflict_id": "1",
+    "contact_id": "1",  # made for this test, with a message the bot did not understand
+    "miss_id": "1",
+    "table": "all",
 }
 ROLES = ("staff", "facilitator", "admin")
 # Who may use what, written out by hand: a page whose declaration differs fails here. A new
@@ -33,6 +36,11 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("POST", "/account"): Role.staff,
     ("GET", "/audit"): Role.admin,
     ("POST", "/conflicts/{conflict_id:int}/resolve"): Role.facilitator,
+    ("GET", "/contacts/{contact_id:int}"): Role.staff,
+    ("GET", "/dashboard"): Role.staff,
+    ("GET", "/dashboard/export/{table}"): Role.staff,
+    ("GET", "/digest"): Role.staff,
+    ("POST", "/digest/send"): Role.facilitator,
     ("POST", "/drafts/discard"): Role.facilitator,
     ("GET", "/flows"): Role.staff,
     ("GET", "/flows/{flow_id}"): Role.staff,
@@ -42,8 +50,13 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("GET", "/flows/{flow_id}/yaml"): Role.facilitator,
     ("POST", "/flows/{flow_id}/yaml"): Role.facilitator,
     ("GET", "/login"): "public",
+    ("GET", "/misunderstood"): Role.staff,
+    ("GET", "/misunderstood/export"): Role.facilitator,
+    ("POST", "/misunderstood/{miss_id:int}"): Role.facilitator,
     ("POST", "/login"): "public",
     ("POST", "/logout"): "public",
+    ("GET", "/report"): Role.staff,
+    ("GET", "/report/export"): Role.staff,
     ("GET", "/simulator"): Role.staff,
     ("POST", "/simulator"): Role.staff,
     ("GET", "/texts"): Role.staff,
@@ -115,6 +128,7 @@ async def test_routes_by_role(panel: Panel) -> None:
         await users_repo.upsert_user(conn, "target@example.org", PASSWORD, "staff")
         target = await users_repo.credentials(conn, "target@example.org")
     assert target is not None and target[0].id == int(SAMPLES["user_id"])
+    await _a_contact_not_understood(panel)
     clients = {"anonymous": panel.client()}
     for role in ROLES:
         clients[role] = await panel.signed_in(role)
@@ -152,6 +166,26 @@ async def test_routes_by_role(panel: Panel) -> None:
                 failures.append(f"{method} {url} as {who}: {problem}")
     assert not failures, "\n".join(failures)
     assert checked >= 4 * 25
+
+
+async def _a_contact_not_understood(panel: Panel) -> None:
+    from bot.db.repos import activity
+    from bot.db.repos import conversations as conversations_repo
+
+    now = panel.clock.now
+
+    def create(conn) -> int:  # type: ignore[no-untyped-def]
+        key = ("whatsapp", "+33612345644")
+        row = conversations_repo.create_contacts(conn, [(*key, "ar")], now)[key]
+        row.consent = True
+        conversations_repo.save_contacts(conn, [row], now)
+        activity.add_misses(
+            conn,
+            [activity.MissRow(row.id, "whatsapp", "ar", "؟", "not_understood", None, None, now)],
+        )
+        return row.id
+
+    assert await panel.services.db.run(create) == int(SAMPLES["contact_id"])
 
 
 async def test_every_unsafe_route_needs_the_csrf_token(panel: Panel) -> None:

@@ -15,6 +15,11 @@ from bot.db.repos import conversations as repo
 from bot.db.repos.privacy import erase_contact
 from bot.db.session import Database
 
+# Fixtures of the admin panel, its browser harness and the tiny Argos packages, on the same db.
+from tests.admin.conftest import Panel, panel
+from tests.admin.test_browser import browser, servers
+from tests.content.conftest import argos_packages, install, models_dir
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -99,6 +104,17 @@ async def march(people: People) -> dict[str, int]:
     return ids
 
 
-from tests.admin.conftest import Panel, panel  # noqa: E402  (the panel on the same db)
-
-__all__ = ["PARIS", "Panel", "People", "at", "march", "panel", "people"]
+__all__ = [
+    "PARIS",
+    "Panel",
+    "People",
+    "argos_packages",
+    "at",
+    "browser",
+    "install",
+    "march",
+    "models_dir",
+    "panel",
+    "people",
+    "servers",
+]
