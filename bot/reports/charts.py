@@ -12,8 +12,8 @@ from markupsafe import Markup, escape
 
 from bot.reports.tables import ALSO_HIDDEN, SMALL, Table
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 56
+WIDTH, HEIGHT = 560, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 60
 
 
 def nominal(mark: str | None) -> int:
@@ -85,7 +85,7 @@ def svg(table: Table) -> Markup:
         )
         parts.append(
             f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" '
-            f'font-size="11" fill="#5f6b73">{_number(value)}</text>'
+            f'font-size="13" fill="#5f6b73">{_number(value)}</text>'
         )
     scale = plot_h / top if top else 0
     every = max(1, round(len(rows) / 10))  # at most about ten labels under the bars
@@ -110,7 +110,7 @@ def svg(table: Table) -> Markup:
         if i % every == 0:
             lx, ly = x0 + slot / 2, TOP + plot_h + 12
             parts.append(
-                f'<text class="axis" x="{lx:.1f}" y="{ly:.1f}" font-size="10" '
+                f'<text class="axis" x="{lx:.1f}" y="{ly:.1f}" font-size="12" '
                 f'fill="#5f6b73" text-anchor="end" '
                 f'transform="rotate(-35 {lx:.1f} {ly:.1f})">{escape(_short(labels[i]))}'
                 f"</text>"

@@ -23,7 +23,7 @@ from bot.reports.counts import (
     read_counts,
 )
 from bot.reports.period import Period
-from bot.reports.tables import Table, protect, shown
+from bot.reports.tables import Table, protect_lines, shown
 
 # (measure, label): the figures of the report, in order.
 FIGURES: Final = (
@@ -138,17 +138,18 @@ class ReportTable(Table):
     """A figure's rows: the total first, then the languages, then the channels. Each
     breakdown adds up to the total and is protected as one line of parts with that total."""
 
-    def grid(self) -> list[tuple[str, list[str]]]:
-        numbers = self.numbers()
-        shown = [[f"{n}" for n in values] for _, values in numbers]
+    def marks(self) -> list[list[str | None]]:
+        numbers = [values for _, values in self.numbers()]
         n_langs = len(REPORT_LANGS)
-        for group in (range(1, 1 + n_langs), range(1 + n_langs, len(numbers))):
-            for column in range(len(self.columns)):
-                line = [numbers[r][1][column] for r in group] + [numbers[0][1][column]]
-                marks = protect([line], totals=True)[0]
-                for r, mark in zip([*group, 0], marks, strict=True):
-                    shown[r][column] = mark or shown[r][column]
-        return [(label, cells) for (label, _), cells in zip(numbers, shown, strict=True)]
+        groups = (range(1, 1 + n_langs), range(1 + n_langs, len(numbers)))
+        # Both breakdowns share the total: protected together, so that a total hidden for
+        # one is not given away by the other.
+        lines = [
+            [*((r, column) for r in group), (0, column)]
+            for group in groups
+            for column in range(len(self.columns))
+        ]
+        return protect_lines(numbers, lines)
 
 
 async def build_report(

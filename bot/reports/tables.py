@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -100,18 +101,20 @@ def _csv(header: Sequence[str], lines: Sequence[Sequence[str]]) -> str:
     return out.getvalue()
 
 
+Cell = tuple[int, int]
+
+
 def protect(
     values: Sequence[Sequence[int]], *, totals: bool, total_row: bool = True
 ) -> list[list[str | None]]:
     """For each cell, what to show instead of its number (None: the number itself).
 
     Every count of 1 to 4 is hidden ("< 5"). With totals (last column, and last row unless
-    `total_row` is False), a line
-    whose total is known must not let its hidden parts be worked out: one hidden part alone
-    is the total minus the others; several hidden counts of 1 to 4 are each 1 when they add
-    up to their number, each 4 when to four times it. Such a line hides its smallest other
-    nonzero part too ("≥ 5"), or its total when no other part is left; and a hidden total
-    whose parts are all shown hides one of them. Until no line gives anything away.
+    `total_row` is False), no hidden count may follow from what is shown (one hidden part
+    alone is its total minus the others; two counts of 1 to 4 adding up to 2 are each 1; a
+    hidden total of shown parts is their sum...): while one does, another count of a line
+    through it is hidden too ("≥ 5"). tests/reports/test_tables.py checks this against every
+    possible table of small random counts.
     """
     marks: list[list[str | None]] = [
         [HIDDEN if 0 < n < SMALL else None for n in row] for row in values
@@ -122,38 +125,113 @@ def protect(
     lines = [[(r, c) for c in range(cols)] for r in range(rows)]
     if total_row:
         lines += [[(r, c) for r in range(rows)] for c in range(cols)]
+    return protect_lines(values, lines)
 
-    def value(p: tuple[int, int]) -> int:
+
+def protect_lines(
+    values: Sequence[Sequence[int]], lines: Sequence[Sequence[Cell]]
+) -> list[list[str | None]]:
+    """`protect` for any lines of cells, each ending with its total (the sum of the others);
+    a cell may lie in several lines (a total shared by two breakdowns)."""
+    marks: list[list[str | None]] = [
+        [HIDDEN if 0 < n < SMALL else None for n in row] for row in values
+    ]
+
+    def value(p: Cell) -> int:
         return values[p[0]][p[1]]
 
-    def mark(p: tuple[int, int]) -> str | None:
-        return marks[p[0]][p[1]]
+    # Hidden last: totals, and last of all a total of totals (the headline figure, which
+    # other tables show too).
+    rank = Counter(line[-1] for line in lines)
 
+    def order(p: Cell) -> tuple[int, int]:
+        return (rank[p], value(p))
+
+    while True:
+        determined = _determined(values, marks, lines)
+        if not determined:
+            return marks
+        found = determined[0]
+        # Hide one more count: the smallest shown nonzero part of a line through the cell
+        # that can be worked out, else that line's total.
+        near = [
+            p
+            for line in lines
+            if found in line
+            for p in line
+            if marks[p[0]][p[1]] is None and value(p) > 0
+        ]
+        if near:
+            r, c = min(near, key=order)
+        else:
+            # Its lines are all hidden: it is worked out through other lines. Hide the
+            # first shown count whose hiding leaves it open, else the first in order (the
+            # loop goes on: every turn hides one more count).
+            far = sorted(
+                (
+                    (r, c)
+                    for r, row in enumerate(values)
+                    for c in range(len(row))
+                    if marks[r][c] is None and values[r][c] > 0
+                ),
+                key=order,
+            )
+            if not far:
+                return marks
+            opening = (p for p in far if rank[p] < 2 and _opens(values, marks, lines, p, found))
+            r, c = next(opening, far[0])
+        marks[r][c] = ALSO_HIDDEN
+
+
+def _opens(
+    values: Sequence[Sequence[int]],
+    marks: list[list[str | None]],
+    lines: Sequence[Sequence[Cell]],
+    cell: Cell,
+    found: Cell,
+) -> bool:
+    """Whether hiding `cell` leaves `found` open."""
+    trial = [list(row) for row in marks]
+    trial[cell[0]][cell[1]] = ALSO_HIDDEN
+    return found not in _determined(values, trial, lines)
+
+
+def _determined(
+    values: Sequence[Sequence[int]],
+    marks: list[list[str | None]],
+    lines: Sequence[Sequence[Cell]],
+) -> list[Cell]:
+    """A hidden cell whose value follows from what is shown: bounds (a shown count is
+    itself, "< 5" is 1 to 4, "≥ 5" 5 and more) are narrowed line by line (a total is the sum
+    of its parts) until nothing changes; the hidden cells left with one value, in order."""
+    top = sum(sum(row) for row in values) + SMALL
+    low: dict[Cell, int] = {}
+    high: dict[Cell, int] = {}
+    for r, row in enumerate(values):
+        for c, v in enumerate(row):
+            m = marks[r][c]
+            low[(r, c)], high[(r, c)] = (
+                (v, v) if m is None else (1, SMALL - 1) if m == HIDDEN else (SMALL, top)
+            )
     changed = True
     while changed:
         changed = False
-        for line in lines:
-            *parts, total = line
-            hidden = [p for p in parts if mark(p) is not None]
-            if mark(total) is not None:
-                # A hidden total is the sum of its parts when they are all shown.
-                others = [p for p in parts if value(p) > 0]
-                if not hidden and others:
-                    r, c = min(others, key=value)
-                    marks[r][c] = ALSO_HIDDEN
+        for *parts, total in lines:
+            parts_low = sum(low[p] for p in parts)
+            parts_high = sum(high[p] for p in parts)
+            if parts_low > low[total] or parts_high < high[total]:
+                low[total] = max(low[total], parts_low)
+                high[total] = min(high[total], parts_high)
+                changed = True
+            for p in parts:
+                lo = low[total] - (parts_high - high[p])
+                hi = high[total] - (parts_low - low[p])
+                if lo > low[p] or hi < high[p]:
+                    low[p], high[p] = max(low[p], lo), min(high[p], hi)
+                    parts_low = sum(low[q] for q in parts)
+                    parts_high = sum(high[q] for q in parts)
                     changed = True
-                continue
-            if not hidden:
-                continue
-            small = all(mark(p) == HIDDEN for p in hidden)
-            gap = sum(value(p) for p in hidden)
-            if len(hidden) > 1 and not (small and gap in (len(hidden), len(hidden) * (SMALL - 1))):
-                continue
-            others = [p for p in parts if mark(p) is None and value(p) > 0]
-            r, c = min(others, key=value) if others else total
-            marks[r][c] = ALSO_HIDDEN
-            changed = True
-    return marks
+    return [c for c in low if marks[c[0]][c[1]] is not None and low[c] >= high[c]]
 
 
 def workbook(tables: Sequence[Table | TextTable]) -> bytes:

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 
 from bot.db.session import Database
 from bot.db.tables import erased_people
+from bot.reports.charts import Segment, bars, svg
 from bot.reports.counts import people_to_date, read_counts
 from bot.reports.dashboard import Filters, build
 from bot.reports.period import Period
@@ -110,7 +111,28 @@ async def test_dashboard_tables_with_filters(db: Database, people: People) -> No
     assert grid["02/03/2026"] == ["0", "≥ 5", "0", "0", "0", "≥ 5"]
     assert grid["04/03/2026"] == ["0"] * 6
     funnel = dict(tables["first_contact_to_consent"].grid())
-    assert funnel["Premier contact"][-1] == "8" and funnel["Consentement donné"][-1] == "6"
+    assert funnel["Premier contact"][-1] == "8"
+    # 6 consents: 1 in French ("< 5") and 5 in Arabic ("≥ 5") would be pinned by it.
+    assert funnel["Consentement donné"] == ["< 5", "≥ 5", "0", "0", "0", "≥ 5"]
     arabic = {t.id: t for t in build(counts, Filters(WEEK, lang="ar", channel="whatsapp"))}
     assert dict(arabic["people_by_channel"].grid())["Total"] == ["6", "6"]
     assert dict(arabic["misunderstood_messages"].grid())["02/03/2026"] == ["40", "< 5", "< 5"]
+
+
+async def test_charts_never_draw_a_hidden_count(db: Database, people: People) -> None:
+    await march(people)
+    async with db.connect() as conn:
+        counts = await read_counts(conn, WEEK, PARIS)
+        report = await build_report(conn, WEEK, PARIS, datetime(2026, 3, 9, tzinfo=UTC))
+    tables = [*build(counts, Filters(WEEK)), *report.tables]
+    for table in tables:
+        marks = table.marks()
+        for r, row in enumerate(bars(table)):
+            for seg in row:
+                if seg.series >= 0:
+                    assert marks[r][seg.series] is None, (table.id, r, seg)
+                else:
+                    assert seg.value in (4, 5) or table.totals, (table.id, r, seg)
+        assert 'fill="url(#hatch-' in svg(table) or not any(any(m) for m in marks)
+    arabic = [row for row in bars(report.tables[0])][2]  # Total, français, arabe
+    assert arabic == [Segment(-1, 5), Segment(1, 0)]  # "≥ 5" at 5, not at its 6
