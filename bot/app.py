@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         finally:
             await svc.close()
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), svc.media.route()]
     for channel in svc.hosted:
         routes += channel.routes()
     routes.append(Mount("/admin", app=create_admin_app(svc)))

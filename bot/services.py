@@ -8,7 +8,6 @@ import gc
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from bot.channels.base import Channel, HostedChannel
 from bot.channels.registry import hosted_channels
@@ -16,13 +15,18 @@ from bot.core.content import ContentReloader, load_content
 from bot.core.dispatcher import Dispatcher, HandleResult
 from bot.core.lookup import settings_facts
 from bot.core.messages import InboundMessage
+from bot.core.programme import Programme
 from bot.db.migrate import ensure_migrated
 from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
 from bot.delivery import outbox
+from bot.delivery.jobs import ChecklistSource
+from bot.delivery.scheduler import Scheduler
 from bot.delivery.sender import OutboxSender
 from bot.reports import mail
 from bot.settings import Settings
+from bot.web.media import MediaLinks
+from content.catalog import Catalog
 from flows.engine import Environment
 from nlu.backend import EmbeddedBackend, NluBackend, make_backend
 
@@ -46,6 +50,12 @@ class Services:
         self.dispatcher: Dispatcher | None = None
         self.nlu: NluBackend = EmbeddedBackend()
         self.sender: OutboxSender | None = None
+        self.scheduler: Scheduler | None = None
+        # Which steps apply to a contact, for the weekly nudge (the journeys' content).
+        self.checklist: ChecklistSource | None = None
+        self.media = MediaLinks(
+            settings.effective_secret_key, settings.public_base_url, settings.effective_media_dir
+        )
         self.content: ContentReloader | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -56,7 +66,9 @@ class Services:
         self.nlu = make_backend(
             self.settings.nlu_backend, self.settings.rasa_url, self.settings.nlu_model_dir
         )
-        self.sender = OutboxSender(self.db, self.channels, clock=self.clock)
+        self.sender = OutboxSender(
+            self.db, self.channels, clock=self.clock, prepare=self.media.prepare
+        )
         self.dispatcher = Dispatcher(
             self.db,
             loaded.env,
@@ -64,7 +76,15 @@ class Services:
             on_commit=self.sender.wake,
             clock=self.clock,
             facts=settings_facts(self.settings.retention_days),
-            tz=ZoneInfo(self.settings.timezone),
+            programme=Programme.from_settings(self.settings),
+        )
+        self.scheduler = Scheduler(
+            self.db,
+            self.catalog,
+            self.settings.tz,
+            checklist=self.checklist,
+            on_enqueue=self.sender.wake,
+            clock=self.clock,
         )
         self.content = ContentReloader(self.db, loaded, self._use_content)
         _tune_gc()
@@ -86,6 +106,12 @@ class Services:
     async def record_status(self, provider_id: str, status: str, error: str | None) -> bool:
         """A platform's delivery report; True when the message was ours."""
         return await self.db.run(outbox.record_status, provider_id, status, error)
+
+    def catalog(self) -> Catalog:
+        """The texts in use (the dispatcher's: loaded from the database at start)."""
+        if self.dispatcher is None:
+            raise RuntimeError("services are not open")
+        return self.dispatcher.env.catalog
 
     def text(self, key: str, lang: str) -> str:
         if self.dispatcher is None:
@@ -117,6 +143,10 @@ class Services:
             self._tasks.append(asyncio.create_task(self.sender.run_forever(), name="outbox"))
         if scheduler:
             self._tasks.append(asyncio.create_task(self._retention_loop(), name="retention"))
+            if self.scheduler is not None:
+                self._tasks.append(
+                    asyncio.create_task(self.scheduler.run_forever(), name="scheduler")
+                )
             if mail.configured(self.settings):
                 digest = mail.run_forever(self.db, self.settings, self.clock)
                 self._tasks.append(asyncio.create_task(digest, name="digest"))
@@ -134,7 +164,7 @@ class Services:
                     purge_inactive,
                     now=self.clock(),
                     retention_days=self.settings.retention_days,
-                    tz=ZoneInfo(self.settings.timezone),
+                    tz=self.settings.tz,
                 )
                 if n:
                     log.info("retention: erased %d inactive contacts", n)

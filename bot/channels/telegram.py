@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -36,7 +37,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.channels.base import DeliveryResult, Handle, Outcome, RateLimit, TextLookup
 from bot.channels.progress import PartProgress
 from bot.channels.telegram_http import AiohttpRequest
-from bot.core.messages import Attachment, InboundMessage, OutboundMessage, QuickReply
+from bot.core.messages import (
+    LOCAL_FILE,
+    Attachment,
+    InboundMessage,
+    OutboundMessage,
+    QuickReply,
+)
 from bot.core.render import split_text
 from bot.settings import Settings
 from content.catalog import BASE_LANG, LANGS, LOCALE_CODES
@@ -407,10 +414,16 @@ class TelegramChannel:
             for i, piece in enumerate(pieces)
         ]
         for a in message.attachments:
+            # A URL or file id as is; a local file (no public URL to fetch it) is uploaded.
+            media: str | Path = (
+                Path(a.ref[len(LOCAL_FILE) :]) if a.ref.startswith(LOCAL_FILE) else a.ref
+            )
             if a.kind == "image":
-                steps.append(partial(bot.send_photo, chat_id=chat_id, photo=a.ref))
-            elif a.kind in ("audio", "voice"):
-                steps.append(partial(bot.send_audio, chat_id=chat_id, audio=a.ref))
+                steps.append(partial(bot.send_photo, chat_id=chat_id, photo=media))
+            elif a.kind == "voice":
+                steps.append(partial(bot.send_voice, chat_id=chat_id, voice=media))
+            elif a.kind == "audio":
+                steps.append(partial(bot.send_audio, chat_id=chat_id, audio=media))
             else:
-                steps.append(partial(bot.send_document, chat_id=chat_id, document=a.ref))
+                steps.append(partial(bot.send_document, chat_id=chat_id, document=media))
         return steps

@@ -8,6 +8,10 @@ from typing import Literal
 
 from flows.events import QuickReply
 
+# An attachment whose ref starts with this is a file on this machine (to upload), not a
+# URL or a platform's file id.
+LOCAL_FILE = "file://"
+
 AttachmentKind = Literal["image", "audio", "voice", "video", "document", "sticker", "location"]
 
 
@@ -55,4 +59,11 @@ class OutboundMessage:
     last_inbound_at: datetime | None = None  # the user's last message (WhatsApp 24-hour window)
 
 
-__all__ = ["Attachment", "AttachmentKind", "InboundMessage", "OutboundMessage", "QuickReply"]
+__all__ = [
+    "LOCAL_FILE",
+    "Attachment",
+    "AttachmentKind",
+    "InboundMessage",
+    "OutboundMessage",
+    "QuickReply",
+]

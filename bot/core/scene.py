@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
 from bot.core.messages import InboundMessage
+from bot.core.programme import Programme
 from bot.db.repos import activity
 from bot.db.repos import conversations as repo
 from bot.delivery import outbox
@@ -24,7 +24,7 @@ class Batch:
     """The writes of one dispatcher batch, committed together in one transaction."""
 
     now: datetime
-    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Paris"))  # the business day
+    programme: Programme = field(default_factory=Programme)  # time zone, office hours
     contacts: list[repo.ContactRow] = field(default_factory=list)
     messages: list[repo.MessageRow] = field(default_factory=list)
     tickets: list[repo.TicketRow] = field(default_factory=list)
@@ -36,7 +36,7 @@ class Batch:
 
     @property
     def day(self) -> date:
-        return self.now.astimezone(self.tz).date()
+        return self.now.astimezone(self.programme.tz).date()
 
     def flush(self, conn: Connection) -> list[int]:
         """Write everything; returns the outbox ids, in the order of `self.outbox`."""
@@ -69,6 +69,10 @@ class Scene:
     @property
     def now(self) -> datetime:
         return self.batch.now
+
+    @property
+    def programme(self) -> Programme:
+        return self.batch.programme
 
     def mark(self, measure: str) -> None:
         """Count this message under `measure` (activity.MEASURES) in the day's figures."""

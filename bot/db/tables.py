@@ -9,22 +9,36 @@ from bot.db.models import (
     AdminUser,
     AuditEntry,
     ChannelIdentity,
+    ChecklistProgress,
     Contact,
+    ContactPreferences,
     ContentConflict,
     ContentDraft,
     ContentHead,
     ContentRelease,
     ContentVersion,
+    Coop,
+    DayTotal,
     DigestSent,
+    EligibilityFigure,
+    EligibilityResult,
     ErasedPeople,
+    HandoverReply,
     HandoverTicket,
+    LedgerHead,
     LoginThrottle,
+    Member,
     MessageLog,
     Misunderstood,
+    ModuleProgress,
     Outbox,
     ProcessedInbound,
+    Product,
     Sale,
+    ScheduledJob,
     ShippedContent,
+    Workshop,
+    WorkshopRsvp,
 )
 
 contacts = table(Contact)
@@ -34,16 +48,30 @@ outbox = table(Outbox)
 processed = table(ProcessedInbound)
 tickets = table(HandoverTicket)
 sales = table(Sale)
-content_head = table(ContentHead)
-releases = table(ContentRelease)
-versions = table(ContentVersion)
-drafts = table(ContentDraft)
-shipped = table(ShippedContent)
+ledger_heads = table(LedgerHead)
+sales_day_totals = table(DayTotal)
+coops = table(Coop)
+products = table(Product)
+members = table(Member)
 conflicts = table(ContentConflict)
+content_head = table(ContentHead)
+drafts = table(ContentDraft)
+releases = table(ContentRelease)
+shipped = table(ShippedContent)
+versions = table(ContentVersion)
 users = table(AdminUser)
 sessions = table(AdminSession)
 login_throttle = table(LoginThrottle)
 audit = table(AuditEntry)
+replies = table(HandoverReply)
+workshops = table(Workshop)
+rsvps = table(WorkshopRsvp)
+module_progress = table(ModuleProgress)
+eligibility_results = table(EligibilityResult)
+eligibility_figures = table(EligibilityFigure)
+checklist_progress = table(ChecklistProgress)
+preferences = table(ContactPreferences)
+jobs = table(ScheduledJob)
 activity = table(ActivityDay)
 erased_people = table(ErasedPeople)
 misunderstood = table(Misunderstood)

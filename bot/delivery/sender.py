@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from bot.channels.base import Channel, DeliveryResult, Outcome
+from bot.core.messages import OutboundMessage
 from bot.db.session import Database
 from bot.delivery import outbox
 from bot.delivery.ratelimit import RateLimiter
@@ -37,8 +38,11 @@ class OutboxSender:
         limiter: RateLimiter | None = None,
         idle_poll: float = 1.0,
         gather: float = 0.01,
+        prepare: Callable[[OutboundMessage], OutboundMessage] | None = None,
     ) -> None:
         self.db, self.channels, self.clock = db, dict(channels), clock
+        # Just before a channel sends: media references become signed links (bot/web/media).
+        self.prepare = prepare
         self.limiter = limiter or RateLimiter()
         self.idle_poll = idle_poll
         self.gather = gather  # seconds to let replies accumulate: fewer, larger claims
@@ -97,7 +101,7 @@ class OutboxSender:
         """One address's rows, in order; stops at the first that must wait."""
         outcomes: list[outbox.Outcome] = []
         for i, row in enumerate(rows):
-            msg = row.message
+            msg = self.prepare(row.message) if self.prepare else row.message
             channel = self.channels[msg.channel]
             if row.unreachable:
                 result = DeliveryResult(Outcome.UNREACHABLE, error="contact unreachable")

@@ -240,7 +240,7 @@ def workbook(tables: Sequence[Table | TextTable]) -> bytes:
     from openpyxl.styles import Font
 
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty default sheet
     used: set[str] = set()
     for table in tables:
         name = _sheet_name(table.title, used)

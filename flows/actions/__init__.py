@@ -24,8 +24,12 @@ def execute(act: Any, run: Run) -> None:
 
 
 from flows.actions import (  # noqa: E402  (modules register themselves on import)
+    answer_workshop,
     data_request,
+    list_workshops,
+    pick_workshop,
     request_handover,
+    request_status,
     send_msg,
     set_consent,
     set_field,
@@ -35,9 +39,13 @@ from flows.actions import (  # noqa: E402  (modules register themselves on impor
 __all__ = [
     "HANDLERS",
     "action",
+    "answer_workshop",
     "data_request",
     "execute",
+    "list_workshops",
+    "pick_workshop",
     "request_handover",
+    "request_status",
     "send_msg",
     "set_consent",
     "set_field",

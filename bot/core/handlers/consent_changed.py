@@ -1,7 +1,9 @@
-"""consent_changed: consent given or withdrawn; withdrawing erases the kept answers."""
+"""consent_changed: consent given or withdrawn; withdrawing erases the kept answers (the
+fields, the eligibility outcome, checklist progress and its weekly nudge)."""
 
 from bot.core.handlers import handles
 from bot.core.scene import Scene
+from bot.db.repos.journeys import erase_answers
 from flows.events import ConsentChanged
 
 
@@ -11,3 +13,4 @@ def consent_changed(scene: Scene, event: ConsentChanged) -> None:
     contact.consent, contact.consent_at = event.given, scene.now
     if not event.given:
         contact.fields = {}
+        erase_answers(scene.conn, contact.id, scene.now)

@@ -1,7 +1,13 @@
 """All tables. Money is integer cents; times are UTC."""
 
 from bot.db.models.admin import AdminSession, AdminUser, AuditEntry, LoginThrottle
-from bot.db.models.contacts import ChannelIdentity, Contact, HandoverTicket, MessageLog
+from bot.db.models.contacts import (
+    ChannelIdentity,
+    Contact,
+    HandoverReply,
+    HandoverTicket,
+    MessageLog,
+)
 from bot.db.models.content import (
     ContentConflict,
     ContentDraft,
@@ -10,9 +16,19 @@ from bot.db.models.content import (
     ContentVersion,
     ShippedContent,
 )
+from bot.db.models.coops import Coop, Member, Product
 from bot.db.models.delivery import Outbox, ProcessedInbound
+from bot.db.models.journeys import (
+    ChecklistProgress,
+    ContactPreferences,
+    EligibilityFigure,
+    EligibilityResult,
+    ModuleProgress,
+)
 from bot.db.models.reports import ActivityDay, DigestSent, ErasedPeople, Misunderstood
-from bot.db.models.sales import Sale
+from bot.db.models.sales import DayTotal, LedgerHead, Sale
+from bot.db.models.schedule import ScheduledJob
+from bot.db.models.workshops import Workshop, WorkshopRsvp
 
 __all__ = [
     "ActivityDay",
@@ -20,20 +36,34 @@ __all__ = [
     "AdminUser",
     "AuditEntry",
     "ChannelIdentity",
+    "ChecklistProgress",
     "Contact",
+    "ContactPreferences",
     "ContentConflict",
     "ContentDraft",
     "ContentHead",
     "ContentRelease",
     "ContentVersion",
+    "Coop",
+    "DayTotal",
     "DigestSent",
+    "EligibilityFigure",
+    "EligibilityResult",
     "ErasedPeople",
+    "HandoverReply",
     "HandoverTicket",
+    "LedgerHead",
     "LoginThrottle",
+    "Member",
     "MessageLog",
     "Misunderstood",
+    "ModuleProgress",
     "Outbox",
     "ProcessedInbound",
+    "Product",
     "Sale",
+    "ScheduledJob",
     "ShippedContent",
+    "Workshop",
+    "WorkshopRsvp",
 ]

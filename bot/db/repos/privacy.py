@@ -13,18 +13,39 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.db.repos.conversations import open_tickets
 from bot.db.tables import (
+    checklist_progress,
     contacts,
+    eligibility_results,
     erased_people,
     identities,
+    jobs,
+    members,
     messages,
     misunderstood,
+    module_progress,
     outbox,
+    preferences,
     processed,
+    replies,
+    rsvps,
     sales,
     tickets,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
+
+# What belongs to a contact and goes with them (the database cascades too; this says it).
+OWNED = (
+    messages,
+    misunderstood,  # kept for review only while its sender is
+    identities,
+    rsvps,
+    module_progress,
+    eligibility_results,
+    checklist_progress,
+    preferences,
+    jobs,
+)
 
 
 @dataclass(frozen=True)
@@ -49,11 +70,38 @@ def stored_data(conn: Connection, contact_id: int, fields: dict[str, Any]) -> St
     ).scalar_one()
     n_sales = (
         conn.execute(
-            select(func.count()).select_from(sales).where(sales.c.contact_id == contact_id)
+            select(func.count())
+            .select_from(sales.join(members, members.c.id == sales.c.member_id))
+            .where(members.c.contact_id == contact_id, sales.c.kind != "closing")
         )
     ).scalar_one()
     n_open = open_tickets(conn, contact_id)
-    return StoredData(channels, n_messages, dict(fields), n_sales, n_open)
+    return StoredData(
+        channels, n_messages, {**fields, **journey_answers(conn, contact_id)}, n_sales, n_open
+    )
+
+
+def journey_answers(conn: Connection, contact_id: int) -> dict[str, Any]:
+    """What the journeys keep about the contact, as lines of "my data": the eligibility
+    outcome and its answers, checklist steps, modules read, workshop answers."""
+    out: dict[str, Any] = {}
+    kept = conn.execute(
+        select(eligibility_results).where(eligibility_results.c.contact_id == contact_id)
+    ).first()
+    if kept is not None:
+        out["eligibility"] = kept.outcome
+        out.update({f"eligibility.{k}": v for k, v in dict(kept.answers).items()})
+    for r in conn.execute(
+        select(checklist_progress).where(checklist_progress.c.contact_id == contact_id)
+    ):
+        out[f"step.{r.step_id}"] = r.status
+    for r in conn.execute(
+        select(module_progress).where(module_progress.c.contact_id == contact_id)
+    ):
+        out[f"module.{r.module_id}"] = "done" if r.done_at else f"message {r.position}"
+    for r in conn.execute(select(rsvps).where(rsvps.c.contact_id == contact_id)):
+        out[f"workshop.{r.workshop_id}"] = r.answer
+    return out
 
 
 def message_history(
@@ -69,11 +117,14 @@ def message_history(
 
 
 def erase_contact(conn: Connection, contact_id: int, *, tz: ZoneInfo = PARIS) -> None:
-    """Erase the contact, identities, messages, answers, requests; sales stay, anonymous,
-    and the person stays in the figures as a count (day of first contact in `tz`)."""
+    """Erase the contact, identities, messages, answers, requests, RSVPs, progress and
+    scheduled reminders; sales stay, anonymous, and the person stays in the figures as a
+    count (day of first contact in `tz`).
+
+    Ledger rows name a coop member, never a contact: unlinking the member from the contact
+    leaves every hashed ledger value unchanged, so the chain still verifies."""
     count_erased(conn, contact_id, tz)
-    conn.execute(delete(misunderstood).where(misunderstood.c.contact_id == contact_id))
-    conn.execute(update(sales).where(sales.c.contact_id == contact_id).values(contact_id=None))
+    conn.execute(update(members).where(members.c.contact_id == contact_id).values(contact_id=None))
     # Pending replies (such as "your data is deleted") still go out; the rest is erased.
     conn.execute(
         delete(outbox).where(
@@ -81,7 +132,10 @@ def erase_contact(conn: Connection, contact_id: int, *, tz: ZoneInfo = PARIS) ->
         )
     )
     conn.execute(update(outbox).where(outbox.c.contact_id == contact_id).values(contact_id=None))
-    for owned in (messages, tickets, identities):
+    own_tickets = select(tickets.c.id).where(tickets.c.contact_id == contact_id)
+    conn.execute(delete(replies).where(replies.c.ticket_id.in_(own_tickets)))
+    conn.execute(delete(tickets).where(tickets.c.contact_id == contact_id))
+    for owned in OWNED:
         conn.execute(delete(owned).where(owned.c.contact_id == contact_id))
     conn.execute(delete(contacts).where(contacts.c.id == contact_id))
 

@@ -2,7 +2,7 @@
 messages to review, daily digests sent
 
 Revision ID: 0009
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import bot.db.base
 
 revision: str = "0009"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
