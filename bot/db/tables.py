@@ -22,6 +22,7 @@ from bot.db.models import (
     DigestSent,
     EligibilityFigure,
     EligibilityResult,
+    ErasedAttendance,
     ErasedPeople,
     HandoverReply,
     HandoverTicket,
@@ -74,5 +75,6 @@ preferences = table(ContactPreferences)
 jobs = table(ScheduledJob)
 activity = table(ActivityDay)
 erased_people = table(ErasedPeople)
+erased_attendance = table(ErasedAttendance)
 misunderstood = table(Misunderstood)
 digests_sent = table(DigestSent)

@@ -15,10 +15,11 @@ from typing import Final
 
 from fpdf import FPDF
 
+from bot.reports.charts import nominal
 from bot.reports.counts import LANG_NAMES_FR
 from bot.reports.period import french_date
 from bot.reports.report import Report
-from bot.reports.tables import ALSO_HIDDEN, HIDDEN, SMALL, Table
+from bot.reports.tables import SMALL, Table
 
 # fpdf2 subsets fonts through fontTools, which logs every table at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -210,7 +211,11 @@ def _figure(pdf: FPDF, table: Table, fonts: Fonts) -> None:
     pdf.set_x(x + 4)
     pdf.cell(20, rows_h, _latin("masqué", f))
     pdf.ln(rows_h)
-    shown_values = [[_value(c) for c in cells] for _, cells in grid]
+    marks = table.marks()
+    shown_values = [
+        [float(n) if m is None else float(nominal(m)) for n, m in zip(values, row, strict=True)]
+        for (_, values), row in zip(table.numbers(), marks, strict=True)
+    ]
     peak = max([max(v) for v in shown_values if v] + [SMALL])
     for r, (label, cells) in enumerate(grid):
         y = pdf.get_y()
@@ -224,9 +229,9 @@ def _figure(pdf: FPDF, table: Table, fonts: Fonts) -> None:
         for i, (colour, value) in enumerate(
             zip((NOW_COLOUR, BEFORE_COLOUR), shown_values[r], strict=False)
         ):
-            width = chart_w * value / peak
+            width = chart_w * max(value, 0) / peak
             by = y + 0.7 + i * 2.1
-            if cells[i] in (HIDDEN, ALSO_HIDDEN):
+            if marks[r][i] is not None:
                 pdf.set_draw_color(*MUTED)
                 pdf.rect(chart_x, by, max(width, 0.8), 1.8, style="D")
             elif width > 0:
@@ -234,14 +239,6 @@ def _figure(pdf: FPDF, table: Table, fonts: Fonts) -> None:
                 pdf.rect(chart_x, by, width, 1.8, style="F")
         pdf.ln(rows_h)
     pdf.ln(4)
-
-
-def _value(cell: str) -> float:
-    """The length a cell's bar gets: its number; a hidden count is an outline of 4 ("< 5")
-    or 5 ("≥ 5"), never its true length."""
-    if cell.isdigit():
-        return float(cell)
-    return float(SMALL if cell == ALSO_HIDDEN else SMALL - 1)
 
 
 def _latin(text: str, family: str) -> str:

@@ -25,7 +25,13 @@ from bot.db.models.journeys import (
     EligibilityResult,
     ModuleProgress,
 )
-from bot.db.models.reports import ActivityDay, DigestSent, ErasedPeople, Misunderstood
+from bot.db.models.reports import (
+    ActivityDay,
+    DigestSent,
+    ErasedAttendance,
+    ErasedPeople,
+    Misunderstood,
+)
 from bot.db.models.sales import DayTotal, LedgerHead, Sale
 from bot.db.models.schedule import ScheduledJob
 from bot.db.models.workshops import Workshop, WorkshopRsvp
@@ -49,6 +55,7 @@ __all__ = [
     "DigestSent",
     "EligibilityFigure",
     "EligibilityResult",
+    "ErasedAttendance",
     "ErasedPeople",
     "HandoverReply",
     "HandoverTicket",

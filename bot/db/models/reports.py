@@ -27,6 +27,10 @@ class ActivityDay(Base):
     not_understood: Mapped[int] = mapped_column(Integer, default=0)
     low_confidence: Mapped[int] = mapped_column(Integer, default=0)
     handovers: Mapped[int] = mapped_column(Integer, default=0)
+    # The journeys' steps, counted when they happen (erasure and withdrawn consent leave them).
+    modules_done: Mapped[int] = mapped_column(Integer, default=0)
+    steps_done: Mapped[int] = mapped_column(Integer, default=0)  # a checklist step marked done
+    rsvp_yes: Mapped[int] = mapped_column(Integer, default=0)  # "I'll come" to a workshop
 
 
 class ErasedPeople(Base):
@@ -40,6 +44,19 @@ class ErasedPeople(Base):
     lang: Mapped[str] = mapped_column(String(8), primary_key=True)
     people: Mapped[int] = mapped_column(Integer, default=0)
     consented: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ErasedAttendance(Base):
+    """Per workshop, the answers of erased contacts, counted without them: how many were
+    coming and how many came."""
+
+    __tablename__ = "erased_attendance"
+
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True
+    )
+    coming: Mapped[int] = mapped_column(Integer, default=0)
+    attended: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Misunderstood(Base):

@@ -16,7 +16,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.db.tables import activity, misunderstood
 
-MEASURES: Final = ("messages_in", "messages_out", "not_understood", "low_confidence", "handovers")
+MEASURES: Final = (
+    "messages_in",
+    "messages_out",
+    "not_understood",
+    "low_confidence",
+    "handovers",
+    "modules_done",
+    "steps_done",
+    "rsvp_yes",
+)
 MISSED: Final = ("not_understood", "low_confidence")
 
 

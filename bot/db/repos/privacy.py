@@ -16,6 +16,7 @@ from bot.db.tables import (
     checklist_progress,
     contacts,
     eligibility_results,
+    erased_attendance,
     erased_people,
     identities,
     jobs,
@@ -124,6 +125,7 @@ def erase_contact(conn: Connection, contact_id: int, *, tz: ZoneInfo = PARIS) ->
     Ledger rows name a coop member, never a contact: unlinking the member from the contact
     leaves every hashed ledger value unchanged, so the chain still verifies."""
     count_erased(conn, contact_id, tz)
+    count_erased_answers(conn, contact_id)
     conn.execute(update(members).where(members.c.contact_id == contact_id).values(contact_id=None))
     # Pending replies (such as "your data is deleted") still go out; the rest is erased.
     conn.execute(
@@ -166,7 +168,8 @@ def count_erased(conn: Connection, contact_id: int, tz: ZoneInfo) -> None:
         "people": 1,
         "consented": 1 if row.consent else 0,
     }
-    stmt = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(erased_people)
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(erased_people)
     conn.execute(
         stmt.values(values).on_conflict_do_update(
             index_elements=["day", "channel", "lang"],
@@ -176,6 +179,33 @@ def count_erased(conn: Connection, contact_id: int, tz: ZoneInfo) -> None:
             },
         )
     )
+
+
+def count_erased_answers(conn: Connection, contact_id: int) -> None:
+    """Add the contact's workshop answers to the anonymous counts per workshop: still
+    counted among who was coming and who came."""
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    answers = conn.execute(
+        select(rsvps.c.workshop_id, rsvps.c.answer, rsvps.c.attended).where(
+            rsvps.c.contact_id == contact_id
+        )
+    ).all()
+    for workshop_id, answer, attended in answers:
+        coming, came = int(answer == "yes"), int(bool(attended))
+        if not (coming or came):
+            continue
+        ins = insert(erased_attendance).values(
+            workshop_id=workshop_id, coming=coming, attended=came
+        )
+        conn.execute(
+            ins.on_conflict_do_update(
+                index_elements=["workshop_id"],
+                set_={
+                    "coming": erased_attendance.c.coming + coming,
+                    "attended": erased_attendance.c.attended + came,
+                },
+            )
+        )
 
 
 def purge_inactive(

@@ -1,5 +1,5 @@
-"""reports: daily activity counts, erased people as anonymous counts, misunderstood
-messages to review, daily digests sent
+"""reports: daily activity counts, erased people (and their workshop answers) as anonymous
+counts, misunderstood messages to review, daily digests sent
 
 Revision ID: 0009
 Revises: 0006
@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("lang", sa.String(length=8), nullable=False),
         *_counts("messages_in", "messages_out", "not_understood", "low_confidence", "handovers"),
+        *_counts("modules_done", "steps_done", "rsvp_yes"),
         sa.PrimaryKeyConstraint("day", "channel", "lang", name=op.f("pk_activity_daily")),
     )
     op.create_table(
@@ -41,6 +42,18 @@ def upgrade() -> None:
         sa.Column("lang", sa.String(length=8), nullable=False),
         *_counts("people", "consented"),
         sa.PrimaryKeyConstraint("day", "channel", "lang", name=op.f("pk_erased_people")),
+    )
+    op.create_table(
+        "erased_attendance",
+        sa.Column("workshop_id", sa.Integer(), nullable=False),
+        *_counts("coming", "attended"),
+        sa.ForeignKeyConstraint(
+            ["workshop_id"],
+            ["workshops.id"],
+            name=op.f("fk_erased_attendance_workshop_id_workshops"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("workshop_id", name=op.f("pk_erased_attendance")),
     )
     op.create_table(
         "misunderstood",
@@ -82,5 +95,6 @@ def downgrade() -> None:
     op.drop_index("ix_misunderstood_review_id", table_name="misunderstood")
     op.drop_index(op.f("ix_misunderstood_contact_id"), table_name="misunderstood")
     op.drop_table("misunderstood")
+    op.drop_table("erased_attendance")
     op.drop_table("erased_people")
     op.drop_table("activity_daily")
