@@ -1,5 +1,6 @@
 """A contact's summary for staff (`/admin/contacts/ID`), in French: language, channels (masked
-unless the role answers people), consent, activity, open requests, and the questions the bot
+unless the role answers people), consent, activity, journey (modules, eligibility, steps,
+coops and sales totals, workshops), open requests, and the questions the bot
 did not understand with a French machine translation marked as such."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from starlette.responses import Response
 
 from admin.deps import Ctx, Role, page
 from admin.translator import translator
+from bot.reports.journey import Titles, read_journey
 from bot.reports.summary import questions, read_summary
 
 
@@ -26,4 +28,5 @@ async def contact_summary(ctx: Ctx) -> Response:
                 message="Cette personne n'existe pas, ou a effacé ses données.",
             )
         asked = await questions(conn, contact_id, machine)
-    return ctx.render("contact.html", summary=summary, questions=asked)
+        journey = await read_journey(conn, contact_id, Titles.of(ctx.state.services.catalog()))
+    return ctx.render("contact.html", summary=summary, questions=asked, journey=journey)
