@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from starlette.responses import Response
@@ -38,6 +39,7 @@ class Asked:
         parts = [f"from={f.period.start.isoformat()}", f"to={f.period.end.isoformat()}"]
         parts += [f"lang={f.lang}"] if f.lang else []
         parts += [f"channel={f.channel}"] if f.channel else []
+        parts += [f"coop={quote(f.coop)}"] if f.coop else []
         return "&".join(parts)
 
 
@@ -55,11 +57,13 @@ def asked(ctx: Ctx) -> Asked:
             error = str(exc)
     lang = ctx.query("lang")
     channel = ctx.query("channel")
+    coop = ctx.query("coop").strip()[:64]
     return Asked(
         Filters(
             period,
             lang if lang in REPORT_LANGS else None,
             channel if channel in COUNTED_CHANNELS else None,
+            coop or None,
         ),
         error,
     )

@@ -1,7 +1,7 @@
 """The journeys' and the coops' figures for a period: eligibility outcomes (anonymous lines
-kept for everyone), coop members and sellers, sales totals in cents, and workshop answers and
-attendance (erased people's kept as counts). Counts only; names of coops and workshops are
-not people's."""
+kept for everyone), checklist steps, coop members and sellers, sales totals in cents (by
+day, member, product, payment method), and workshop answers and attendance (erased people's
+kept as counts). Names of coops and workshops are not people's; members are ids."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.tables import (
+    checklist_progress,
     coops,
     eligibility_figures,
     erased_attendance,
     members,
     rsvps,
+    sales,
     workshops,
 )
 from bot.ledger.totals import totals
@@ -151,3 +153,87 @@ async def workshop_figures(
 def _title(titles: dict[str, str]) -> str:
     """The French title, else the first one given."""
     return titles.get("fr") or next(iter(titles.values()), "")
+
+
+# --- the dashboard's reads -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    """What the dashboard shows of the journeys and the coops for a period (and a coop)."""
+
+    outcomes: dict[tuple[date, str], int]  # (day, outcome) -> eligibility checks
+    steps: dict[str, Counter[str]]  # step id -> status -> people (consented, now)
+    coops: tuple[str, ...]  # every coop's name, for the filter
+    sales: dict[str, dict[str, dict[object, int]]]  # coop -> dimension -> key -> cents
+    joined: int  # coop members who joined in the period
+    first_sales: int  # members whose first sale is in the period
+    workshops: tuple[WorkshopFigures, ...]
+
+
+async def read_programme(
+    conn: AsyncConnection, period: Period, tz: ZoneInfo, coop: str | None = None
+) -> Programme:
+    first, after = period.bounds(tz)
+    outcomes_by_day: dict[tuple[date, str], int] = {
+        (day, outcome): int(n)
+        for day, outcome, n in await conn.execute(
+            select(eligibility_figures.c.decided_on, eligibility_figures.c.outcome, func.count())
+            .where(eligibility_figures.c.decided_on.between(period.start, period.end))
+            .group_by(eligibility_figures.c.decided_on, eligibility_figures.c.outcome)
+        )
+    }
+    steps: dict[str, Counter[str]] = {}
+    for step_id, status, n in await conn.execute(
+        select(checklist_progress.c.step_id, checklist_progress.c.status, func.count()).group_by(
+            checklist_progress.c.step_id, checklist_progress.c.status
+        )
+    ):
+        steps.setdefault(step_id, Counter())[status] += int(n)
+    listed = (await conn.execute(select(coops.c.id, coops.c.name).order_by(coops.c.name))).all()
+    chosen = [(i, name) for i, name in listed if coop is None or name == coop]
+    dims = ("day", "member", "product", "payment") if coop else ("day", "payment")
+
+    def sums(sync: Connection) -> dict[str, dict[str, dict[object, int]]]:
+        end = period.end + timedelta(1)
+        return {
+            name: {
+                by: {
+                    t.key: t.cents
+                    for t in totals(sync, by, coop_id=coop_id, start=period.start, end=end)  # type: ignore[arg-type]
+                }
+                for by in dims
+            }
+            for coop_id, name in chosen
+        }
+
+    ids = [i for i, _ in chosen]
+    joined = (
+        await conn.execute(
+            select(func.count()).where(
+                members.c.joined_at >= first,
+                members.c.joined_at < after,
+                members.c.coop_id.in_(ids),
+            )
+        )
+    ).scalar_one()
+    firsts = (
+        select(sales.c.member_id, func.min(sales.c.business_date).label("first"))
+        .where(sales.c.kind == "sale", sales.c.coop_id.in_(ids), sales.c.member_id.is_not(None))
+        .group_by(sales.c.member_id)
+        .subquery()
+    )
+    first_sales = (
+        await conn.execute(
+            select(func.count()).where(firsts.c.first.between(period.start, period.end))
+        )
+    ).scalar_one()
+    return Programme(
+        outcomes_by_day,
+        steps,
+        tuple(name for _, name in listed),
+        await conn.run_sync(sums),
+        int(joined),
+        int(first_sales),
+        tuple(await workshop_figures(conn, period, tz)),
+    )

@@ -33,7 +33,7 @@ from bot.reports.programme import (
     outcomes,
     workshop_figures,
 )
-from bot.reports.tables import SMALL, Table, protect_lines, shown
+from bot.reports.tables import SMALL, Table, euros, protect_lines, shown
 
 # (measure, label): the figures of the report, in order.
 FIGURES: Final = (
@@ -206,15 +206,9 @@ class MoneyTable(ReportTable):
     def grid(self) -> list[tuple[str, list[str]]]:
         marks = self.marks()
         return [
-            (label, [marks[r][c] or _euros(n) for c, n in enumerate(values)])
+            (label, [marks[r][c] or euros(n) for c, n in enumerate(values)])
             for r, (label, values) in enumerate(self.rows)
         ]
-
-
-def _euros(cents: int) -> str:
-    """Euros with a dot and two decimals (as the sales export writes them)."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
 COMPARE: Final = ("Période", "Période précédente")

@@ -9,6 +9,7 @@ import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Final
 
 SMALL: Final = 5  # counts under this (but above 0) are never shown
@@ -75,6 +76,31 @@ class Table:
 
     def csv(self) -> str:
         return _csv(self.header, self.lines())
+
+
+@dataclass(frozen=True)
+class AmountTable(Table):
+    """Sums of money in cents (the coops' sales), shown in euros: not counts of people, so
+    nothing is hidden; who sold is named only as the viewer's role allows (the caller's
+    row labels). Charts draw whole euros."""
+
+    def numbers(self) -> list[tuple[str, list[int]]]:
+        return [(label, [round(c / 100) for c in cents]) for label, cents in self.cents()]
+
+    def cents(self) -> list[tuple[str, list[int]]]:
+        return Table.numbers(self)
+
+    def marks(self) -> list[list[str | None]]:
+        return [[None] * len(values) for _, values in self.cents()]
+
+    def grid(self) -> list[tuple[str, list[str]]]:
+        return [(label, [euros(c) for c in values]) for label, values in self.cents()]
+
+
+def euros(cents: int) -> str:
+    """Euros with a dot and two decimals, as the sales export writes them: "-12.50"."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
 @dataclass(frozen=True)
@@ -235,7 +261,8 @@ def _determined(
 
 
 def workbook(tables: Sequence[Table | TextTable]) -> bytes:
-    """One sheet per table; hidden counts are text ("< 5"), the others numbers."""
+    """One sheet per table; hidden counts are text ("< 5"), the others numbers (euros as
+    exact decimals, formatted with two places)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -249,12 +276,29 @@ def workbook(tables: Sequence[Table | TextTable]) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         numeric = isinstance(table, Table)
+        money = isinstance(table, AmountTable)
         for line in table.lines():
-            sheet.append([int(c) if numeric and c.isdigit() else c for c in line])
+            sheet.append(
+                [line[0]]
+                + [
+                    _money(c) if money else int(c) if numeric and c.isdigit() else c
+                    for c in line[1:]
+                ]
+            )
+            if money:
+                for cell in sheet[sheet.max_row][1:]:
+                    cell.number_format = "0.00"
         sheet.column_dimensions["A"].width = 28
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _money(text: str) -> Decimal | str:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return text
 
 
 def _sheet_name(title: str, used: set[str]) -> str:

@@ -77,7 +77,7 @@ async def test_figures_in_chromium(
     # The charts are drawn, and sized by the page (not zero-sized by a blocked style).
     await page.goto(a.url + f"/admin/dashboard?{QUERY}")
     charts = page.locator("svg.chart")
-    assert await charts.count() == 5
+    assert await charts.count() == 6
     box = await charts.first.bounding_box()
     assert box is not None and box["width"] > 250 and box["height"] > 80
     assert await page.locator("svg.chart rect[fill^='url(#hatch']").count() > 0  # "< 5" bars

@@ -31,7 +31,7 @@ async def test_dashboard_shows_charts_and_tables(filled: Panel) -> None:
     page = await client.get(f"/admin/dashboard?{QUERY}")
     assert page.status_code == 200
     html = page.text
-    assert html.count('<svg class="chart"') == 5
+    assert html.count('<svg class="chart"') == 6  # the journey's steps too; empty ones: none
     assert (
         "Nouvelles personnes, par langue" in html and "Du premier contact au consentement" in html
     )
@@ -52,7 +52,8 @@ async def test_dashboard_tables_download(filled: Panel) -> None:
     assert rows[-1][0] == "Total" and rows[-1][-1] == "8"
     book = await client.get(f"/admin/dashboard/export/all?{QUERY}&format=xlsx")
     sheets = openpyxl.load_workbook(io.BytesIO(book.content))
-    assert len(sheets.sheetnames) == 5
+    assert len(sheets.sheetnames) == 12  # people (2), consent, journey, outcomes, steps,
+    # sales by day, by week and by payment, workshops, requests for a person, misunderstood
     first = sheets[sheets.sheetnames[0]]
     values = [[c.value for c in row] for row in first.iter_rows()]
     assert values[0][0] == "Jour" and values[-1][-1] == 8

@@ -5,17 +5,25 @@ erased person's sales and attendance stay in the totals, their identity nowhere.
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
+import openpyxl
 from sqlalchemy import Connection, text, update
 
 from bot.db.repos import journeys, workshops
 from bot.db.session import Database
 from bot.db.tables import rsvps
+from bot.ledger.rows import member_ref
+from bot.reports.counts import read_counts
+from bot.reports.dashboard import Filters, Journeys, build
 from bot.reports.period import Period
+from bot.reports.programme import read_programme
 from bot.reports.report import Report, build_report
+from bot.reports.tables import Table
 from tests.ledger.conftest import Shop, make_shop, paris
-from tests.reports.conftest import PARIS, People
+from tests.reports.conftest import PARIS, Panel, People
 
 WEEK = Period(date(2026, 11, 2), date(2026, 11, 8))  # previous: 26 Oct - 1 Nov
 MADE = datetime(2026, 11, 9, 8, 0, tzinfo=UTC)
@@ -201,3 +209,121 @@ async def test_workshop_attendance_keeps_erased_people(db: Database) -> None:
             )
         ).scalar_one()
         assert left == 0
+
+
+async def dashboard(
+    db: Database, coop: str | None = None, *, staff: bool = True
+) -> dict[str, Table]:
+    async with db.connect() as conn:
+        counts = await read_counts(conn, WEEK, PARIS)
+        programme = await read_programme(conn, WEEK, PARIS, coop)
+    name = (lambda m, rank: f"Membre {rank}") if staff else (lambda m, rank: member_ref(m))
+    journeys = Journeys(programme, name, {"domiciliation": "Domiciliation", "bank": "Banque"})
+    return {t.id: t for t in build(counts, Filters(WEEK, coop=coop), journeys)}
+
+
+async def test_dashboard_sales_by_day_week_member_product_payment(db: Database) -> None:
+    a, b = await coops(db)
+    tables = await dashboard(db)
+    by_day = dict(tables["sales_by_day"].grid())
+    assert tables["sales_by_day"].header == ("Jour", "Cuisine du monde", "Fil d'or", "Total")
+    assert by_day["04/11/2026"] == ["210.00", "0.00", "210.00"]
+    assert by_day["06/11/2026"] == ["0.00", "8.00", "8.00"]
+    assert by_day["Total"] == ["210.00", "15.00", "225.00"]
+    assert dict(tables["sales_by_week"].grid()) == {
+        "sem. du 02/11/2026": ["210.00", "15.00", "225.00"],
+        "Total": ["210.00", "15.00", "225.00"],
+    }
+    assert dict(tables["sales_by_payment"].grid()) == {"espèces": ["225.00"]}
+    assert "sales_by_member" not in tables  # only for one coop
+    funnel = dict(tables["journey_funnel"].grid())
+    # Everyone joined on 1 November (before); first sales: five in "Cuisine du monde" (its
+    # first member sold on 1 November), two in "Fil d'or".
+    assert funnel["Nouveaux membres de coopérative"] == ["0"]
+    assert funnel["Premières ventes (membres)"] == ["7"]
+
+    one = await dashboard(db, "Cuisine du monde")
+    assert dict(one["sales_by_member"].grid()) == {
+        "Membre 1": ["60.00"],
+        "Membre 2": ["50.00"],
+        "Membre 3": ["40.00"],
+        "Membre 4": ["30.00"],
+        "Membre 5": ["20.00"],
+        "Membre 6": ["10.00"],
+    }
+    assert dict(one["sales_by_product"].grid()) == {"repas": ["210.00"]}
+    assert dict(one["journey_funnel"].grid())["Premières ventes (membres)"] == ["5"]
+    named = await dashboard(db, "Cuisine du monde", staff=False)
+    assert named["sales_by_member"].rows[0][0] == member_ref(a.members[5])
+    assert one["sales_by_day"].columns == ("Cuisine du monde",)  # the coop filter
+    assert b.coop.name in tables["sales_by_day"].columns
+
+
+async def test_dashboard_outcomes_steps_and_workshops(db: Database, people: People) -> None:
+    shop = await make_shop(db, "Cuisine du monde", n_members=6)
+    now = paris("2026-11-03 10:00")
+
+    def journeys_of(conn: Connection) -> None:
+        for n, contact in enumerate(shop.contacts):
+            journeys.record_step(conn, contact, "domiciliation", "done" if n else "help", now)
+        journeys.record_step(conn, shop.contacts[0], "bank", "not_yet", now)
+        for outcome, n, day in (("cae", 5, date(2026, 11, 3)), ("not_yet", 2, date(2026, 11, 4))):
+            for _ in range(n):
+                journeys.count_anonymously(conn, outcome, {}, day)
+        ws = workshops.add_workshop(
+            conn,
+            titles={"fr": "Vendre au marché"},
+            starts_at=paris("2026-11-05 14:00"),
+            place="Paris",
+            langs=("fr",),
+            now=paris("2026-10-20 10:00"),
+        )
+        for contact in shop.contacts:
+            workshops.answer(
+                conn,
+                workshop_id=ws,
+                contact_id=contact,
+                coming=True,
+                now=paris("2026-10-20 10:00"),
+                tz=PARIS,
+            )
+
+    await db.run(journeys_of)
+    tables = await dashboard(db)
+    # Domiciliation: 5 done and 1 asking for help (hidden); its total 6 would give the 1
+    # away beside the 5, and with the 5 hidden too, "≥ 5" + "< 5" = 6 pins both: all hidden.
+    assert dict(tables["checklist_steps"].grid()) == {
+        "Domiciliation": ["≥ 5", "0", "< 5", "≥ 5"],
+        "Banque": ["0", "< 5", "0", "< 5"],
+    }
+    outcomes = dict(tables["eligibility_outcomes"].grid())
+    # 5 "CAE" on the 3rd, 2 "not yet" on the 4th, 7 in all: with the 2s hidden, the 7 would
+    # give the 5s away; "≥ 5" + "< 5" = 7 leaves (5, 2) or (6, 1).
+    assert outcomes["03/11/2026"] == ["0", "0", "≥ 5", "0", "0", "≥ 5"]
+    assert outcomes["04/11/2026"] == ["0", "0", "0", "0", "< 5", "< 5"]
+    assert outcomes["Total"] == ["0", "0", "≥ 5", "0", "< 5", "7"]
+    assert dict(tables["workshops"].grid()) == {"05/11 Vendre au marché": ["6", "0"]}
+    funnel = dict(tables["journey_funnel"].grid())
+    assert funnel["Résultats « puis-je participer ? »"] == ["7"]
+
+
+async def test_dashboard_page_names_members_only_for_facilitators(panel: Panel) -> None:
+    a, _ = await coops(panel.services.db)
+    query = "from=2026-11-02&to=2026-11-08&coop=Cuisine%20du%20monde"
+    staff = await panel.signed_in("staff")
+    html = (await staff.get(f"/admin/dashboard?{query}")).text
+    assert "Ventes de Cuisine du monde, par membre" in html and "Membre 1" in html
+    assert "M0000" not in html
+    assert '<option value="Fil d&#39;or">' in html  # the coop filter lists every coop
+    facilitator = await panel.signed_in("facilitator")
+    html = (await facilitator.get(f"/admin/dashboard?{query}")).text
+    assert member_ref(a.members[5]) in html and "Membre 1" not in html
+    got = await staff.get(f"/admin/dashboard/export/sales_by_member?{query}")
+    assert got.text.splitlines()[:2] == ["Membre,Ventes", "Membre 1,60.00"]
+    book = await staff.get(f"/admin/dashboard/export/sales_by_week?{query}&format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(book.content)).worksheets[0]
+    assert [c.value for c in sheet[2]] == [
+        "sem. du 02/11/2026",
+        Decimal("210.00"),
+        Decimal("210.00"),
+    ]
