@@ -156,7 +156,7 @@ class ReportTable(Table):
 
     groups: tuple[int, ...] = (len(REPORT_LANGS), len(COUNTED_CHANNELS))
 
-    def marks(self) -> list[list[str | None]]:
+    def find_marks(self) -> list[list[str | None]]:
         numbers = [values for _, values in self.numbers()]
         lines = []
         first = 1
@@ -179,7 +179,7 @@ class MoneyTable(ReportTable):
 
     sellers: tuple[tuple[int, ...], ...] = ()  # per row and column: members who sold
 
-    def marks(self) -> list[list[str | None]]:
+    def find_marks(self) -> list[list[str | None]]:
         cents = [values for _, values in self.rows]
         marks: list[list[str | None]] = [
             [FEW_SELLERS if n < SMALL and c else None for n, c in zip(s, row, strict=True)]

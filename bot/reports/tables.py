@@ -14,6 +14,7 @@ from typing import Final
 
 SMALL: Final = 5  # counts under this (but above 0) are never shown
 HIDDEN: Final = "< 5"
+TRIALS: Final = 4  # shown counts tried around a cell worked out through other lines
 ALSO_HIDDEN: Final = "≥ 5"
 
 
@@ -63,7 +64,14 @@ class Table:
         ]
 
     def marks(self) -> list[list[str | None]]:
-        """Per cell of `numbers()`: what is shown instead of its number, or None."""
+        """Per cell of `numbers()`: what is shown instead of its number, or None. Worked
+        out once per table (pages, charts and downloads ask several times)."""
+        found: list[list[str | None]] | None = self.__dict__.get("_marks")
+        if found is None:
+            found = self.__dict__["_marks"] = self.find_marks()
+        return found
+
+    def find_marks(self) -> list[list[str | None]]:
         values = [v for _, v in self.numbers()]
         return protect(values, totals=self.totals, total_row=self.total_row)
 
@@ -90,7 +98,7 @@ class AmountTable(Table):
     def cents(self) -> list[tuple[str, list[int]]]:
         return Table.numbers(self)
 
-    def marks(self) -> list[list[str | None]]:
+    def find_marks(self) -> list[list[str | None]]:
         return [[None] * len(values) for _, values in self.cents()]
 
     def grid(self) -> list[tuple[str, list[str]]]:
@@ -180,32 +188,27 @@ def protect_lines(
         found = determined[0]
         # Hide one more count: the smallest shown nonzero part of a line through the cell
         # that can be worked out, else that line's total.
-        near = [
-            p
-            for line in lines
-            if found in line
-            for p in line
-            if marks[p[0]][p[1]] is None and value(p) > 0
-        ]
+        mine = [line for line in lines if found in line]
+        near = [p for line in mine for p in line if marks[p[0]][p[1]] is None and value(p) > 0]
         if near:
             r, c = min(near, key=order)
         else:
-            # Its lines are all hidden: it is worked out through other lines. Hide the
-            # first shown count whose hiding leaves it open, else the first in order (the
-            # loop goes on: every turn hides one more count).
-            far = sorted(
-                (
-                    (r, c)
-                    for r, row in enumerate(values)
-                    for c in range(len(row))
-                    if marks[r][c] is None and values[r][c] > 0
-                ),
-                key=order,
-            )
-            if not far:
+            # Its lines are all hidden: it is worked out through the lines that cross them.
+            # Hide the first shown count there whose hiding leaves it open, else the first
+            # there (the loop goes on: every turn hides one more count), else anywhere.
+            crossing = {p for line in mine for p in line}
+            around = {p for line in lines if not crossing.isdisjoint(line) for p in line}
+            shown = [
+                (r, c)
+                for r, row in enumerate(values)
+                for c in range(len(row))
+                if marks[r][c] is None and values[r][c] > 0
+            ]
+            if not shown:
                 return marks
-            opening = (p for p in far if rank[p] < 2 and _opens(values, marks, lines, p, found))
-            r, c = next(opening, far[0])
+            far = sorted(shown, key=lambda p: (p not in around, *order(p)))
+            tried = (p for p in far if rank[p] < 2)
+            r, c = next((p for p in tried if _opens(values, marks, lines, p, found)), far[0])
         marks[r][c] = ALSO_HIDDEN
 
 
@@ -229,16 +232,28 @@ def _determined(
 ) -> list[Cell]:
     """A hidden cell whose value follows from what is shown: bounds (a shown count is
     itself, "< 5" is 1 to 4, "≥ 5" 5 and more) are narrowed line by line (a total is the sum
-    of its parts) until nothing changes; the hidden cells left with one value, in order."""
+    of its parts) until nothing changes; the hidden cells left with one value, in order.
+    Only lines through a hidden cell can narrow anything: the others are left out."""
+    hidden = [(r, c) for r, row in enumerate(marks) for c, m in enumerate(row) if m is not None]
+    if not hidden:
+        return []
+    seen = set(hidden)
+    lines = [line for line in lines if not seen.isdisjoint(line)]
     top = sum(sum(row) for row in values) + SMALL
     low: dict[Cell, int] = {}
     high: dict[Cell, int] = {}
-    for r, row in enumerate(values):
-        for c, v in enumerate(row):
-            m = marks[r][c]
-            low[(r, c)], high[(r, c)] = (
-                (v, v) if m is None else (1, SMALL - 1) if m == HIDDEN else (SMALL, top)
-            )
+    for line in lines:
+        for p in line:
+            if p not in low:
+                r, c = p
+                m = marks[r][c]
+                low[p], high[p] = (
+                    (values[r][c], values[r][c])
+                    if m is None
+                    else (1, SMALL - 1)
+                    if m == HIDDEN
+                    else (SMALL, top)
+                )
     changed = True
     while changed:
         changed = False
@@ -253,11 +268,12 @@ def _determined(
                 lo = low[total] - (parts_high - high[p])
                 hi = high[total] - (parts_low - low[p])
                 if lo > low[p] or hi < high[p]:
-                    low[p], high[p] = max(low[p], lo), min(high[p], hi)
-                    parts_low = sum(low[q] for q in parts)
-                    parts_high = sum(high[q] for q in parts)
+                    new_low, new_high = max(low[p], lo), min(high[p], hi)
+                    parts_low += new_low - low[p]
+                    parts_high += new_high - high[p]
+                    low[p], high[p] = new_low, new_high
                     changed = True
-    return [c for c in low if marks[c[0]][c[1]] is not None and low[c] >= high[c]]
+    return [c for c in hidden if c in low and low[c] >= high[c]]
 
 
 def workbook(tables: Sequence[Table | TextTable]) -> bytes:
