@@ -90,6 +90,9 @@ async def read_digest(conn: AsyncConnection, day: date, tz: ZoneInfo) -> Digest:
         ("messages_in", "Messages reçus"),
         ("not_understood", "Messages non compris"),
         ("handovers", "Demandes à parler à une personne"),
+        ("modules_done", "Modules terminés"),
+        ("steps_done", "Démarches faites"),
+        ("rsvp_yes", "Réponses « je viens » à un atelier"),
     )
     table = Table(
         "day",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 
 import pytest
@@ -93,8 +93,12 @@ async def test_the_digest_page_shows_yesterday(panel: Panel, people: People) -> 
     assert "WA •••• 01" in html  # the person the bot did not understand
     assert "Envoyer par e-mail" not in html  # no SMTP settings
     assert (await staff.get("/admin/digest?day=2026-03-99")).status_code == 422
+    await people.activity(date(2026, 3, 2), "whatsapp", "ar", modules_done=7, steps_done=2)
     table = await staff.get("/admin/digest?day=2026-03-02&format=csv")
-    assert table.text.splitlines()[1] == "Nouvelles personnes,0,6,0,0,0,6"
+    lines = table.text.splitlines()
+    assert lines[1] == "Nouvelles personnes,0,6,0,0,0,6"
+    assert "Modules terminés,0,7,0,0,0,7" in lines  # the journeys' steps of the day too
+    assert "Démarches faites,0,< 5,0,0,0,< 5" in lines
 
 
 async def test_the_digest_e_mail_goes_out_once(
