@@ -5,6 +5,7 @@ the NLU's own training loader reads back."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -130,6 +131,20 @@ async def test_review_then_export_round_trip(
     printed = cli(["nlu-export"], database_url)
     assert printed.returncode == 0 and "# ar.yml" in printed.stdout
     assert "- intent: log_sale" in printed.stdout
+    # The bench scores the embedded model on the same two reviewed messages.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADMIN_")}
+    bench = subprocess.run(
+        [sys.executable, "bench/misunderstood.py"],
+        capture_output=True,
+        text=True,
+        env={**env, "DATABASE_URL": database_url},
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert bench.returncode == 0, bench.stderr
+    assert bench.stdout.startswith("reviewed misunderstood messages: 2 ")
+    assert re.search(r"^  ar +1 messages  intent accuracy", bench.stdout, re.M)
+    assert re.search(r"^  ti +1 messages  intent accuracy", bench.stdout, re.M)
 
     exported = await facilitator.get("/admin/misunderstood/export?status=all")
     assert "WA •••• 44" in exported.text and "+33612345644" not in exported.text
