@@ -200,8 +200,8 @@ class MoneyTable(ReportTable):
         return marks
 
     def numbers(self) -> list[tuple[str, list[int]]]:
-        """Whole euros, for the charts' heights."""
-        return [(label, [round(c / 100) for c in values]) for label, values in self.rows]
+        """Whole euros (rounded in integers), for the charts' heights."""
+        return [(label, [(c + 50) // 100 for c in values]) for label, values in self.rows]
 
     def grid(self) -> list[tuple[str, list[str]]]:
         marks = self.marks()

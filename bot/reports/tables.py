@@ -93,7 +93,7 @@ class AmountTable(Table):
     row labels). Charts draw whole euros."""
 
     def numbers(self) -> list[tuple[str, list[int]]]:
-        return [(label, [round(c / 100) for c in cents]) for label, cents in self.cents()]
+        return [(label, [(c + 50) // 100 for c in cents]) for label, cents in self.cents()]
 
     def cents(self) -> list[tuple[str, list[int]]]:
         return Table.numbers(self)
