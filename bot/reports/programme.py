@@ -217,15 +217,18 @@ async def read_programme(
             )
         )
     ).scalar_one()
-    firsts = (
-        select(sales.c.member_id, func.min(sales.c.business_date).label("first"))
-        .where(sales.c.kind == "sale", sales.c.coop_id.in_(ids), sales.c.member_id.is_not(None))
-        .group_by(sales.c.member_id)
-        .subquery()
+    # A member's first row is a sale (corrections come after what they correct): the
+    # earliest business date per member, one index seek each (member_id, business_date).
+    first_day = (
+        select(func.min(sales.c.business_date))
+        .where(sales.c.member_id == members.c.id)
+        .scalar_subquery()
     )
     first_sales = (
         await conn.execute(
-            select(func.count()).where(firsts.c.first.between(period.start, period.end))
+            select(func.count())
+            .select_from(members)
+            .where(members.c.coop_id.in_(ids), first_day.between(period.start, period.end))
         )
     ).scalar_one()
     return Programme(
