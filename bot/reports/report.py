@@ -121,22 +121,14 @@ def figure_table(measure: str, label: str, now: Counts, before: Counts) -> Table
         ("Total", (now.total(measure), before.total(measure)))
     ]
     keys = ["total:all"]
-    for lang in REPORT_LANGS:
-        rows.append(
-            (
-                LANG_NAMES_FR[lang],
-                (now.by(measure, "lang").get(lang, 0), before.by(measure, "lang").get(lang, 0)),
-            )
-        )
-        keys.append(f"language:{lang}")
-    for ch in COUNTED_CHANNELS:
-        rows.append(
-            (
-                CHANNEL_NAMES[ch],
-                (now.by(measure, "channel").get(ch, 0), before.by(measure, "channel").get(ch, 0)),
-            )
-        )
-        keys.append(f"channel:{ch}")
+    for dim, names, key in (
+        ("lang", LANG_NAMES_FR, "language"),
+        ("channel", CHANNEL_NAMES, "channel"),
+    ):
+        these, those = now.by(measure, dim), before.by(measure, dim)  # type: ignore[arg-type]
+        for code in REPORT_LANGS if dim == "lang" else COUNTED_CHANNELS:
+            rows.append((names[code], (these.get(code, 0), those.get(code, 0))))
+            keys.append(f"{key}:{code}")
     return ReportTable(
         measure,
         label,
