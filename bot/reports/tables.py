@@ -185,11 +185,20 @@ def protect_lines(
         determined = _determined(values, marks, lines)
         if not determined:
             return marks
+        # Hide one more count: the smallest shown nonzero part of a line through a cell that
+        # can be worked out, else a line's total (the headline totals last). When a cell's
+        # lines are all hidden, it is worked out through another cell of them, itself
+        # worked out: hiding around that one opens both.
+        near = [
+            p
+            for cell in determined
+            for line in lines
+            if cell in line
+            for p in line
+            if marks[p[0]][p[1]] is None and value(p) > 0
+        ]
         found = determined[0]
-        # Hide one more count: the smallest shown nonzero part of a line through the cell
-        # that can be worked out, else that line's total.
         mine = [line for line in lines if found in line]
-        near = [p for line in mine for p in line if marks[p[0]][p[1]] is None and value(p) > 0]
         if near:
             r, c = min(near, key=order)
         else:
