@@ -59,23 +59,31 @@ class Counts:
             },
         )
 
+    def of(self, measure: str) -> list[tuple[Key, int]]:
+        """The cells of one measure (grouped once: every figure asks for its own)."""
+        grouped: dict[str, list[tuple[Key, int]]] | None = self.__dict__.get("_grouped")
+        if grouped is None:
+            grouped = {}
+            for k, n in self.cells.items():
+                grouped.setdefault(k[3], []).append((k, n))
+            self.__dict__["_grouped"] = grouped
+        return grouped.get(measure, [])
+
     def total(self, measure: str) -> int:
-        return sum(n for k, n in self.cells.items() if k[3] == measure)
+        return sum(n for _, n in self.of(measure))
 
     def by(self, measure: str, dim: Dim) -> dict[str, int]:
         out: Counter[str] = Counter()
-        for (_, channel, lang, m), n in self.cells.items():
-            if m == measure:
-                out[channel if dim == "channel" else lang] += n
+        for (_, channel, lang, _), n in self.of(measure):
+            out[channel if dim == "channel" else lang] += n
         return dict(out)
 
     def by_day(self, measure: str, dim: Dim | None = None) -> dict[tuple[date, str], int]:
         """(day, language or channel, or "" without `dim`) -> count."""
         out: Counter[tuple[date, str]] = Counter()
-        for k, n in self.cells.items():
-            if k[3] == measure:
-                part = "" if dim is None else (k[1] if dim == "channel" else k[2])
-                out[(k[0], part)] += n
+        for k, n in self.of(measure):
+            part = "" if dim is None else (k[1] if dim == "channel" else k[2])
+            out[(k[0], part)] += n
         return dict(out)
 
 
