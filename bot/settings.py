@@ -68,6 +68,17 @@ class Settings(BaseSettings):
 
     retention_days: int = Field(default=730, ge=1)
 
+    # Delivery. One sender per deployment: when false `serve` runs the outbox sender (and
+    # the scheduler) itself; when true only `python -m bot worker` processes do.
+    worker_enabled: bool = False
+    # A claim on an outbox row lasts this long unless its sender renews it (it does, every
+    # third of it, while the send runs): after a crash, rows are sent again this much later.
+    outbox_lease_seconds: float = Field(default=30.0, ge=1.0)
+    # How long one platform call may take before it is cut off and retried later. Long on
+    # purpose: a platform that answers late has usually delivered, and a resend would repeat.
+    outbox_send_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Sends in flight per channel: a crash can repeat at most this many messages per channel.
+    outbox_max_in_flight: int = Field(default=8, ge=1)
     # The daily digest by e-mail (optional): sent once a day after DIGEST_HOUR (TIMEZONE) to
     # DIGEST_TO when SMTP_HOST is set. Identities in it are always masked.
     smtp_host: str | None = None

@@ -35,6 +35,11 @@ class StepsText(StrEnum):
     NUDGE = "steps.nudge"  # {step}: the weekly reminder of the next pending step
     NUDGE_STOP = "steps.nudge_stop"  # {word}: how to stop the reminders
     NUDGE_STOPPED = "steps.nudge_stopped"
+    NUDGE_INFO = "steps.nudge_info"  # {word}: under the list, how to stop the weekly nudge
+    NOT_KEPT = "steps.not_kept"  # no consent: steps marked are not remembered
+    CARD = "steps.card"  # {title}: heads a step's card
+    NUDGE_RESUME = "steps.nudge_resume"  # button: the weekly nudge again, after "stop"
+    NUDGE_RESUMED = "steps.nudge_resumed"  # {word}
 
 
 class Step(Strict):

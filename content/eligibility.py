@@ -55,6 +55,7 @@ class EligibilityText(StrEnum):
     STEPS = "eligibility.steps"  # button: my administrative steps
     SAVED = "eligibility.saved"  # the outcome and the checklist's answers were kept
     NOT_SAVED = "eligibility.not_saved"  # nothing kept: no consent
+    SKIP = "eligibility.skip"  # button: skip an optional question
 
 
 class Choice(Strict):

@@ -4,6 +4,7 @@ cross-checked at once, and the text keys it needs from the catalog."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from content import checklists, eligibility, modules, referrals
@@ -43,3 +44,9 @@ def load_journeys(directory: Path = CONTENT_DIR) -> Journeys:
         checklists=checklists.load_checklists(directory / "checklists", found_eligibility),
         referrals=found_referrals,
     )
+
+
+@cache
+def shipped_journeys() -> Journeys:
+    """The shipped journeys, read once per process (they change with a deploy, not at run time)."""
+    return load_journeys()

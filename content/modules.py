@@ -32,6 +32,7 @@ class LearnText(StrEnum):
     RESUME = "learn.resume"  # {title}: coming back to an unfinished module
     MORE = "learn.more"  # button: the module's next message
     NEXT = "learn.next"  # button: the next module
+    MODULES = "learn.modules"  # button: the list of modules
     ALL_DONE = "learn.all_done"
 
 

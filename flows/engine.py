@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from content.catalog import LANGS, Catalog
+from content.journeys import Journeys, shipped_journeys
+from content.stop_words import STOP_WORDS
 from flows.actions import execute
 from flows.answers import explicit_choice, free_answer, loose_choice, named_choice, names
 from flows.confidence import THRESHOLDS, Thresholds
@@ -33,6 +35,7 @@ from flows.events import Event, FlowEntered, InputNotUnderstood
 from flows.lookup import NO_LOOKUP, Lookup
 from flows.model import END, FLOW_PREFIX, VAR_PREFIX, Ask, Choice, Flow, Node, Router
 from flows.run import Run
+from flows.yes_no import fold
 from nlu.types import ParseResult
 
 MAX_STEPS = 50  # nodes visited in one call; a guard against flows that loop without asking
@@ -42,7 +45,10 @@ MISUNDERSTOOD_LIMIT = 3
 THEN = "then"
 SUGGESTED = "suggested"
 SUGGESTION = "suggestion"  # the offered part's title, for the question's {suggestion}
-NOTED = "common.noted"  # "noted: right after this question", before the question again
+NOTED = "common.noted"
+# Variables named "_…" belong to the flow that set them: entering a flow forgets them (the
+# answers of "can I join?" leave the conversation's state when the person goes elsewhere).
+LOCAL_PREFIX = "_"  # "noted: right after this question", before the question again
 
 # Global commands: what a slash command or a global intent opens, from anywhere.
 SLASH_COMMANDS = {
@@ -129,9 +135,13 @@ class Environment:
     language_confirm: str = "confirm"
     suggest_flow: str = "suggest"
     misunderstood_flow: str = "handover_offer"
+    # Opened from anywhere by a stop word alone (content/stop_words.py): no more nudges.
+    stop_flow: str = "stop"
     thresholds: Thresholds = THRESHOLDS
     # Read-only domain data for this call (the host binds it to the contact and the batch).
     lookup: Lookup = NO_LOOKUP
+    # Learning modules, "can I join?" and the checklists (content files; the shipped ones).
+    journeys: Journeys = field(default_factory=shipped_journeys)
 
 
 def resume(env: Environment, contact: Contact, session: Session | None, inp: Input) -> Result:
@@ -144,6 +154,7 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         dict(session.vars) if session else {},
         inp.parse,
         lookup=env.lookup,
+        journeys=env.journeys,
     )
     walker = _Walker(env, run)
     bars = env.thresholds
@@ -161,8 +172,11 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
             run.vars[THEN] = wanted
         return walker.enter_flow(env.onboarding_flow)
 
+    if env.stop_flow in env.flows and not command and _is_stop_word(text):
+        return walker.leave_for(FLOW_PREFIX + env.stop_flow)
+
     node = _waiting_node(env, session)
-    ask = node.ask if node is not None else None
+    ask = run.expand(node.ask) if node is not None and node.ask is not None else None
     if session is None or node is None or ask is None:
         # A session whose question was removed or changed since (a published flow): its
         # answer means nothing now, so it is not read as a menu choice either.
@@ -272,7 +286,8 @@ class _Walker:
             for act in node.actions:
                 execute(act, self.run)
             if node.ask is not None:
-                self.run.say(self.run.text(node.ask.prompt, **self.run.vars), node.ask.visible)
+                ask = self.run.expand(node.ask)
+                self.run.say(self.run.prompt(ask), ask.visible)
                 return self.result(Session(flow.id, node_id, self.run.vars))
             target = self.target(flow, _route(node, self.run))
             if target is None:
@@ -297,6 +312,8 @@ class _Walker:
         if not dest.startswith(FLOW_PREFIX):
             return flow, dest
         flow = env.flows[dest.removeprefix(FLOW_PREFIX)]
+        for name in [name for name in run.vars if name.startswith(LOCAL_PREFIX)]:
+            del run.vars[name]  # a flow's own variables (answers in progress) stay with it
         # (A database seeded before the consent flow existed has none: nothing to show.)
         if run.consent is None and not flow.before_consent and env.consent_flow in env.flows:
             if flow.id != env.entry_flow:
@@ -343,7 +360,7 @@ class _Walker:
         return self.ask_again(session, ask, ask.invalid, count)
 
     def ask_again(self, session: Session, ask: Ask, before: str, count: int) -> Result:
-        prompt = self.run.text(before) + "\n" + self.run.text(ask.prompt, **self.run.vars)
+        prompt = self.run.text(before) + "\n" + self.run.prompt(ask)
         self.run.say(prompt, ask.visible)
         return self.result(Session(session.flow_id, session.node_id, self.run.vars, count))
 
@@ -444,6 +461,14 @@ def _named_language(env: Environment, text: str) -> str | None:
         return None
     named = {c.id for c in node.ask.choices if c.id in LANGS and names(text, c)}
     return named.pop() if len(named) == 1 else None
+
+
+_STOPS = frozenset(fold(word) for words in STOP_WORDS.values() for word in words)
+
+
+def _is_stop_word(text: str) -> bool:
+    """The message is one stop word alone ("STOP", "توقف"), its punctuation aside."""
+    return fold(text) in _STOPS
 
 
 def _word_count(text: str) -> int:

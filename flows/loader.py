@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from flows.model import FLOW_PREFIX, Flow
+from flows.model import ACTION_TYPES, FLOW_PREFIX, Flow
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 # libyaml's loader when PyYAML was built with it: several times faster, same results.
@@ -42,18 +42,7 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 
 def _is_union_tag(part: int | str) -> bool:
-    return isinstance(part, str) and part in {
-        "send_msg",
-        "set_field",
-        "set_language",
-        "set_consent",
-        "request_handover",
-        "data_request",
-        "list_workshops",
-        "pick_workshop",
-        "answer_workshop",
-        "request_status",
-    }
+    return isinstance(part, str) and part in ACTION_TYPES
 
 
 def parse_flow(source: str, name: str) -> Flow:

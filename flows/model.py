@@ -7,7 +7,7 @@ for before answering a question), used once; the main menu when nothing is remem
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -49,6 +49,8 @@ class SetConsent(_Strict):
 class RequestHandover(_Strict):
     type: Literal["request_handover"]
     reason: str = "user_request"
+    # What led there, for the person who answers: {step: "@var.step"} (values resolved).
+    context: dict[str, str] = Field(default_factory=dict)
 
 
 class DataRequest(_Strict):
@@ -84,6 +86,78 @@ class RequestStatus(_Strict):
     type: Literal["request_status"]
 
 
+class ListModules(_Strict):
+    """The learning modules as choices, ✅ done / ⬜ not yet, and "3 of 7 done" (vars
+    options, progress, resume: the module left unfinished, empty when none)."""
+
+    type: Literal["list_modules"]
+
+
+class OpenModule(_Strict):
+    """Start or resume a module (var module; `module` resolves to its id, or to its number
+    in the list): its title with its picture and recording, where the person left off."""
+
+    type: Literal["open_module"]
+    module: str = "@answer"
+
+
+class ModuleStep(_Strict):
+    """The module's next message as var prompt; var module_state says what comes after
+    (more, quiz); at the quiz, var prompt is the question and var options its answers."""
+
+    type: Literal["module_step"]
+
+
+class AnswerQuiz(_Strict):
+    """Feedback on the quiz answer (@answer), the module done, and the next one (var
+    next_module, next_title; empty when all are done)."""
+
+    type: Literal["answer_quiz"]
+
+
+class EligibilityAsk(_Strict):
+    """The answer just given (var question, @answer) kept in the conversation; then the next
+    question as vars prompt and options, or var question empty when all are answered."""
+
+    type: Literal["eligibility_ask"]
+    record: bool = True  # false: start again from the first question
+
+
+class EligibilityDecide(_Strict):
+    """The outcome from the rules, the answers that led to it, what is missing and where to
+    get help; kept (only with consent) through the event; the answers leave the session."""
+
+    type: Literal["eligibility_decide"]
+
+
+class ListSteps(_Strict):
+    """The contact's administrative steps as choices, ✅ done / ⬜ not yet (vars options,
+    progress, kept: yes when composed from kept answers, step_count)."""
+
+    type: Literal["list_steps"]
+
+
+class ShowStep(_Strict):
+    """One step, by its id or its number in the list: what, documents, where (var step)."""
+
+    type: Literal["show_step"]
+    step: str = "@answer"
+
+
+class MarkStep(_Strict):
+    """The shown step (var step) done, not yet, or "I need help"."""
+
+    type: Literal["mark_step"]
+    status: Literal["done", "not_yet", "help"]
+
+
+class SetNudges(_Strict):
+    """The weekly nudge about the next step: off ("stop") or on again."""
+
+    type: Literal["set_nudges"]
+    on: bool
+
+
 Action = Annotated[
     SendMsg
     | SetField
@@ -94,9 +168,23 @@ Action = Annotated[
     | ListWorkshops
     | PickWorkshop
     | AnswerWorkshop
-    | RequestStatus,
+    | RequestStatus
+    | ListModules
+    | OpenModule
+    | ModuleStep
+    | AnswerQuiz
+    | EligibilityAsk
+    | EligibilityDecide
+    | ListSteps
+    | ShowStep
+    | MarkStep
+    | SetNudges,
     Field(discriminator="type"),
 ]
+# Every action's YAML `type` (pydantic names a failing union member by it).
+ACTION_TYPES = frozenset(
+    member.model_fields["type"].annotation.__args__[0] for member in get_args(get_args(Action)[0])
+)
 
 
 class Choice(_Strict):
@@ -114,7 +202,10 @@ class Choice(_Strict):
 
 class Ask(_Strict):
     kind: Literal["choice", "text", "number"]
-    prompt: str  # content key
+    prompt: str  # content key, or "@var.<name>": a text an action put together
+    # A variable holding more choices, one per line "id<TAB>title" (a list an action made:
+    # modules, steps); shown first, numbered from 1, each routed by the node (answer = id).
+    options: str | None = None
     save_as: str | None = None
     choices: tuple[Choice, ...] = ()
     minimum: float | None = None
@@ -126,9 +217,9 @@ class Ask(_Strict):
 
     @model_validator(mode="after")
     def _choices_match_kind(self) -> Ask:
-        if self.kind == "choice" and not self.visible:
+        if self.kind == "choice" and not self.visible and not self.options:
             raise ValueError("a choice question needs at least one choice that is not hidden")
-        if self.kind != "choice" and self.choices:
+        if self.kind != "choice" and (self.choices or self.options):
             raise ValueError(f"a {self.kind} question takes no choices")
         if self.kind != "choice" and self.explicit:
             raise ValueError("only a choice question can need an explicit answer")
@@ -144,6 +235,15 @@ class Ask(_Strict):
     def visible(self) -> tuple[Choice, ...]:
         """The choices shown, numbered from 1."""
         return tuple(c for c in self.choices if not c.hidden)
+
+    def with_options(self, listed: str) -> Ask:
+        """This question with the choices listed in a variable's value put first."""
+        extra = []
+        for line in listed.splitlines():
+            choice_id, _, title = line.partition("\t")
+            if choice_id and title and all(c.id != choice_id for c in self.choices):
+                extra.append(Choice(id=choice_id, label=title, literal=True))
+        return self.model_copy(update={"choices": (*extra, *self.choices)})
 
     def needs_explicit(self, choice: Choice) -> bool:
         return self.explicit or choice.explicit
@@ -204,7 +304,8 @@ class Node(_Strict):
             if isinstance(act, SendMsg):
                 keys += [k for k in (act.text, act.image, act.audio) if k]
         if self.ask:
-            keys += [self.ask.prompt, self.ask.invalid]
+            prompt = [] if self.ask.prompt.startswith(VAR_PREFIX) else [self.ask.prompt]
+            keys += [*prompt, self.ask.invalid]
             keys += [c.label for c in self.ask.choices if not c.literal]
         return list(dict.fromkeys(keys))
 

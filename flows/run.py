@@ -7,9 +7,11 @@ from typing import Any
 
 from content.catalog import BASE_LANG, LANGS, Catalog
 from content.durations import duration_text
+from content.journeys import Journeys, shipped_journeys
+from content.messages import Message
 from flows.events import ContactLanguageChanged, Event, MsgCreated, QuickReply
 from flows.lookup import NO_LOOKUP, Lookup
-from flows.model import Choice
+from flows.model import VAR_PREFIX, Ask, Choice
 from nlu.types import ParseResult
 
 
@@ -25,6 +27,7 @@ class Run:
     lookup: Lookup = NO_LOOKUP
     # The language this message asks for, when the engine read it better than the NLU did.
     guess: str | None = None
+    journeys: Journeys = field(default_factory=shipped_journeys)
 
     @property
     def render_lang(self) -> str:
@@ -55,6 +58,19 @@ class Run:
 
     def text(self, key: str, **params: Any) -> str:
         return self.catalog.text(key, self.render_lang, **params)
+
+    def render(self, msg: Message, **params: Any) -> str:
+        """A journeys message: its texts, one per line."""
+        return "\n".join(self.text(key, **params) for key in msg)
+
+    def expand(self, ask: Ask) -> Ask:
+        """The question with the choices an action listed (`options`) put first."""
+        return ask.with_options(self.vars.get(ask.options, "")) if ask.options else ask
+
+    def prompt(self, ask: Ask) -> str:
+        if ask.prompt.startswith(VAR_PREFIX):
+            return self.vars.get(ask.prompt[len(VAR_PREFIX) :], "")
+        return self.text(ask.prompt, **self.vars)
 
     def switch_language(self, lang: str) -> None:
         """Speak `lang` from now on (an unknown code is ignored)."""

@@ -19,6 +19,10 @@ FACTS: dict[str, Callable[[Connection, int], str]] = {
     "open_requests": lambda conn, contact_id: str(repo.open_tickets(conn, contact_id)),
     # The engine's "two messages in a row in another language" (flows/engine.py).
     "previous_lang": repo.last_inbound_lang,
+    # The weekly nudge about the next administrative step: on (unless stopped) or off.
+    "nudges": lambda conn, contact_id: (
+        "on" if journeys.nudges_on(conn, [contact_id]).get(contact_id, True) else "off"
+    ),
 }
 
 

@@ -57,6 +57,7 @@ class OutboundMessage:
     purpose: str = "reply"  # "reply", or what a template is for outside the WhatsApp window
     outbox_id: int | None = None
     last_inbound_at: datetime | None = None  # the user's last message (WhatsApp 24-hour window)
+    parts_done: int = 0  # parts of a split message delivered by earlier attempts
 
 
 __all__ = [

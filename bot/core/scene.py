@@ -108,6 +108,8 @@ class Scene:
                     msg.address,
                     Payload.of(reply),
                     now,
+                    inbound_at=now,
+                    transient=self.erased,
                 )
             )
             self.batch.owners.append(owner)

@@ -35,6 +35,7 @@ from bot.db.models import (
     Outbox,
     ProcessedInbound,
     Product,
+    RateLimitState,
     Sale,
     ScheduledJob,
     ShippedContent,
@@ -47,6 +48,7 @@ identities = table(ChannelIdentity)
 messages = table(MessageLog)
 outbox = table(Outbox)
 processed = table(ProcessedInbound)
+rate_limits = table(RateLimitState)
 tickets = table(HandoverTicket)
 sales = table(Sale)
 ledger_heads = table(LedgerHead)

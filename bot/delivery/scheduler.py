@@ -109,6 +109,7 @@ def handle_due(conn: Connection, due: list[jobs_repo.Job], loaded: Loaded) -> Ti
                 Payload(decision.text, lang),
                 now,
                 purpose=PURPOSE,
+                priority=outbox.Priority.REMINDER,
             )
         )
         logged.append(

@@ -24,9 +24,17 @@ def execute(act: Any, run: Run) -> None:
 
 
 from flows.actions import (  # noqa: E402  (modules register themselves on import)
+    answer_quiz,
     answer_workshop,
     data_request,
+    eligibility_ask,
+    eligibility_decide,
+    list_modules,
+    list_steps,
     list_workshops,
+    mark_step,
+    module_step,
+    open_module,
     pick_workshop,
     request_handover,
     request_status,
@@ -34,15 +42,25 @@ from flows.actions import (  # noqa: E402  (modules register themselves on impor
     set_consent,
     set_field,
     set_language,
+    set_nudges,
+    show_step,
 )
 
 __all__ = [
     "HANDLERS",
     "action",
+    "answer_quiz",
     "answer_workshop",
     "data_request",
+    "eligibility_ask",
+    "eligibility_decide",
     "execute",
+    "list_modules",
+    "list_steps",
     "list_workshops",
+    "mark_step",
+    "module_step",
+    "open_module",
     "pick_workshop",
     "request_handover",
     "request_status",
@@ -50,4 +68,6 @@ __all__ = [
     "set_consent",
     "set_field",
     "set_language",
+    "set_nudges",
+    "show_step",
 ]

@@ -1,9 +1,11 @@
 """request_status: when someone from Migracoop will answer (var eta, a sentence in the
-person's language from the office hours), and how many requests are open (var
-open_requests)."""
+person's language from the office hours), how many requests are open (var open_requests,
+counting one asked for in this very message) and whether this message asked for one (var
+asked_now: yes or no)."""
 
 from content.dates import clock, day_words
 from flows.actions import action
+from flows.events import HandoverRequested
 from flows.model import RequestStatus
 from flows.run import Run
 
@@ -11,7 +13,9 @@ from flows.run import Run
 @action("request_status")
 def request_status(act: RequestStatus, run: Run) -> None:
     status = run.lookup.request()
-    run.vars["open_requests"] = str(status.open)
+    asked_now = sum(1 for e in run.events if isinstance(e, HandoverRequested))
+    run.vars["open_requests"] = str(status.open + asked_now)
+    run.vars["asked_now"] = "yes" if asked_now else "no"
     at = status.answer_from
     if at is None:
         run.vars["eta"] = run.text("journeys.eta_now")

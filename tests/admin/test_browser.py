@@ -291,9 +291,7 @@ async def test_every_page_fits_the_screen(
     # A YAML error, shown beside its line.
     await page.goto(a.url + "/admin/flows/learn/yaml")
     source = await page.input_value("textarea[name=source]")
-    await page.fill(
-        "textarea[name=source]", source.replace("goto: flow:soon_next", "goto: nowhere")
-    )
+    await page.fill("textarea[name=source]", source.replace("goto: answered", "goto: nowhere"))
     await page.click("button[value=check]")
     await page.wait_for_selector("li.bad")
     await shoot(page, "yaml-error")

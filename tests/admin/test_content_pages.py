@@ -58,7 +58,7 @@ async def test_yaml_errors_are_shown_beside_their_line_and_nothing_is_saved(pane
     client = await panel.signed_in("facilitator")
     source = await published(panel, Item.flow("learn"))
     assert source is not None
-    broken = source.replace("goto: flow:soon_next", "goto: nowhere_node")
+    broken = source.replace("goto: answered", "goto: nowhere_node")
     assert broken != source
     token = await csrf(client, "/admin/flows/learn/yaml")
     response = await client.post(

@@ -67,7 +67,7 @@ async def test_a_flow_source_with_a_script_is_shown_escaped(panel: Panel) -> Non
     async with panel.services.db.connect() as conn:
         source = (await repo.current(conn, kind="flow", key="learn"))[Item.flow("learn")].value
     token = await csrf(client, "/admin/flows/learn/yaml")
-    bad = source.replace("start: soon", f"start: '{SCRIPT}'")
+    bad = source.replace("start: list", f"start: '{SCRIPT}'")
     response = await client.post(
         "/admin/flows/learn/yaml", data={"csrf_token": token, "source": bad, "action": "check"}
     )

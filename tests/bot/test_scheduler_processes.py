@@ -37,7 +37,7 @@ def worker(db: Database, zone: str) -> subprocess.Popen[bytes]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_", "ADMIN_"))
     }
-    env.update(DATABASE_URL=db.url, TIMEZONE=zone)
+    env.update(DATABASE_URL=db.url, TIMEZONE=zone, WORKER_ENABLED="true")
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "worker"],
         env=env,
@@ -103,6 +103,7 @@ async def test_workers_killed_and_racing_queue_each_reminder_once(db: Database) 
     await db.run(plan)
     done = "SELECT COUNT(*) FROM scheduled_jobs WHERE status = 'done'"
     first = worker(db, zone)
+    second = third = None
     try:
         await wait_until(
             db,

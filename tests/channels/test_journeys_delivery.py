@@ -121,6 +121,7 @@ async def test_a_whatsapp_reminder_outside_the_window_goes_as_the_template(
         wa = stack.harness("whatsapp")
         assert isinstance(wa, WhatsAppHarness)
         await wa.say(3, "bonjour")
+        await wa.deliver()  # the greeting goes now: only the reminder is left to send
         cid = await contact_of(stack, wa.number(3))
         three_days_ago = datetime.now(UTC) - timedelta(days=3)
         async with stack.services.db.begin() as conn:

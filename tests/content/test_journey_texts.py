@@ -25,6 +25,9 @@ PARTS = ("learn", "eligibility", "steps", "referrals", "check")
 BUTTONS = {
     LearnText.MORE,
     LearnText.NEXT,
+    LearnText.MODULES,
+    StepsText.NUDGE_RESUME,
+    EligibilityText.SKIP,
     StepsText.DONE,
     StepsText.NOT_YET,
     StepsText.HELP,
@@ -42,6 +45,9 @@ PARAMETERS = {
     StepsText.PROGRESS: {"done", "total"},
     StepsText.NUDGE: {"step"},
     StepsText.NUDGE_STOP: {"word"},
+    StepsText.NUDGE_INFO: {"word"},
+    StepsText.CARD: {"title"},
+    StepsText.NUDGE_RESUMED: {"word"},
 }
 ACRONYMS = ("CAE", "CAPE", "CESA", "CAF", "CPAM", "URSSAF", "CCAS", "OFII", "ESS", "SMIC", "RIB")
 

@@ -9,7 +9,6 @@ import pytest
 
 from content.catalog import BASE_LANG, LANGS, load_locale_files, placeholders
 from flows.loader import load_directory
-from flows.model import SendMsg
 
 TEXTS = load_locale_files()
 FR = TEXTS[BASE_LANG]
@@ -102,14 +101,9 @@ def _flow_content_keys() -> set[tuple[str, str]]:
     for flow in load_directory().values():
         for node_id, node in flow.nodes.items():
             where = f"flow {flow.id!r} node {node_id!r}"
-            for action in node.actions:
-                if isinstance(action, SendMsg):
-                    refs.add((where, action.text))
-                    refs.update((where, k) for k in (action.image, action.audio) if k)
-            if node.ask:
-                refs.add((where, node.ask.prompt))
-                refs.add((where, node.ask.invalid))
-                refs.update((where, c.label) for c in node.ask.choices if not c.literal)
+            # Messages and their media, prompts (not those an action puts together in a
+            # variable), answers to a misunderstanding, choices' labels.
+            refs.update((where, key) for key in node.text_keys())
     return refs
 
 

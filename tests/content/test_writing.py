@@ -121,3 +121,19 @@ def test_refusing_or_withdrawing_consent_says_messages_are_kept(lang: str) -> No
     for key in ("onboarding.consent_refused", "mydata.consent_off"):
         assert "\n💬 " in TEXTS[lang][key], f"{lang}.{key}"
     assert TEXTS[lang]["mydata.delete_yes"].startswith("🗑")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_privacy_notice_says_what_the_journeys_keep(lang: str) -> None:
+    """What the journeys keep, as the host keeps it: modules read and workshop answers with
+    the messages; the eligibility outcome, its checklist answers and the steps only with
+    consent (a line of its own); the outcome also in anonymous figures."""
+    lines = TEXTS[lang]["onboarding.privacy"].split("\n")
+    marks = [line.split(" ", 1)[0] for line in lines]
+    for mark in ("💬", "📚", "📅", "📝", "📊", "🗑️"):
+        assert mark in marks, f"{lang}: no line {mark} in the privacy notice"
+    # What is kept with consent is listed under its line, "can I join?" named as the menu
+    # does (without its emoji).
+    with_consent = "\n".join(lines[marks.index("📝") : marks.index("👀")])
+    assert TEXTS[lang]["menu.join"].split(" ", 1)[1] in with_consent, lang
+    assert with_consent.count("\n• ") == 3, lang

@@ -3,7 +3,9 @@ playing a case through the engine the way the host would.
 
 A case is a conversation: `contact`, optional `session`, `flows` (added to or replacing the
 shipped ones), `lookup` (the host's read-only facts), `texts` (more texts by language),
-and `steps`. A step sends a message
+`modules` (id -> messages shown, or "done"), `checklist` (step id -> status), `eligibility`
+(`outcome` and kept `answers`), and `steps`. The journeys' events update these as the host
+would (with consent where the host needs it). A step sends a message
 (`send`, `payload`, `parse`) and checks what happened: `events` (all of them, in order),
 `includes` (some of them), `excludes` (no event starting with these), `session` (where the
 contact waits after, `flow/node` or null) and `vars`.
@@ -38,14 +40,19 @@ from flows.events import (
     ContactFieldChanged,
     ContactLanguageChanged,
     DataRequested,
+    EligibilityDecided,
     Event,
     FlowEntered,
     HandoverRequested,
     InputNotUnderstood,
+    ModuleCompleted,
+    ModuleProgressed,
     MsgCreated,
+    NudgesChanged,
+    StepMarked,
 )
 from flows.loader import load_directory, parse_flow
-from flows.lookup import MemoryLookup
+from flows.lookup import Eligibility, MemoryLookup, ModuleStatus, RequestStatus
 from nlu import pipeline
 from nlu.types import ParseResult
 
@@ -153,14 +160,26 @@ def show(ev: Event) -> str:
             return f"field {f}={v}"
         case ConsentChanged(given=given):
             return f"consent {'yes' if given else 'no'}"
-        case HandoverRequested(reason=reason):
-            return f"handover {reason}"
+        case HandoverRequested(reason=reason, context=context):
+            return f"handover {reason}" + "".join(f" {k}={v}" for k, v in context)
         case DataRequested(op=op):
             return f"data {op}"
         case FlowEntered(flow_id=fid):
             return f"flow {fid}"
         case InputNotUnderstood(count=n):
             return f"not_understood {n}"
+        case ModuleProgressed(module_id=module, position=position):
+            return f"module {module} {position}"
+        case ModuleCompleted(module_id=module, quiz_answer=answer, quiz_right=right):
+            return f"module_done {module} {answer} {'right' if right else 'wrong'}"
+        case EligibilityDecided(outcome=outcome, kept=kept, anonymous=anonymous):
+            pairs = ",".join(f"{k}={v}" for k, v in kept)
+            counted = ",".join(f"{k}={v}" for k, v in anonymous)
+            return f"eligibility {outcome} kept[{pairs}] anonymous[{counted}]"
+        case StepMarked(step_id=step, status=status):
+            return f"step {step} {status}"
+        case NudgesChanged(on=on):
+            return f"nudges {'on' if on else 'off'}"
     raise AssertionError(ev)
 
 
@@ -200,12 +219,39 @@ class Host:
         self.session = engine.Session.from_json(data["session"]) if data.get("session") else None
         self.known_lang: str | None = None  # the host's language cache: none for a new process
         self.previous_lang = "und"
+        self.learning = {
+            str(m): ModuleStatus(0, True) if v == "done" else ModuleStatus(int(v), False)
+            for m, v in data.get("modules", {}).items()
+        }
+        self.checklist = {str(k): str(v) for k, v in data.get("checklist", {}).items()}
+        kept = data.get("eligibility")
+        self.outcome = Eligibility(kept["outcome"], kept.get("answers", {})) if kept else None
 
     def environment(self) -> engine.Environment:
         facts = {**self.facts, "previous_lang": self.previous_lang}
-        return engine.Environment(
-            flows=self.flows, catalog=self.catalog, lookup=MemoryLookup(facts)
+        lookup = MemoryLookup(
+            facts,
+            learning=dict(self.learning),
+            checklist=dict(self.checklist),
+            outcome=self.outcome,
+            requests=RequestStatus(int(facts.get("open_requests", "0")), None),
         )
+        return engine.Environment(flows=self.flows, catalog=self.catalog, lookup=lookup)
+
+    def journeys(self, e: Event) -> None:
+        """What the host keeps of the journeys' events (bot/core/handlers)."""
+        if isinstance(e, ModuleProgressed):
+            was = self.learning.get(e.module_id, ModuleStatus(0, False))
+            self.learning[e.module_id] = ModuleStatus(e.position, was.done, was.quiz_right)
+        elif isinstance(e, ModuleCompleted):
+            was = self.learning.get(e.module_id, ModuleStatus(0, False))
+            self.learning[e.module_id] = ModuleStatus(was.position, True, e.quiz_right)
+        elif isinstance(e, EligibilityDecided) and self.consent:
+            self.outcome = Eligibility(e.outcome, dict(e.kept))
+        elif isinstance(e, StepMarked) and self.consent:
+            self.checklist[e.step_id] = e.status
+        elif isinstance(e, NudgesChanged):
+            self.facts["nudges"] = "on" if e.on else "off"
 
     def send(self, text: str, payload: str | None, parse: ParseResult | None) -> engine.Result:
         contact = engine.Contact(self.lang, self.consent, self.fields, self.is_new)
@@ -214,18 +260,20 @@ class Host:
         )
         self.session, self.is_new = result.session, False
         for e in result.events:
+            self.journeys(e)
             if isinstance(e, ContactLanguageChanged):
                 self.lang = e.lang
             elif isinstance(e, ConsentChanged):
                 self.consent = e.given
                 if not e.given:
-                    self.fields = {}
+                    self.fields, self.outcome, self.checklist = {}, None, {}
             elif isinstance(e, ContactFieldChanged) and self.consent:
                 self.fields[e.field] = e.value
             elif isinstance(e, DataRequested) and e.op == "delete":
                 # The contact is erased: the next message comes from a new contact.
                 self.lang, self.consent, self.fields = "und", None, {}
                 self.is_new, self.session = True, None
+                self.learning, self.checklist, self.outcome = {}, {}, None
         self.previous_lang = parse.lang if parse else "und"
         self.known_lang = self.lang
         return result

@@ -21,7 +21,7 @@ def test_shipped_flows_fit_the_engine() -> None:
     every part of the menu is a flow (so that it can be remembered for later)."""
     flows = load_directory()
     env = Environment(flows=flows, catalog=Catalog({}))
-    for name in ("entry", "onboarding", "consent", "language", "suggest", "misunderstood"):
+    for name in ("entry", "onboarding", "consent", "language", "suggest", "misunderstood", "stop"):
         assert getattr(env, f"{name}_flow") in flows, name
     for flow_id in (env.onboarding_flow, env.language_flow):
         assert flows[flow_id].nodes[env.language_confirm].ask is not None
@@ -31,6 +31,7 @@ def test_shipped_flows_fit_the_engine() -> None:
         "language",
         "handover",
         "handover_offer",
+        "stop",  # it only stops the weekly nudges
     }
     menu = flows[env.entry_flow].nodes[flows[env.entry_flow].start].ask
     assert menu is not None

@@ -17,7 +17,7 @@ from bot.db.models.content import (
     ShippedContent,
 )
 from bot.db.models.coops import Coop, Member, Product
-from bot.db.models.delivery import Outbox, ProcessedInbound
+from bot.db.models.delivery import Outbox, ProcessedInbound, RateLimitState
 from bot.db.models.journeys import (
     ChecklistProgress,
     ContactPreferences,
@@ -68,6 +68,7 @@ __all__ = [
     "Outbox",
     "ProcessedInbound",
     "Product",
+    "RateLimitState",
     "Sale",
     "ScheduledJob",
     "ShippedContent",

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, and_, delete, func, not_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -117,23 +117,27 @@ def message_history(
     return [(r[0], r[1], r[2]) for r in rows][::-1]
 
 
+OUTBOX_DAYS = 30  # outbox rows (addresses and texts) are kept this long, whatever their state
+PROCESSED_DAYS = 7  # inbound dedupe keys (no personal data): platforms retry within hours
+
+
 def erase_contact(conn: Connection, contact_id: int, *, tz: ZoneInfo = PARIS) -> None:
     """Erase the contact, identities, messages, answers, requests, RSVPs, progress and
     scheduled reminders; sales stay, anonymous, and the person stays in the figures as a
     count (day of first contact in `tz`).
 
     Ledger rows name a coop member, never a contact: unlinking the member from the contact
-    leaves every hashed ledger value unchanged, so the chain still verifies."""
+    leaves every hashed ledger value unchanged, so the chain still verifies.
+
+    Every outbox row for them goes too, whatever its state: replies not yet sent are
+    dropped. The reply that confirms the erasure is queued after this, without a contact
+    and `transient` (deleted once sent), carrying the time of their message so that it
+    still goes out inside WhatsApp's window with no identity left to say so.
+    """
     count_erased(conn, contact_id, tz)
     count_erased_answers(conn, contact_id)
     conn.execute(update(members).where(members.c.contact_id == contact_id).values(contact_id=None))
-    # Pending replies (such as "your data is deleted") still go out; the rest is erased.
-    conn.execute(
-        delete(outbox).where(
-            outbox.c.contact_id == contact_id, outbox.c.status.not_in(("pending", "sending"))
-        )
-    )
-    conn.execute(update(outbox).where(outbox.c.contact_id == contact_id).values(contact_id=None))
+    conn.execute(delete(outbox).where(outbox.c.contact_id == contact_id))
     own_tickets = select(tickets.c.id).where(tickets.c.contact_id == contact_id)
     conn.execute(delete(replies).where(replies.c.ticket_id.in_(own_tickets)))
     conn.execute(delete(tickets).where(tickets.c.contact_id == contact_id))
@@ -211,18 +215,24 @@ def count_erased_answers(conn: Connection, contact_id: int) -> None:
 def purge_inactive(
     conn: Connection, *, now: datetime, retention_days: int, tz: ZoneInfo = PARIS
 ) -> int:
-    """Erase contacts silent for longer than the retention period; return how many."""
+    """Erase contacts silent for longer than the retention period; return how many.
+
+    Outbox rows older than OUTBOX_DAYS go whatever their state (sent, failed, held, or
+    pending for a channel no longer configured), except one a sender is working on now.
+    """
     cutoff = now - timedelta(days=retention_days)
     ids = list(
         (conn.execute(select(contacts.c.id).where(contacts.c.last_seen_at < cutoff))).scalars()
     )
     for contact_id in ids:
         erase_contact(conn, contact_id, tz=tz)
-    # Delivered messages and old dedupe keys are not needed for long either.
+    being_sent = and_(outbox.c.status == "sending", outbox.c.claimed_until >= now)
     conn.execute(
         delete(outbox).where(
-            outbox.c.status.in_(("sent", "failed")), outbox.c.created_at < now - timedelta(days=30)
+            outbox.c.created_at < now - timedelta(days=OUTBOX_DAYS), not_(being_sent)
         )
     )
-    conn.execute(delete(processed).where(processed.c.processed_at < now - timedelta(days=7)))
+    conn.execute(
+        delete(processed).where(processed.c.processed_at < now - timedelta(days=PROCESSED_DAYS))
+    )
     return len(ids)

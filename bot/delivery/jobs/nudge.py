@@ -3,10 +3,20 @@ Only for people who kept their answers (consent), have a step pending and did no
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.db.repos.jobs import Job
 from bot.delivery.jobs import Decision, Loaded, job
 from bot.delivery.timing import next_nudge
+from content.checklists import compose
+from content.journeys import shipped_journeys
 from content.stop_words import stop_word
+
+
+def shipped_checklist(answers: Mapping[str, str], outcome: str | None) -> list[tuple[str, str]]:
+    """The steps that apply, from the shipped checklists (the same the conversation lists)."""
+    steps = compose(shipped_journeys().checklists, answers, outcome)
+    return [(step.id, step.title) for step in steps]
 
 
 @job("nudge")

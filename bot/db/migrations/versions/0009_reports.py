@@ -2,7 +2,7 @@
 counts, misunderstood messages to review, daily digests sent
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0003
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import bot.db.base
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
