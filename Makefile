@@ -45,16 +45,17 @@ run: model
 	$(PY) -m bot serve
 
 # The admin panel's browser tests drive Debian's Chromium through Playwright (never
-# `playwright install`); the Noto fonts make Arabic, Ge'ez and emoji readable in screenshots.
+# `playwright install`); the Noto fonts make Arabic, Ge'ez and emoji readable in screenshots
+# (and in the impact report's PDF); poppler-utils' pdftotext reads that PDF back in tests.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" -ne 0 ]; then \
-	    echo "the browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-core fonts-noto-color-emoji" >&2; \
+	    echo "the browser tests need Debian's chromium and poppler-utils: sudo apt-get install chromium fonts-noto-core fonts-noto-color-emoji poppler-utils" >&2; \
 	    exit 1; \
 	  fi; \
-	  echo "installing Debian's chromium for the browser tests" >&2; \
+	  echo "installing Debian's chromium and poppler-utils for the browser and report tests" >&2; \
 	  apt-get update -qq >&2; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-color-emoji >&2; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-color-emoji poppler-utils >&2; \
 	fi
 
 # The whole suite on SQLite and on a throwaway PostgreSQL (stopped even on failure), with

@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.reports.masks import CHANNEL_SHORT, masked
+
 if TYPE_CHECKING:
     from admin.deps import Ctx
 
-CHANNEL_SHORT = {"whatsapp": "WA", "telegram": "TG", "console": "CLI"}
-
-
-def masked(channel: str, address: str) -> str:
-    """'whatsapp', '+33612345644' -> 'WA •••• 44': enough to tell two people apart in a
-    list, not enough to find anyone."""
-    digits = "".join(ch for ch in address if ch.isalnum())
-    short = CHANNEL_SHORT.get(channel, channel[:3].upper() or "?")
-    return f"{short} •••• {digits[-2:]}" if len(digits) > 2 else f"{short} ••••"
+__all__ = ["CHANNEL_SHORT", "mask_identity", "masked"]
 
 
 def mask_identity(ctx: Ctx, channel: str, address: str) -> str:

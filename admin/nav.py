@@ -40,6 +40,8 @@ NAV = (
     NavEntry("Diffusions", "/broadcasts", Role.facilitator),
     NavEntry("Tableau de bord", "/dashboard", Role.staff),
     NavEntry("Rapport", "/report", Role.staff),
+    NavEntry("La journée", "/digest", Role.staff),
+    NavEntry("Non compris", "/misunderstood", Role.staff),
     NavEntry("Comptes", "/users", Role.admin),
     NavEntry("Journal", "/audit", Role.admin),
 )

@@ -26,6 +26,7 @@ from bot.delivery.jobs.nudge import shipped_checklist
 from bot.delivery.ratelimit import RateLimiter, SharedRateLimiter
 from bot.delivery.scheduler import Scheduler
 from bot.delivery.sender import OutboxSender
+from bot.reports import mail
 from bot.settings import Settings
 from bot.web.media import MediaLinks
 from content.catalog import Catalog
@@ -168,7 +169,12 @@ class Services:
             loops["outbox"] = self.sender.run_forever
         if self.scheduler is not None:
             loops["scheduler"] = self.scheduler.run_forever
+        if mail.configured(self.settings):  # the daily digest e-mail, sent once a day
+            loops["digest"] = self._digest_loop
         return loops
+
+    async def _digest_loop(self) -> None:
+        await mail.run_forever(self.db, self.settings, self.clock)
 
     async def start_background(self, *, receive: bool, deliver: bool) -> None:
         """receive: the web process (webhook set-up or Telegram polling — two pollers of one
@@ -194,7 +200,10 @@ class Services:
         while True:
             try:
                 n = await self.db.run(
-                    purge_inactive, now=self.clock(), retention_days=self.settings.retention_days
+                    purge_inactive,
+                    now=self.clock(),
+                    retention_days=self.settings.retention_days,
+                    tz=self.settings.tz,
                 )
                 if n:
                     log.info("retention: erased %d inactive contacts", n)

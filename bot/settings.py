@@ -81,6 +81,16 @@ class Settings(BaseSettings):
     outbox_send_timeout_seconds: float = Field(default=30.0, gt=0)
     # Sends in flight per channel: a crash can repeat at most this many messages per channel.
     outbox_max_in_flight: int = Field(default=8, ge=1)
+    # The daily digest by e-mail (optional): sent once a day after DIGEST_HOUR (TIMEZONE) to
+    # DIGEST_TO when SMTP_HOST is set. Identities in it are always masked.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    smtp_from: str | None = None
+    digest_to: str | None = None  # comma-separated addresses
+    digest_hour: int = Field(default=7, ge=0, le=23)
     admin_email: str | None = None
     admin_password: str | None = None
     log_level: str = "INFO"
@@ -121,6 +131,10 @@ class Settings(BaseSettings):
         if self.telegram_mode:
             return self.telegram_mode
         return "webhook" if self.public_base_url else "polling"
+
+    @property
+    def digest_recipients(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in (self.digest_to or "").split(",") if a.strip())
 
     @property
     def effective_translation_backend(self) -> str:

@@ -8,11 +8,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import chat, coops, database, inbox, sales, serve, users, workshops
+from bot.cli import chat, coops, database, inbox, reports, sales, serve, users, workshops
 from bot.cli.runtime import CommandError, configure_logging
 from bot.settings import get_settings
 
-COMMAND_GROUPS = (serve, chat, database, users, coops, sales, workshops, inbox)
+COMMAND_GROUPS = (serve, chat, database, users, coops, sales, workshops, inbox, reports)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.db.base import table
 from bot.db.models import (
+    ActivityDay,
     AdminSession,
     AdminUser,
     AuditEntry,
@@ -18,14 +19,18 @@ from bot.db.models import (
     ContentVersion,
     Coop,
     DayTotal,
+    DigestSent,
     EligibilityFigure,
     EligibilityResult,
+    ErasedAttendance,
+    ErasedPeople,
     HandoverReply,
     HandoverTicket,
     LedgerHead,
     LoginThrottle,
     Member,
     MessageLog,
+    Misunderstood,
     ModuleProgress,
     Outbox,
     ProcessedInbound,
@@ -70,3 +75,8 @@ eligibility_figures = table(EligibilityFigure)
 checklist_progress = table(ChecklistProgress)
 preferences = table(ContactPreferences)
 jobs = table(ScheduledJob)
+activity = table(ActivityDay)
+erased_people = table(ErasedPeople)
+erased_attendance = table(ErasedAttendance)
+misunderstood = table(Misunderstood)
+digests_sent = table(DigestSent)

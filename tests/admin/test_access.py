@@ -28,6 +28,9 @@ SAMPLES = {
     "coop_id": "1",
     "product_id": "1",
     "workshop_id": "1",
+    "contact_id": "1",  # samples()' person
+    "miss_id": "1",  # a message the bot did not understand, made for this test
+    "table": "all",
 }
 # A query a page needs to name something (the file samples() puts in the media folder).
 QUERIES = {"/media/file": "?ref=learn/sample.png"}
@@ -54,6 +57,11 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("POST", "/inbox/{request_id:int}/close"): Role.facilitator,
     ("POST", "/inbox/{request_id:int}/reply"): Role.facilitator,
     ("POST", "/conflicts/{conflict_id:int}/resolve"): Role.facilitator,
+    ("GET", "/contacts/{contact_id:int}"): Role.staff,
+    ("GET", "/dashboard"): Role.staff,
+    ("GET", "/dashboard/export/{table}"): Role.staff,
+    ("GET", "/digest"): Role.staff,
+    ("POST", "/digest/send"): Role.facilitator,
     ("POST", "/drafts/discard"): Role.facilitator,
     ("GET", "/flows"): Role.staff,
     ("GET", "/flows/{flow_id}"): Role.staff,
@@ -66,8 +74,13 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("GET", "/media"): Role.staff,
     ("POST", "/media"): Role.facilitator,
     ("GET", "/media/file"): Role.staff,
+    ("GET", "/misunderstood"): Role.staff,
+    ("GET", "/misunderstood/export"): Role.facilitator,
+    ("POST", "/misunderstood/{miss_id:int}"): Role.facilitator,
     ("POST", "/login"): "public",
     ("POST", "/logout"): "public",
+    ("GET", "/report"): Role.staff,
+    ("GET", "/report/export"): Role.staff,
     ("GET", "/simulator"): Role.staff,
     ("POST", "/simulator"): Role.staff,
     ("GET", "/texts"): Role.staff,
@@ -146,6 +159,7 @@ async def test_routes_by_role(panel: Panel) -> None:
         target = await users_repo.credentials(conn, "target@example.org")
     assert target is not None and target[0].id == int(SAMPLES["user_id"])
     await samples(panel)
+    await _a_contact_not_understood(panel)
     clients = {"anonymous": panel.client()}
     for role in ROLES:
         clients[role] = await panel.signed_in(role)
@@ -183,6 +197,26 @@ async def test_routes_by_role(panel: Panel) -> None:
                 failures.append(f"{method} {url} as {who}: {problem}")
     assert not failures, "\n".join(failures)
     assert checked >= 4 * 25
+
+
+async def _a_contact_not_understood(panel: Panel) -> None:
+    from bot.db.repos import activity
+    from bot.db.repos import conversations as conversations_repo
+
+    now = panel.clock.now
+
+    def create(conn) -> int:  # type: ignore[no-untyped-def]
+        key = ("whatsapp", "+33612345644")
+        row = conversations_repo.create_contacts(conn, [(*key, "ar")], now)[key]
+        row.consent = True
+        conversations_repo.save_contacts(conn, [row], now)
+        activity.add_misses(
+            conn,
+            [activity.MissRow(row.id, "whatsapp", "ar", "؟", "not_understood", None, None, now)],
+        )
+        return row.id
+
+    await panel.services.db.run(create)  # contact 1 is samples()' person; this one's miss is 1
 
 
 async def test_every_unsafe_route_needs_the_csrf_token(panel: Panel) -> None:

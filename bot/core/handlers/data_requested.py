@@ -13,7 +13,7 @@ def data_requested(scene: Scene, event: DataRequested) -> None:
     contact, catalog = scene.contact, scene.env.catalog
     lang = contact.lang if contact.lang in LANGS else BASE_LANG
     if event.op == "delete":
-        repo.erase_contact(scene.conn, contact.id)
+        repo.erase_contact(scene.conn, contact.id, tz=scene.programme.tz)
         scene.erased = True
         scene.replies.append(MsgCreated(catalog.text("mydata.deleted", lang), lang))
         return

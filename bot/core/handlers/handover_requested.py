@@ -11,3 +11,4 @@ from flows.events import HandoverRequested
 def handover_requested(scene: Scene, event: HandoverRequested) -> None:
     context = dict(event.context) or None
     scene.batch.tickets.append(TicketRow(scene.contact.id, event.reason, scene.now, context))
+    scene.mark("handovers")

@@ -1,4 +1,5 @@
-"""module_completed: a module read to the end, with the quiz answer and whether it was right."""
+"""module_completed: a module read to the end, with the quiz answer and whether it was right;
+counted in the day's figures."""
 
 from bot.core.handlers import handles
 from bot.core.scene import Scene
@@ -17,3 +18,4 @@ def module_completed(scene: Scene, event: ModuleCompleted) -> None:
         quiz_right=event.quiz_right,
         done=True,
     )
+    scene.mark("modules_done")

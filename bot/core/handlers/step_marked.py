@@ -1,5 +1,6 @@
 """step_marked: an administrative step done, not yet, or "I need help" — kept only with
-consent; the weekly nudge moves to a week after the person last looked at their steps."""
+consent; the weekly nudge moves to a week after the person last looked at their steps. A step
+done is counted in the day's figures with or without consent (a count keeps no one)."""
 
 from bot.core.handlers import handles
 from bot.core.scene import Scene
@@ -9,6 +10,8 @@ from flows.events import StepMarked
 
 @handles(StepMarked)
 def step_marked(scene: Scene, event: StepMarked) -> None:
+    if event.status == "done":
+        scene.mark("steps_done")
     if not scene.contact.consent:
         return
     journeys.record_step(scene.conn, scene.contact.id, event.step_id, event.status, scene.now)

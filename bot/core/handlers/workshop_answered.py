@@ -1,4 +1,5 @@
-"""workshop_answered: "I'll come" schedules the reminders still ahead; "I can't" stops them."""
+"""workshop_answered: "I'll come" schedules the reminders still ahead (and is counted in the
+day's figures); "I can't" stops them."""
 
 from bot.core.handlers import handles
 from bot.core.scene import Scene
@@ -16,3 +17,5 @@ def workshop_answered(scene: Scene, event: WorkshopAnswered) -> None:
         now=scene.now,
         tz=scene.programme.tz,
     )
+    if event.coming:
+        scene.mark("rsvp_yes")

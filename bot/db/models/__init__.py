@@ -25,11 +25,19 @@ from bot.db.models.journeys import (
     EligibilityResult,
     ModuleProgress,
 )
+from bot.db.models.reports import (
+    ActivityDay,
+    DigestSent,
+    ErasedAttendance,
+    ErasedPeople,
+    Misunderstood,
+)
 from bot.db.models.sales import DayTotal, LedgerHead, Sale
 from bot.db.models.schedule import ScheduledJob
 from bot.db.models.workshops import Workshop, WorkshopRsvp
 
 __all__ = [
+    "ActivityDay",
     "AdminSession",
     "AdminUser",
     "AuditEntry",
@@ -44,14 +52,18 @@ __all__ = [
     "ContentVersion",
     "Coop",
     "DayTotal",
+    "DigestSent",
     "EligibilityFigure",
     "EligibilityResult",
+    "ErasedAttendance",
+    "ErasedPeople",
     "HandoverReply",
     "HandoverTicket",
     "LedgerHead",
     "LoginThrottle",
     "Member",
     "MessageLog",
+    "Misunderstood",
     "ModuleProgress",
     "Outbox",
     "ProcessedInbound",

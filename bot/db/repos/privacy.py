@@ -5,18 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, delete, func, not_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.db.repos.conversations import open_tickets
 from bot.db.tables import (
     checklist_progress,
     contacts,
     eligibility_results,
+    erased_attendance,
+    erased_people,
     identities,
     jobs,
     members,
     messages,
+    misunderstood,
     module_progress,
     outbox,
     preferences,
@@ -27,9 +33,12 @@ from bot.db.tables import (
     tickets,
 )
 
+PARIS = ZoneInfo("Europe/Paris")
+
 # What belongs to a contact and goes with them (the database cascades too; this says it).
 OWNED = (
     messages,
+    misunderstood,  # kept for review only while its sender is
     identities,
     rsvps,
     module_progress,
@@ -112,9 +121,10 @@ OUTBOX_DAYS = 30  # outbox rows (addresses and texts) are kept this long, whatev
 PROCESSED_DAYS = 7  # inbound dedupe keys (no personal data): platforms retry within hours
 
 
-def erase_contact(conn: Connection, contact_id: int) -> None:
+def erase_contact(conn: Connection, contact_id: int, *, tz: ZoneInfo = PARIS) -> None:
     """Erase the contact, identities, messages, answers, requests, RSVPs, progress and
-    scheduled reminders; sales stay, anonymous.
+    scheduled reminders; sales stay, anonymous, and the person stays in the figures as a
+    count (day of first contact in `tz`).
 
     Ledger rows name a coop member, never a contact: unlinking the member from the contact
     leaves every hashed ledger value unchanged, so the chain still verifies.
@@ -124,6 +134,8 @@ def erase_contact(conn: Connection, contact_id: int) -> None:
     and `transient` (deleted once sent), carrying the time of their message so that it
     still goes out inside WhatsApp's window with no identity left to say so.
     """
+    count_erased(conn, contact_id, tz)
+    count_erased_answers(conn, contact_id)
     conn.execute(update(members).where(members.c.contact_id == contact_id).values(contact_id=None))
     conn.execute(delete(outbox).where(outbox.c.contact_id == contact_id))
     own_tickets = select(tickets.c.id).where(tickets.c.contact_id == contact_id)
@@ -134,7 +146,75 @@ def erase_contact(conn: Connection, contact_id: int) -> None:
     conn.execute(delete(contacts).where(contacts.c.id == contact_id))
 
 
-def purge_inactive(conn: Connection, *, now: datetime, retention_days: int) -> int:
+def count_erased(conn: Connection, contact_id: int, tz: ZoneInfo) -> None:
+    """Add the contact to the anonymous counts of erased people (bot/reports reads them
+    beside the live contacts): day of first contact, channel, last language, consent."""
+    row = conn.execute(
+        select(contacts.c.created_at, contacts.c.lang, contacts.c.consent).where(
+            contacts.c.id == contact_id
+        )
+    ).first()
+    channel = conn.execute(
+        select(identities.c.channel)
+        .where(identities.c.contact_id == contact_id)
+        .order_by(identities.c.id)
+        .limit(1)
+    ).scalar()
+    if row is None or channel is None:
+        return
+    created_at = row.created_at
+    if created_at.tzinfo is None:  # SQLite through Core without the model's type
+        created_at = created_at.replace(tzinfo=ZoneInfo("UTC"))
+    values = {
+        "day": created_at.astimezone(tz).date(),
+        "channel": channel,
+        "lang": row.lang,
+        "people": 1,
+        "consented": 1 if row.consent else 0,
+    }
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(erased_people)
+    conn.execute(
+        stmt.values(values).on_conflict_do_update(
+            index_elements=["day", "channel", "lang"],
+            set_={
+                "people": erased_people.c.people + 1,
+                "consented": erased_people.c.consented + values["consented"],
+            },
+        )
+    )
+
+
+def count_erased_answers(conn: Connection, contact_id: int) -> None:
+    """Add the contact's workshop answers to the anonymous counts per workshop: still
+    counted among who was coming and who came."""
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    answers = conn.execute(
+        select(rsvps.c.workshop_id, rsvps.c.answer, rsvps.c.attended).where(
+            rsvps.c.contact_id == contact_id
+        )
+    ).all()
+    for workshop_id, answer, attended in answers:
+        coming, came = int(answer == "yes"), int(bool(attended))
+        if not (coming or came):
+            continue
+        ins = insert(erased_attendance).values(
+            workshop_id=workshop_id, coming=coming, attended=came
+        )
+        conn.execute(
+            ins.on_conflict_do_update(
+                index_elements=["workshop_id"],
+                set_={
+                    "coming": erased_attendance.c.coming + coming,
+                    "attended": erased_attendance.c.attended + came,
+                },
+            )
+        )
+
+
+def purge_inactive(
+    conn: Connection, *, now: datetime, retention_days: int, tz: ZoneInfo = PARIS
+) -> int:
     """Erase contacts silent for longer than the retention period; return how many.
 
     Outbox rows older than OUTBOX_DAYS go whatever their state (sent, failed, held, or
@@ -145,7 +225,7 @@ def purge_inactive(conn: Connection, *, now: datetime, retention_days: int) -> i
         (conn.execute(select(contacts.c.id).where(contacts.c.last_seen_at < cutoff))).scalars()
     )
     for contact_id in ids:
-        erase_contact(conn, contact_id)
+        erase_contact(conn, contact_id, tz=tz)
     being_sent = and_(outbox.c.status == "sending", outbox.c.claimed_until >= now)
     conn.execute(
         delete(outbox).where(

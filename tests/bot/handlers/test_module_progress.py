@@ -23,3 +23,15 @@ async def test_a_module_finished_at_once_is_recorded(harness: Harness) -> None:
     await harness.apply(contact, [ModuleCompleted("cae", "cesa", False)])
     row = (await harness.rows("SELECT position, quiz_right FROM module_progress"))[0]
     assert (row.position, bool(row.quiz_right)) == (0, False)
+
+
+async def test_a_finished_module_is_counted(harness: Harness) -> None:
+    contact = await harness.contact(consent=False)
+    await harness.apply(contact, [ModuleProgressed("coop", 2)])
+    assert (
+        await harness.rows("SELECT modules_done FROM activity_daily WHERE modules_done > 0") == []
+    )
+    await harness.apply(contact, [ModuleCompleted("coop", "one_vote", True)])
+    await harness.apply(contact, [ModuleCompleted("cae", "cesa", False)])
+    [day] = await harness.rows("SELECT modules_done FROM activity_daily")
+    assert day.modules_done == 2

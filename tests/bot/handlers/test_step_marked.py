@@ -27,3 +27,13 @@ async def test_a_stopped_nudge_stays_stopped(harness: Harness) -> None:
     await harness.apply(contact, [NudgesChanged(False)])
     await harness.apply(contact, [StepMarked("bank", "not_yet")])
     assert await harness.rows("SELECT id FROM scheduled_jobs WHERE status = 'pending'") == []
+
+
+async def test_a_step_done_is_counted_with_or_without_consent(harness: Harness) -> None:
+    kept = await harness.contact("u1", consent=True)
+    not_kept = await harness.contact("u2", consent=False)
+    await harness.apply(kept, [StepMarked("bank", "done"), StepMarked("address", "help")])
+    await harness.apply(not_kept, [StepMarked("bank", "done")])
+    await harness.apply(not_kept, [StepMarked("address", "not_yet")])
+    [day] = await harness.rows("SELECT steps_done, modules_done, rsvp_yes FROM activity_daily")
+    assert tuple(day) == (2, 0, 0)

@@ -46,3 +46,12 @@ async def test_not_coming_cancels_them(harness: Harness) -> None:
     assert [r.answer for r in await harness.rows("SELECT answer FROM workshop_rsvps")] == ["no"]
     jobs = await harness.rows("SELECT status FROM scheduled_jobs")
     assert {r.status for r in jobs} == {"cancelled"}
+
+
+async def test_coming_is_counted_not_coming_is_not(harness: Harness) -> None:
+    ws = await a_workshop(harness)
+    one, two = await harness.contact("u1"), await harness.contact("u2")
+    await harness.apply(one, [WorkshopAnswered(ws, True)])
+    await harness.apply(two, [WorkshopAnswered(ws, False)])
+    [day] = await harness.rows("SELECT rsvp_yes FROM activity_daily")
+    assert day.rsvp_yes == 1

@@ -1,7 +1,7 @@
 """outbox: a partial index on held rows (the admin's list of held WhatsApp messages)
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0003"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
