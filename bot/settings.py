@@ -95,6 +95,30 @@ class Settings(BaseSettings):
     admin_password: str | None = None
     log_level: str = "INFO"
 
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        """A plain sqlite:// or postgresql:// URL gets its async driver; others are named."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(
+                "not a database URL (e.g. sqlite+aiosqlite:///var/migracoop.db)"
+            ) from exc
+        driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+        if url.drivername == "postgres":  # Heroku-style URLs
+            url = url.set(drivername="postgresql")
+        if url.drivername in driver:
+            return url.set(drivername=driver[url.drivername]).render_as_string(hide_password=False)
+        if url.drivername not in driver.values():
+            raise ValueError(
+                f"{url.drivername!r} is not supported: use sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+        return value
+
     @field_validator("office_hours")
     @classmethod
     def _office_hours_parse(cls, value: str) -> str:

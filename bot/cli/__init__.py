@@ -8,6 +8,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 from bot.cli import chat, coops, database, inbox, reports, sales, serve, users, workshops
 from bot.cli.runtime import CommandError, configure_logging
 from bot.settings import get_settings
@@ -25,7 +27,14 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper()
+            reason = str(error["msg"]).removeprefix("Value error, ")
+            print(f"python -m bot {args.command}: setting {name}: {reason}", file=sys.stderr)
+        return 2
     configure_logging(settings)
     try:
         code: int = args.run(settings, args)

@@ -67,6 +67,24 @@ async def outcomes(conn: AsyncConnection, period: Period) -> dict[str, int]:
     return {outcome: int(n) for outcome, n in found}
 
 
+GENDERS: Final = ("woman", "man", "no_say")
+
+
+async def genders(conn: AsyncConnection, period: Period) -> dict[str, int]:
+    """Eligibility checks decided in the period, by what the person chose to say of their
+    gender (the optional, anonymous question); "none" where they skipped it."""
+    found = await conn.execute(
+        select(eligibility_figures.c.answers).where(
+            eligibility_figures.c.decided_on.between(period.start, period.end)
+        )
+    )
+    said = Counter(
+        str(answers.get("gender")) if str((answers or {}).get("gender")) in GENDERS else "none"
+        for (answers,) in found
+    )
+    return {g: said.get(g, 0) for g in (*GENDERS, "none")}
+
+
 async def coop_figures(conn: AsyncConnection, period: Period, tz: ZoneInfo) -> list[CoopFigures]:
     """Every coop that had started by the period's end, by name."""
     _, after = period.bounds(tz)

@@ -30,6 +30,7 @@ from bot.reports.programme import (
     CoopFigures,
     WorkshopFigures,
     coop_figures,
+    genders,
     outcomes,
     workshop_figures,
 )
@@ -222,6 +223,32 @@ def outcome_table(now: dict[str, int], before: dict[str, int]) -> ReportTable:
     )
 
 
+GENDER_NAMES: Final = {
+    "woman": "Femmes",
+    "man": "Hommes",
+    "no_say": "Préfèrent ne pas le dire",
+    "none": "Question passée",
+}
+
+
+def gender_table(now: dict[str, int], before: dict[str, int]) -> ReportTable:
+    """Who did "can I join?", by what they chose to say (women are the programme's priority
+    public): anonymous lines, never linked to a person."""
+    names = list(GENDER_NAMES)
+    rows = [("Total", (sum(now.values()), sum(before.values())))]
+    rows += [(GENDER_NAMES[g], (now.get(g, 0), before.get(g, 0))) for g in names]
+    return ReportTable(
+        "eligibility_gender",
+        "« Puis-je participer ? » : femmes et hommes (quand la personne a choisi de le dire)",
+        "",
+        COMPARE,
+        tuple(rows),
+        totals=False,
+        keys=("total:all", *(f"gender:{g}" for g in names)),
+        groups=(len(names),),
+    )
+
+
 def coop_tables(
     now: Sequence[CoopFigures], before: Sequence[CoopFigures]
 ) -> tuple[ReportTable, ReportTable, MoneyTable]:
@@ -295,11 +322,14 @@ async def build_report(
     tables.insert(
         3, outcome_table(await outcomes(conn, period), await outcomes(conn, period.previous))
     )
-    tables[6:6] = coop_tables(
+    tables.insert(
+        4, gender_table(await genders(conn, period), await genders(conn, period.previous))
+    )
+    tables[7:7] = coop_tables(
         await coop_figures(conn, period, tz), await coop_figures(conn, period.previous, tz)
     )
     tables.insert(
-        9,
+        10,
         attendance_table(
             await workshop_figures(conn, period, tz),
             await workshop_figures(conn, period.previous, tz),

@@ -202,3 +202,26 @@ def test_an_unreachable_database_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         line for line in result.stderr.strip().splitlines() if "database error" in line
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("TIMEZONE", "Nowhere", "setting TIMEZONE: unknown time zone 'Nowhere'"),
+        ("DATABASE_URL", "mysql://db/x", "setting DATABASE_URL: 'mysql' is not supported"),
+        ("DATABASE_URL", "::nonsense::", "setting DATABASE_URL: not a database URL"),
+    ],
+)
+def test_a_bad_setting_is_one_line(tmp_path: Path, name: str, value: str, says: str) -> None:
+    e = dict(os.environ, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    e[name] = value
+    result = run(["workshop", "list"], e)
+    assert result.returncode == 2
+    assert says in one_line(result)
+
+
+def test_a_plain_sqlite_url_gets_its_async_driver(tmp_path: Path) -> None:
+    e = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/plain.db")
+    result = run(["migrate"], e)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "plain.db").exists()

@@ -126,6 +126,32 @@ async def test_eligibility_outcomes(db: Database) -> None:
     }
 
 
+async def test_women_and_men_where_they_chose_to_say(db: Database) -> None:
+    def decide(conn: Connection) -> None:
+        for gender, n, day in (
+            ("woman", 6, date(2026, 11, 3)),
+            ("man", 2, date(2026, 11, 4)),
+            ("no_say", 1, date(2026, 11, 5)),
+            (None, 3, date(2026, 11, 8)),  # skipped the question
+            ("woman", 5, date(2026, 10, 28)),  # the previous period
+            ("woman", 9, date(2026, 11, 9)),  # after
+        ):
+            for _ in range(n):
+                said = {"gender": gender} if gender else {}
+                journeys.count_anonymously(conn, "cae", said, day)
+
+    await db.run(decide)
+    # 12 = 6 + 2 + 1 + 3: the three small parts are hidden, and together they are 6 = 12 - 6,
+    # so no hidden part can be worked out from the shown ones. Before: 5 women, nothing hidden.
+    assert table(await report(db), "eligibility_gender") == {
+        "Total": ["12", "5"],
+        "Femmes": ["6", "5"],
+        "Hommes": ["< 5", "0"],
+        "Préfèrent ne pas le dire": ["< 5", "0"],
+        "Question passée": ["< 5", "0"],
+    }
+
+
 async def test_modules_and_steps_by_language_and_channel(db: Database, people: People) -> None:
     await people.activity(date(2026, 11, 3), "whatsapp", "ar", modules_done=7, steps_done=12)
     await people.activity(date(2026, 11, 4), "telegram", "fr", modules_done=2, steps_done=5)
