@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from bot.core.messages import InboundMessage
 from bot.core.programme import Programme
-from bot.db.repos import activity
+from bot.db.repos import activity, held
 from bot.db.repos import conversations as repo
 from bot.delivery import outbox
 from bot.delivery.payload import Payload
@@ -42,6 +42,7 @@ class Batch:
     def flush(self, conn: Connection) -> list[int]:
         """Write everything; returns the outbox ids, in the order of `self.outbox`."""
         repo.save_contacts(conn, self.contacts, self.now)
+        held.release_answers(conn, [c.id for c in self.contacts], self.now)
         repo.add_messages(conn, self.messages)
         repo.add_tickets(conn, self.tickets)
         activity.add_misses(conn, self.misses)

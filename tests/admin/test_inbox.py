@@ -79,7 +79,7 @@ async def test_whatsapp_outside_the_window_is_held_and_shown_as_held(panel: Pane
     )
     client = await panel.signed_in("facilitator")
     page = (await client.get(f"/admin/inbox/{request}")).text
-    assert "sera enregistrée mais" in page  # said before the answer is written
+    assert "partira dès que la personne écrira" in page  # said before the answer is written
     token = await csrf(client, f"/admin/inbox/{request}")
     sent = await client.post(
         f"/admin/inbox/{request}/reply", data={"csrf_token": token, "text": "Bonjour"}

@@ -210,6 +210,15 @@ async def test_a_persons_answer_reaches_the_chat_or_is_held(stack: Stack) -> Non
     # Their next messages wait for the person; closing tells them and frees the menu.
     sessions = await query(stack, "SELECT session FROM contacts")
     assert all("waiting" in str(s.session) for s in sessions)
+    # Held until the WhatsApp user writes again: their message opens the window, and the
+    # person's answer goes out then (once).
+    assert not any("je vous appelle demain" in r.text for r in wa.replies(4))
+    await wa.say(4, "allo ?")
+    await stack.services.sender.drain()
+    answers = [r.text for r in wa.replies(4) if "je vous appelle demain" in r.text]
+    assert len(answers) == 1 and answers[0].startswith("🙋 Une personne de Migracoop vous répond")
+    listed = {r.id: r for r in await stack.services.db.run(handover.list_requests)}
+    assert listed[wa_request].last_reply_status == "sent"
     await stack.services.db.run(handover.close, tg_request, datetime.now(UTC), catalog)
     await stack.services.sender.drain()
     assert tg.replies(4)[-1].text.startswith("✅")

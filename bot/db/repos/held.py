@@ -1,14 +1,15 @@
-"""Messages the outbox holds and will not send by itself: WhatsApp outside the 24-hour
-window with no template to carry them. The admin lists them with why, and with the
-request a held answer belongs to."""
+"""Messages the outbox holds: WhatsApp outside the 24-hour window with no template to carry
+them. The admin lists them with why, and with the request a held answer belongs to; a
+person's answer goes out once its addressee writes again (the window is open again)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, literal_column, select
+from sqlalchemy import Connection, func, literal_column, select, update
 
 from bot.db.tables import outbox, replies
 from bot.delivery.payload import Payload
@@ -62,3 +63,22 @@ def held_messages(conn: Connection, *, limit: int, offset: int = 0) -> list[Held
         )
         for r in rows
     ]
+
+
+def release_answers(conn: Connection, contact_ids: Collection[int], now: datetime) -> int:
+    """The held answers of a person from Migracoop to these contacts, who just wrote: due
+    again now, inside the window their message opened. Held reminders and broadcasts stay
+    held: their moment has passed. Returns how many were released."""
+    if not contact_ids:
+        return 0
+    answers = select(replies.c.outbox_id).where(replies.c.outbox_id.is_not(None))
+    done = conn.execute(
+        update(outbox)
+        .where(
+            outbox.c.status == HELD,
+            outbox.c.contact_id.in_(list(contact_ids)),
+            outbox.c.id.in_(answers),
+        )
+        .values(status="pending", next_attempt_at=now, inbound_at=now, last_error=None)
+    )
+    return int(done.rowcount or 0)
