@@ -29,8 +29,6 @@ MAX_QUANTITY: Final = 10_000
 # A total within [expected / NEAR, expected × NEAR] of the usual price is taken as said;
 # further away, the other reading (each / in total) is offered when it comes near.
 NEAR: Final = 2
-# Of two readings, one within a quarter of the usual total (and the other not) is the one.
-USUAL: Final = 4
 MAX_PRODUCT_NAME: Final = 40
 
 # What to ask next (var sale_next): the question, or why the amount is asked again.
@@ -232,10 +230,7 @@ def readings(draft: Draft, coop: CoopInfo) -> tuple[int, int] | None:
 
 def settle(draft: Draft, coop: CoopInfo) -> Draft:
     """An NLU reading over the coop's limit is dropped for the other one, when that one is
-    not: nobody needs to be asked about 1,440 € when 120 € was typed. Likewise when only one
-    reading is at the product's usual price ("5 repas 40" with a meal at 8 €: 40 € in
-    total, not 200 €). Nothing is written on this: the confirmation shows the total and
-    waits for an explicit answer."""
+    not: nobody needs to be asked about 1,440 € when 120 € was typed."""
     alt = draft.alternative
     if alt is None or draft.cents is None or draft.settled:
         return draft
@@ -244,20 +239,7 @@ def settle(draft: Draft, coop: CoopInfo) -> Draft:
         return replace(draft, cents=alt, alternative=None)
     if alt > limit >= draft.cents:
         return replace(draft, alternative=None)
-    price = _price(draft, coop)
-    if price and draft.quantity and alt > 0 and draft.cents > 0:
-        expected = draft.quantity * price
-        said, other = _usual(draft.cents, expected), _usual(alt, expected)
-        if said and not other:
-            return replace(draft, alternative=None)
-        if other and not said:
-            return replace(draft, cents=alt, alternative=None)
     return draft
-
-
-def _usual(amount: int, expected: int) -> bool:
-    """At the usual price, give or take a quarter: one reading this close settles it."""
-    return abs(amount - expected) * USUAL <= expected
 
 
 def choose(draft: Draft, coop: CoopInfo, reading: str) -> Draft:
@@ -347,7 +329,7 @@ def quantity_answer(draft: Draft, text: str) -> Draft:
     return replace(draft, quantity=_quantity(count))
 
 
-def amount_answer(draft: Draft, text: str, cents: Mapping[str, int], coop: CoopInfo) -> Draft:
+def amount_answer(draft: Draft, text: str, cents: Mapping[str, int]) -> Draft:
     """An answer to "how much?": the NLU's amount in cents (by the host), or a number said
     in words ("quarante") as whole euros; a minus sign is kept (and refused after)."""
     amount = cents.get("amount")
@@ -359,7 +341,7 @@ def amount_answer(draft: Draft, text: str, cents: Mapping[str, int], coop: CoopI
         amount, alternative = euros * 100, None
     if _NEGATIVE.match(text):
         amount = -amount
-    return settle(replace(draft, cents=amount, alternative=alternative, settled=False), coop)
+    return replace(draft, cents=amount, alternative=alternative, settled=False)
 
 
 def to_change(draft: Draft, field: str) -> Draft:

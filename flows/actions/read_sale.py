@@ -66,7 +66,7 @@ def _read(part: str, draft: Draft, coop: CoopInfo, run: Run) -> tuple[Draft | No
     elif part == "quantity":
         draft = sale_draft.quantity_answer(draft, answer)
     elif part == "amount":
-        draft = sale_draft.amount_answer(draft, answer, run.cents, coop)
+        draft = sale_draft.amount_answer(draft, answer, run.cents)
     step = sale_draft.next_step(draft, coop)
     return draft, (AGAIN[step] if step == part else None)
 

@@ -33,13 +33,42 @@ from tests.bot.test_chat_cases import ROOT, opening
 PARIS = ZoneInfo("Europe/Paris")
 DIGITS = {"fr": "0123456789", "ar": "٠١٢٣٤٥٦٧٨٩", "prs": "۰۱۲۳۴۵۶۷۸۹", "ti": "0፩፪፫፬፭፮፯፰፱"}
 # What each member types, after the code: the first-contact answers (the language offered,
-# consent yes), a sale in one message and its confirmation, a sale step by step (a new sale,
+# consent yes), a sale in one message (it reads two ways: "in total" chosen) and its
+# confirmation, a sale step by step (a new sale,
 # product 2, quantity, amount with a decimal sign), undo the last one, "my sales".
 TYPED = {
-    "fr": ["1", "1", "5 repas 40", "1", "1", "2", "3", "10,50", "1", "annuler", "1", "mes ventes"],
-    "ar": ["١", "١", "بعت ٥ وجبات ٤٠", "١", "١", "٢", "٣", "١٠٫٥٠", "١", "إلغاء", "١", "مبيعاتي"],
-    "prs": ["۱", "۱", "۵ غذا ۴۰", "۱", "۱", "۲", "۳", "۱۰٫۵۰", "۱", "لغو", "۱", "فروش من"],
-    "ti": ["1", "1", "፭ መግቢ ፵", "1", "1", "2", "፫", "10.50", "1", "ሰርዝ", "1", "መሸጣታተይ"],
+    "fr": [
+        "1",
+        "1",
+        "5 repas 40",
+        "1",
+        "1",
+        "1",
+        "2",
+        "3",
+        "10,50",
+        "1",
+        "annuler",
+        "1",
+        "mes ventes",
+    ],
+    "ar": [
+        "١",
+        "١",
+        "بعت ٥ وجبات ٤٠",
+        "١",
+        "١",
+        "١",
+        "٢",
+        "٣",
+        "١٠٫٥٠",
+        "١",
+        "إلغاء",
+        "١",
+        "مبيعاتي",
+    ],
+    "prs": ["۱", "۱", "۵ غذا ۴۰", "۱", "۱", "۱", "۲", "۳", "۱۰٫۵۰", "۱", "لغو", "۱", "فروش من"],
+    "ti": ["1", "1", "፭ መግቢ ፵", "1", "1", "1", "2", "፫", "10.50", "1", "ሰርዝ", "1", "መሸጣታተይ"],
 }
 
 
@@ -89,6 +118,7 @@ async def test_a_day_of_sales_through_the_console(db: Database, lang: str) -> No
         opening(catalog, key, lang)
         for key in (
             "sales.joined",
+            "sales.which",
             "sales.confirm",
             "sales.recorded",
             "sales.ask_product",
