@@ -9,12 +9,16 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from sqlalchemy import Connection
+
+from bot.broadcasts.runner import BroadcastRunner
 from bot.channels.base import Channel, HostedChannel
 from bot.channels.registry import hosted_channels
 from bot.core.content import load_environment
 from bot.core.dispatcher import Dispatcher, HandleResult
 from bot.core.messages import InboundMessage
 from bot.db.migrate import ensure_migrated
+from bot.db.repos import broadcasts as broadcasts_repo
 from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
 from bot.delivery import outbox
@@ -42,6 +46,7 @@ class Services:
         self.dispatcher: Dispatcher | None = None
         self.nlu: NluBackend = EmbeddedBackend()
         self.sender: OutboxSender | None = None
+        self.broadcasts: BroadcastRunner | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def open(self) -> None:
@@ -50,6 +55,9 @@ class Services:
         env = await load_environment(self.db)
         self.nlu = make_backend(self.settings.nlu_backend, self.settings.rasa_url)
         self.sender = OutboxSender(self.db, self.channels, clock=self.clock)
+        self.broadcasts = BroadcastRunner(
+            self.db, self.settings, clock=self.clock, on_queued=self.sender.wake
+        )
         self.dispatcher = Dispatcher(
             self.db, env, self.nlu, on_commit=self.sender.wake, clock=self.clock
         )
@@ -71,7 +79,7 @@ class Services:
 
     async def record_status(self, provider_id: str, status: str, error: str | None) -> bool:
         """A platform's delivery report; True when the message was ours."""
-        return await self.db.run(outbox.record_status, provider_id, status, error)
+        return await self.db.run(_record_status, provider_id, status, error)
 
     def text(self, key: str, lang: str) -> str:
         if self.dispatcher is None:
@@ -103,6 +111,9 @@ class Services:
             self._tasks.append(asyncio.create_task(self.sender.run_forever(), name="outbox"))
         if scheduler:
             self._tasks.append(asyncio.create_task(self._retention_loop(), name="retention"))
+            if self.broadcasts is not None:
+                task = asyncio.create_task(self.broadcasts.run_forever(), name="broadcasts")
+                self._tasks.append(task)
 
     async def _retention_loop(self) -> None:
         while True:
@@ -129,6 +140,14 @@ class Services:
         if self.dispatcher is not None:
             await self.dispatcher.close()
         await self.db.dispose()
+
+
+def _record_status(conn: Connection, provider_id: str, status: str, error: str | None) -> bool:
+    """The outbox row, and the broadcast recipient it was for, in one transaction."""
+    known = outbox.record_status(conn, provider_id, status, error)
+    if known:
+        broadcasts_repo.record_report(conn, provider_id, status, error)
+    return known
 
 
 def _tune_gc() -> None:

@@ -277,6 +277,15 @@ class WhatsAppChannel:
         if self.status_callback:
             base["status_callback"] = self.status_callback
         if not self.in_window(message):
+            if message.template is not None:  # chosen by the sender's side (the database)
+                variables = dict(message.template.variables)
+                return [
+                    {
+                        **base,
+                        "content_sid": message.template.content_sid,
+                        "content_variables": json.dumps(variables, ensure_ascii=False),
+                    }
+                ]
             sid = self._template(message)
             if sid is None:
                 return DeliveryResult(Outcome.HELD, error="outside the 24-hour window")

@@ -6,6 +6,10 @@ from bot.db.base import table
 from bot.db.models import (
     AdminUser,
     AuditEntry,
+    Broadcast,
+    BroadcastRecipient,
+    BroadcastStop,
+    BroadcastText,
     ChannelIdentity,
     Contact,
     ContentText,
@@ -15,6 +19,7 @@ from bot.db.models import (
     Outbox,
     ProcessedInbound,
     Sale,
+    WhatsAppTemplate,
 )
 
 contacts = table(Contact)
@@ -28,3 +33,8 @@ flows = table(FlowDefinition)
 texts = table(ContentText)
 users = table(AdminUser)
 audit = table(AuditEntry)
+broadcasts = table(Broadcast)
+broadcast_texts = table(BroadcastText)
+recipients = table(BroadcastRecipient)
+broadcast_stops = table(BroadcastStop)
+templates = table(WhatsAppTemplate)

@@ -115,6 +115,7 @@ def to_outbound(row: Any, last_inbound_at: datetime | None) -> OutboundMessage:
         purpose=row.purpose,
         outbox_id=row.id,
         last_inbound_at=last_inbound_at,
+        template=payload.template,
     )
 
 

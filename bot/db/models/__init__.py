@@ -1,6 +1,13 @@
 """All tables. Money is integer cents; times are UTC."""
 
 from bot.db.models.admin import AdminUser, AuditEntry
+from bot.db.models.broadcasts import (
+    Broadcast,
+    BroadcastRecipient,
+    BroadcastStop,
+    BroadcastText,
+    WhatsAppTemplate,
+)
 from bot.db.models.contacts import ChannelIdentity, Contact, HandoverTicket, MessageLog
 from bot.db.models.content import ContentText, FlowDefinition
 from bot.db.models.delivery import Outbox, ProcessedInbound
@@ -9,6 +16,10 @@ from bot.db.models.sales import Sale
 __all__ = [
     "AdminUser",
     "AuditEntry",
+    "Broadcast",
+    "BroadcastRecipient",
+    "BroadcastStop",
+    "BroadcastText",
     "ChannelIdentity",
     "Contact",
     "ContentText",
@@ -18,4 +29,5 @@ __all__ = [
     "Outbox",
     "ProcessedInbound",
     "Sale",
+    "WhatsAppTemplate",
 ]

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
+from bot.db.base import utcnow
+from bot.db.repos.broadcasts import forget_contact
 from bot.db.repos.conversations import open_tickets
 from bot.db.tables import contacts, identities, messages, outbox, processed, sales, tickets
 
@@ -55,6 +57,7 @@ def message_history(
 
 def erase_contact(conn: Connection, contact_id: int) -> None:
     """Erase the contact, identities, messages, answers, requests; sales stay, anonymous."""
+    forget_contact(conn, contact_id, utcnow())  # no broadcast still waiting goes to them
     conn.execute(update(sales).where(sales.c.contact_id == contact_id).values(contact_id=None))
     # Pending replies (such as "your data is deleted") still go out; the rest is erased.
     conn.execute(

@@ -1,0 +1,118 @@
+"""Audiences: what a facilitator types, and who it reaches — never a contact who did not
+consent, stopped broadcasts, was erased or cannot be reached."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.broadcasts.audience import BROADCAST_CHANNELS, Audience, AudienceError
+from bot.db.repos.broadcasts import count_audience, eligible
+from bot.db.repos.privacy import erase_contact
+from bot.db.session import Database
+from tests.broadcasts.conftest import Person, add_people
+
+
+@pytest.mark.parametrize(
+    ("items", "langs", "channels"),
+    [
+        ([], set(), set()),
+        (["lang=ar"], {"ar"}, set()),
+        (["lang=ar,prs"], {"ar", "prs"}, set()),
+        (["lang=ar", "lang=ti"], {"ar", "ti"}, set()),
+        (["LANG = FR"], {"fr"}, set()),
+        (["channel=whatsapp", "lang=prs"], {"prs"}, {"whatsapp"}),
+    ],
+)
+def test_parse(items: list[str], langs: set[str], channels: set[str]) -> None:
+    audience = Audience.parse(items)
+    assert audience.langs == langs and audience.channels == channels
+    assert Audience.from_json(audience.to_json()) == audience
+
+
+@pytest.mark.parametrize(
+    ("item", "says"),
+    [
+        ("lang", "KEY=VALUE"),
+        ("lang=", "KEY=VALUE"),
+        ("=ar", "KEY=VALUE"),
+        ("colour=red", "unknown audience key 'colour'"),
+        ("lang=en", "expected one of fr, ar, prs, ti"),
+        ("lang=fa", "expected one of fr, ar, prs, ti"),
+        ("channel=sms", "expected one of telegram, whatsapp"),
+        ("lang=ar,,prs", "lang=''"),
+    ],
+)
+def test_parse_refuses_with_a_reason(item: str, says: str) -> None:
+    with pytest.raises(AudienceError, match=says):
+        Audience.parse([item])
+
+
+def test_describe() -> None:
+    assert Audience().describe() == "everyone"
+    assert Audience.parse(["lang=prs,ar", "channel=telegram"]).describe() == (
+        "lang=ar,prs channel=telegram"
+    )
+
+
+async def _reach(db: Database, audience: Audience) -> set[int]:
+    def read(conn: object) -> set[int]:
+        return {r.contact_id for r in conn.execute(eligible(audience, BROADCAST_CHANNELS))}  # type: ignore[attr-defined]
+
+    return await db.run(read)
+
+
+async def test_never_reaches_who_did_not_consent_stopped_or_cannot_be_reached(
+    db: Database,
+) -> None:
+    ok, *_, erased, _console = await db.run(
+        add_people,
+        [
+            Person(),
+            Person(consent=False),
+            Person(consent=None),
+            Person(stopped=True),
+            Person(unreachable=True),
+            Person(),
+            Person(channel="console"),
+        ],
+    )
+    await db.run(erase_contact, erased)
+    assert await _reach(db, Audience()) == {ok}
+    count = await db.run(count_audience, Audience(), BROADCAST_CHANNELS)
+    assert count.total == 1
+
+
+async def test_language_filter_and_unknown_language_is_french(db: Database) -> None:
+    fr, ar, prs, _, und = await db.run(
+        add_people,
+        [Person("fr"), Person("ar"), Person("prs"), Person("ti"), Person("und")],
+    )
+    assert await _reach(db, Audience.parse(["lang=fr"])) == {fr, und}
+    assert await _reach(db, Audience.parse(["lang=ar,prs"])) == {ar, prs}
+    count = await db.run(count_audience, Audience(), BROADCAST_CHANNELS)
+    assert dict(count.by_lang) == {"fr": 2, "ar": 1, "prs": 1, "ti": 1}
+    assert list(count.by_lang) == ["fr", "ar", "prs", "ti"]
+
+
+async def test_one_identity_per_contact_the_latest_reachable(db: Database) -> None:
+    both, blocked_on_telegram = await db.run(
+        add_people,
+        [
+            # Wrote on WhatsApp an hour ago, on Telegram a week ago: WhatsApp.
+            Person(channel="telegram", wrote_hours_ago=168, also=(("whatsapp", 1.0),)),
+            # Blocked the bot on Telegram, reachable on WhatsApp: WhatsApp.
+            Person(channel="telegram", unreachable=True, also=(("whatsapp", 500.0),)),
+        ],
+    )
+
+    def channels(conn: object, audience: Audience) -> dict[int, str]:
+        return {
+            r.contact_id: r.channel
+            for r in conn.execute(eligible(audience, BROADCAST_CHANNELS))  # type: ignore[attr-defined]
+        }
+
+    assert await db.run(channels, Audience()) == {both: "whatsapp", blocked_on_telegram: "whatsapp"}
+    only_telegram = await db.run(channels, Audience.parse(["channel=telegram"]))
+    assert only_telegram == {both: "telegram"}
+    count = await db.run(count_audience, Audience(), BROADCAST_CHANNELS)
+    assert dict(count.by_channel) == {"whatsapp": 2}
