@@ -56,7 +56,11 @@ class Services:
         self.nlu = make_backend(self.settings.nlu_backend, self.settings.rasa_url)
         self.sender = OutboxSender(self.db, self.channels, clock=self.clock)
         self.broadcasts = BroadcastRunner(
-            self.db, self.settings, clock=self.clock, on_queued=self.sender.wake
+            self.db,
+            self.settings,
+            rates=self._rates,
+            clock=self.clock,
+            on_queued=self.sender.wake,
         )
         self.dispatcher = Dispatcher(
             self.db, env, self.nlu, on_commit=self.sender.wake, clock=self.clock
@@ -85,6 +89,9 @@ class Services:
         if self.dispatcher is None:
             return key
         return self.dispatcher.env.catalog.text(key, lang)
+
+    def _rates(self) -> dict[str, float]:
+        return {name: ch.rate_limit.global_per_second for name, ch in self.channels.items()}
 
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel

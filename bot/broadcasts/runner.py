@@ -1,9 +1,11 @@
 """The background loop that sends broadcasts: starts those whose time has come, hands
-their recipients to the outbox in small batches (one transaction each) as the outbox
-drains, and brings recipients' statuses up to date. It runs where the outbox sender runs.
+their recipients to the outbox as the outbox drains (small batches, one transaction
+each), and brings recipients' statuses up to date. It runs where the outbox sender runs.
 
-The outbox never holds more than about `backlog` rows of one broadcast: a cancel stops
-the rest at once, and replies to people writing now do not queue behind thousands.
+Each channel is fed at its own pace: the outbox holds about `lead` seconds of a
+channel's sends (its rate limit) that no sender has claimed yet. So a cancel stops the
+rest at once, a reply to someone writing now never queues behind thousands of
+broadcast messages, and a sender killed mid-broadcast had little in flight.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -22,6 +24,8 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+DEFAULT_RATE = 30.0  # messages/s, for a channel this process does not know
+
 
 class BroadcastRunner:
     def __init__(
@@ -29,18 +33,21 @@ class BroadcastRunner:
         db: Database,
         settings: Settings,
         *,
+        rates: Callable[[], Mapping[str, float]] = dict,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_queued: Callable[[], None] | None = None,
+        lead: float = 1.0,
+        min_backlog: int = 10,
         batch: int = 200,
-        backlog: int = 400,
-        poll: float = 0.5,
+        poll: float = 0.25,
         sync_every: float = 2.0,
     ) -> None:
-        self.db, self.clock = db, clock
+        """`rates`: messages per second per channel (the channels' rate limits)."""
+        self.db, self.clock, self.rates = db, clock, rates
         self.tz = ZoneInfo(settings.timezone)
         self.settings_templates = frozenset(settings.twilio_templates)
         self.on_queued = on_queued
-        self.batch, self.backlog = batch, backlog
+        self.lead, self.min_backlog, self.batch = lead, min_backlog, batch
         self.poll, self.sync_every = poll, sync_every
         self._synced = 0.0
 
@@ -68,25 +75,34 @@ class BroadcastRunner:
             await self.db.run(repo.sync_statuses, now)
         return handed
 
+    def backlog(self, channel: str) -> int:
+        """Unclaimed outbox rows to keep for `channel`: `lead` seconds of its sends."""
+        rate = self.rates().get(channel, DEFAULT_RATE)
+        return max(self.min_backlog, round(rate * self.lead))
+
     async def _feed(self, broadcast_id: int, now: datetime) -> int:
-        """Batches until the outbox holds `backlog` of this broadcast's rows, or none wait."""
         handed = 0
-        while await self.db.run(repo.queued_backlog, broadcast_id) < self.backlog:
-            batch = await self.db.run(
-                repo.materialise,
-                broadcast_id,
-                now,
-                limit=self.batch,
-                settings_templates=self.settings_templates,
-            )
-            handed += batch.queued
-            if batch.queued and self.on_queued is not None:
-                self.on_queued()
-            if batch.finished:
-                log.info("broadcast %d: every recipient is handed to the outbox", broadcast_id)
-                break
-            if not batch.queued and not batch.other:
-                break  # the rest is held by another worker
+        channels = await self.db.run(repo.waiting_channels, broadcast_id)
+        pending = await self.db.run(repo.pending_backlog, broadcast_id) if channels else {}
+        for channel in channels:
+            want = self.backlog(channel) - pending.get(channel, 0)
+            while want > 0:
+                batch = await self.db.run(
+                    repo.materialise,
+                    broadcast_id,
+                    now,
+                    limit=min(want, self.batch),
+                    channel=channel,
+                    settings_templates=self.settings_templates,
+                )
+                handed += batch.queued
+                want -= batch.queued
+                if batch.queued and self.on_queued is not None:
+                    self.on_queued()
+                if not batch.queued and not batch.other:
+                    break  # none left on this channel, or another worker holds them
+        if not channels and await self.db.run(repo.finish_if_done, broadcast_id, now):
+            log.info("broadcast %d: every recipient is handed to the outbox", broadcast_id)
         return handed
 
     async def drain(self) -> int:

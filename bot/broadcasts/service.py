@@ -111,7 +111,7 @@ class BroadcastService:
     ) -> Created:
         """Compose and schedule in one go (the CLI): the texts given count as reviewed by
         `by`. Raises repo.Refused (nothing written) when a language lacks a text."""
-        entries = self.entries(texts, by, send_french, media or {})
+        entries = given_texts(texts, by, send_french, media or {})
         starts = self._start(at)
         now = self.clock()
 
@@ -123,29 +123,6 @@ class BroadcastService:
             return Created(bid, count, starts)
 
         return await self.db.run(write)
-
-    def entries(
-        self,
-        texts: Mapping[str, str],
-        by: str,
-        send_french: Collection[str],
-        media: Mapping[str, Media],
-    ) -> list[LangText]:
-        """The texts of a broadcast given in one go: reviewed by `by`."""
-        for lang in send_french:
-            if lang in texts:
-                raise CompositionError(f"{lang} has its own text: it cannot also get the French")
-            if lang == BASE_LANG:
-                raise CompositionError("French cannot be sent the French text")
-        for lang in media:
-            if lang not in texts and lang not in send_french:
-                raise CompositionError(f"a medium for {lang} but no {lang} text")
-        entries = [
-            LangText(lang, check_text(lang, text), "reviewed", None, by, media.get(lang))
-            for lang, text in texts.items()
-        ]
-        entries += [LangText(lang, "", "french", None, by, media.get(lang)) for lang in send_french]
-        return entries
 
     def _start(self, at: datetime | None) -> datetime:
         now = self.clock()
@@ -256,6 +233,29 @@ class BroadcastService:
 
     async def latest(self, limit: int = 50) -> list[repo.BroadcastRow]:
         return await self.db.run(repo.latest, limit)
+
+
+def given_texts(
+    texts: Mapping[str, str],
+    by: str,
+    send_french: Collection[str],
+    media: Mapping[str, Media],
+) -> list[LangText]:
+    """The texts of a broadcast given in one go (the CLI): reviewed by `by`."""
+    for lang in send_french:
+        if lang in texts:
+            raise CompositionError(f"{lang} has its own text: it cannot also get the French")
+        if lang == BASE_LANG:
+            raise CompositionError("French cannot be sent the French text")
+    for lang in media:
+        if lang not in texts and lang not in send_french:
+            raise CompositionError(f"a medium for {lang} but no {lang} text")
+    entries = [
+        LangText(lang, check_text(lang, text), "reviewed", None, by, media.get(lang))
+        for lang, text in texts.items()
+    ]
+    entries += [LangText(lang, "", "french", None, by, media.get(lang)) for lang in send_french]
+    return entries
 
 
 def _existing(conn: Connection, broadcast_id: int) -> repo.BroadcastRow:

@@ -155,7 +155,7 @@ def _parser_error(message: str) -> int:
 
 
 def cmd_new(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.broadcasts.service import BroadcastService
+    from bot.broadcasts.service import BroadcastService, given_texts
     from bot.db.repos.broadcasts import BroadcastError, Refused
 
     texts: dict[str, str] = args.text
@@ -168,14 +168,14 @@ def cmd_new(settings: Settings, args: argparse.Namespace) -> int:
     audience = Audience.parse(args.audience)
     send_french = list(dict.fromkeys(args.send_french))
     by = actor(args)
+    try:
+        entries = given_texts(texts, by, send_french, media)
+    except CompositionError as exc:
+        return _parser_error(str(exc))
 
     async def run() -> int:
         async with database(settings) as db:
             service = BroadcastService(db, settings)
-            try:
-                entries = service.entries(texts, by, send_french, media)
-            except CompositionError as exc:
-                return _parser_error(str(exc))
             if not args.yes:
                 return await _dry_run(service, audience, Composition({e.lang: e for e in entries}))
             try:

@@ -269,9 +269,10 @@ async def test_statuses_follow_twilio_callbacks_and_telegram_answers(h: Harness)
 
 async def test_cancel_during_sending_stops_the_rest(h: Harness) -> None:
     ids = await h.db.run(add_people, [Person("fr") for _ in range(10)])
-    h.runner.batch, h.runner.backlog = 3, 3
+    h.runner.min_backlog, h.runner.lead = 3, 0  # three unclaimed rows in the outbox at most
     created = await h.service.new(texts={"fr": TEXTS["fr"]}, audience=Audience(), by="n")
     assert await h.runner.run_once() == 3  # three in the outbox, seven waiting
+    assert await h.runner.run_once() == 0  # no more until a sender takes them
     sender = h.stack.services.sender
     assert sender is not None
     assert await sender.run_once() == 3

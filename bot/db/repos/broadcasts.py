@@ -377,9 +377,11 @@ def materialise(
     now: datetime,
     *,
     limit: int = 200,
+    channel: str | None = None,
     settings_templates: Collection[str] = (),
 ) -> Batch:
-    """Hand up to `limit` waiting recipients to the outbox, in this one transaction.
+    """Hand up to `limit` waiting recipients (of one `channel`, or any) to the outbox, in
+    this one transaction.
 
     `settings_templates`: the keys of TWILIO_TEMPLATES ("broadcast.ar", "broadcast"), a
     fallback for languages without a template in the database.
@@ -395,18 +397,25 @@ def materialise(
         .order_by(recipients.c.id)
         .limit(limit)
     )
+    if channel is not None:
+        pick = pick.where(recipients.c.channel == channel)
     if conn.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
+    # Picked by a statement of its own: inside UPDATE … WHERE id IN (…) PostgreSQL may
+    # rescan a LIMIT … FOR UPDATE subquery once per row, and claim them all.
+    picked = list(conn.execute(pick).scalars())
+    if not picked:
+        return Batch(finished=finish_if_done(conn, broadcast_id, now))
     claimed = conn.execute(
         update(recipients)
-        .where(recipients.c.id.in_(pick.scalar_subquery()), recipients.c.status == "waiting")
+        .where(recipients.c.id.in_(picked), recipients.c.status == "waiting")
         .values(status="queued", updated_at=now)
         .returning(
             recipients.c.id, recipients.c.contact_id, recipients.c.channel, recipients.c.lang
         )
     ).all()
     if not claimed:
-        return _finish_if_done(conn, broadcast_id, now)
+        return Batch(finished=finish_if_done(conn, broadcast_id, now))
 
     contact_ids = [r.contact_id for r in claimed if r.contact_id is not None]
     people = {
@@ -504,8 +513,9 @@ def materialise(
     )
 
 
-def _finish_if_done(conn: Connection, broadcast_id: int, now: datetime) -> Batch:
-    """No waiting recipient left to claim: unless another worker holds some, it is sent."""
+def finish_if_done(conn: Connection, broadcast_id: int, now: datetime) -> bool:
+    """When no recipient waits (none claimed by another worker either), the broadcast is
+    `sent`: every recipient is in the outbox or accounted for. True when it is."""
     waiting = conn.execute(
         select(
             exists().where(
@@ -514,29 +524,40 @@ def _finish_if_done(conn: Connection, broadcast_id: int, now: datetime) -> Batch
         )
     ).scalar_one()
     if waiting:
-        return Batch()
+        return False
     conn.execute(
         update(broadcasts)
         .where(broadcasts.c.id == broadcast_id, broadcasts.c.state == "sending")
         .values(state="sent", finished_at=now)
     )
-    return Batch(finished=True)
+    return True
 
 
-def queued_backlog(conn: Connection, broadcast_id: int) -> int:
-    """The broadcast's messages still waiting in the outbox (not yet sent or given up)."""
-    return int(
+def waiting_channels(conn: Connection, broadcast_id: int) -> list[str]:
+    """The channels of the recipients still waiting to be handed to the outbox."""
+    return sorted(
         conn.execute(
-            select(func.count())
-            .select_from(recipients)
-            .join(outbox, outbox.c.id == recipients.c.outbox_id)
-            .where(
-                recipients.c.broadcast_id == broadcast_id,
-                recipients.c.status == "queued",
-                outbox.c.status.in_(UNFINISHED_OUTBOX),
-            )
-        ).scalar_one()
+            select(recipients.c.channel)
+            .where(recipients.c.broadcast_id == broadcast_id, recipients.c.status == "waiting")
+            .distinct()
+        ).scalars()
     )
+
+
+def pending_backlog(conn: Connection, broadcast_id: int) -> dict[str, int]:
+    """Per channel, the broadcast's outbox rows no sender has claimed yet."""
+    rows = conn.execute(
+        select(recipients.c.channel, func.count())
+        .select_from(recipients)
+        .join(outbox, outbox.c.id == recipients.c.outbox_id)
+        .where(
+            recipients.c.broadcast_id == broadcast_id,
+            recipients.c.status == "queued",
+            outbox.c.status == "pending",
+        )
+        .group_by(recipients.c.channel)
+    )
+    return {channel: int(n) for channel, n in rows}
 
 
 # --- statuses -----------------------------------------------------------------------------
@@ -683,7 +704,7 @@ def cancel(conn: Connection, broadcast_id: int, *, by: str, now: datetime) -> Ca
     Messages a sender already holds (`sending`) go out: they may be at the platform.
     """
     state = _require_state(conn, broadcast_id, ("draft", "scheduled", "sending", "sent"))
-    if state == "sent" and not queued_backlog(conn, broadcast_id):
+    if state == "sent" and not pending_backlog(conn, broadcast_id):
         raise BroadcastError(f"broadcast {broadcast_id} is already sent")
     conn.execute(
         update(broadcasts)
