@@ -3,6 +3,7 @@ cancel. Each operation is one transaction; the sending itself is the runner's.""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +26,14 @@ from bot.db.repos import broadcasts as repo
 from bot.db.session import Database
 from bot.settings import Settings
 from content.catalog import BASE_LANG, LANGS
-from content.translate import NoModelError, TranslationError, Translator, make_translator
+from content.translate import (
+    NoTranslator,
+    TranslationError,
+    Translator,
+    make_translator,
+)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,10 +78,17 @@ class BroadcastService:
 
     @property
     def translator(self) -> Translator:
+        """The configured backend; with a broken configuration (argos asked for, not
+        installed), no model: drafts are a help, their absence never blocks sending."""
         if self._translator is None:
-            self._translator = make_translator(
-                self.settings.effective_translation_backend, self.settings.translation_models_dir
-            )
+            try:
+                self._translator = make_translator(
+                    self.settings.effective_translation_backend,
+                    self.settings.translation_models_dir,
+                )
+            except TranslationError as exc:
+                log.warning("no machine translation: %s", exc)
+                self._translator = NoTranslator()
         return self._translator
 
     def models(self) -> dict[str, bool]:
@@ -90,8 +105,8 @@ class BroadcastService:
                 continue
             try:
                 out[lang] = await translate_async(self.translator, french, BASE_LANG, lang)
-            except NoModelError:
-                continue
+            except TranslationError as exc:  # a model removed or broken meanwhile: no draft
+                log.warning("no %s draft: %s", lang, exc)
         return out
 
     # --- composing and sending -----------------------------------------------------------
@@ -157,10 +172,7 @@ class BroadcastService:
         if french is None or french.status != "reviewed":
             raise CompositionError("a reviewed French text comes first")
         missing = [lang for lang in LANGS if lang != BASE_LANG and lang not in comp.texts]
-        try:
-            made = await self.drafts(french.text, missing)
-        except TranslationError as exc:
-            raise CompositionError(str(exc)) from exc
+        made = await self.drafts(french.text, missing)
         now = self.clock()
 
         def write(conn: Connection) -> None:
