@@ -4,7 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    NLU_MODEL_DIR=/app/nlu-model
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -13,10 +14,13 @@ COPY flows ./flows
 COPY nlu ./nlu
 COPY content ./content
 COPY admin ./admin
+# The NLU model is built here, from the image's nlu/data, outside the var/ volume (which
+# would hide it); a stale one would be rebuilt at start.
 RUN pip install . \
+    && python -m nlu train \
     && useradd --system --create-home --home-dir /home/app app \
     && mkdir -p /app/var \
-    && chown app:app /app/var
+    && chown app:app /app/var /app/nlu-model
 
 USER app
 EXPOSE 8000

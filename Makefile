@@ -10,9 +10,14 @@ STAMP := $(VENV)/.installed
 TRANSLATE_STAMP := $(VENV)/.installed-translate
 RASA_URL ?= http://127.0.0.1:5005
 
-.PHONY: venv translate run test lint bench rasa test-rasa clean
+.PHONY: venv model translate run test lint bench rasa test-rasa clean
 
 venv: $(STAMP)
+
+# The embedded NLU model, built from nlu/data into NLU_MODEL_DIR (var/nlu) when missing or
+# stale (~10 s); never committed.
+model: venv
+	$(PY) -m nlu train --if-stale >/dev/null
 
 # Reinstall only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -33,7 +38,7 @@ $(TRANSLATE_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[translate]'
 	@touch $@
 
-run: venv
+run: model
 	@mkdir -p var
 	$(PY) -m bot migrate
 	$(PY) -m bot seed
@@ -41,7 +46,7 @@ run: venv
 
 # The whole suite on SQLite and on a throwaway PostgreSQL (stopped even on failure),
 # with the translation extra (its tests run argostranslate on a tiny model).
-test: venv translate
+test: model translate
 	@pgdir="$$(mktemp -d /tmp/migracoop-pg.XXXXXX)"; \
 	trap 'bash scripts/pg.sh stop "$$pgdir"' EXIT; \
 	trap 'exit 130' INT TERM; \
@@ -55,7 +60,7 @@ lint: venv
 	$(VENV)/bin/lint-imports
 
 # Every bench/*.py (pipeline first); BENCH_PG_URL points them at a throwaway PostgreSQL.
-bench: venv
+bench: model
 	@pgdir="$$(mktemp -d /tmp/migracoop-pg.XXXXXX)"; \
 	trap 'bash scripts/pg.sh stop "$$pgdir"' EXIT; \
 	trap 'exit 130' INT TERM; \

@@ -53,7 +53,9 @@ class Services:
         """Check the schema, load flows and texts, build the dispatcher and the sender."""
         await ensure_migrated(self.db)
         env = await load_environment(self.db)
-        self.nlu = make_backend(self.settings.nlu_backend, self.settings.rasa_url)
+        self.nlu = make_backend(
+            self.settings.nlu_backend, self.settings.rasa_url, self.settings.nlu_model_dir
+        )
         self.sender = OutboxSender(self.db, self.channels, clock=self.clock)
         self.broadcasts = BroadcastRunner(
             self.db,

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
 
     nlu_backend: Literal["embedded", "rasa"] = "embedded"
     rasa_url: str = "http://127.0.0.1:5005"
+    # Where the embedded NLU model is built from nlu/data (and found again while it is current).
+    nlu_model_dir: str = "var/nlu"
     translation_backend: Literal["argos", "none"] | None = None
     translation_models_dir: Path = Path("var/translation-models")
     timezone: str = "Europe/Paris"

@@ -1,4 +1,8 @@
-"""`python -m nlu parse | evaluate FILE.jsonl | train`. Only results go to stdout."""
+"""`python -m nlu parse | evaluate FILE_OR_DIR... | train`. Only results go to stdout.
+
+The model is built from nlu/data into $NLU_MODEL_DIR (default var/nlu) when it is missing
+or stale, with one line on stderr, before the first answer.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ import logging
 import sys
 from pathlib import Path
 
-from nlu import pipeline
+from nlu import pipeline, store
 from nlu.types import ParseResult
 
 
 def _parse(args: argparse.Namespace) -> int:
+    pipeline.models()
     for line in sys.stdin:
         text = line.rstrip("\n")
         result = pipeline.parse(text, known_lang=args.lang)
@@ -25,31 +30,48 @@ def _parse(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace) -> int:
     from nlu.evaluation import evaluate, format_report, load_split
 
-    cases = load_split(Path(args.file))
-
     async def parser(text: str) -> ParseResult:
         return pipeline.parse(text)
 
     pipeline.models()
-    report = asyncio.run(evaluate(cases, parser))
+    reports = {}
+    for name in args.files:
+        path = Path(name)
+        if not path.exists():
+            print(f"python -m nlu evaluate: error: no such file or folder: {name}", file=sys.stderr)
+            return 2
+        cases = load_split(path)
+        report = asyncio.run(evaluate(cases, parser))
+        reports[name] = report
+        if not args.json:
+            print(format_report(report, f"embedded model on {name} ({len(cases)} messages)"))
+        if args.errors:
+            for case, res in report.errors:
+                print(
+                    f"  [{case.lang}] {case.text!r}: want {case.intent}/{case.lang}/{case.amount}"
+                    f" got {res.intent}/{res.lang}/{res.entity('amount')} ({res.confidence})",
+                    file=sys.stderr,
+                )
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(format_report(report, f"embedded model on {args.file} ({len(cases)} messages)"))
-    if args.errors:
-        for case, res in report.errors:
-            print(
-                f"  [{case.lang}] {case.text!r}: want {case.intent}/{case.lang}/{case.amount}"
-                f" got {res.intent}/{res.lang}/{res.entity('amount')} ({res.confidence})",
-                file=sys.stderr,
-            )
+        payload = {name: r.as_dict() for name, r in reports.items()}
+        only = next(iter(payload.values())) if len(payload) == 1 else payload
+        print(json.dumps(only, ensure_ascii=False, indent=2))
     return 0
 
 
 def _train(args: argparse.Namespace) -> int:
+    from nlu.classifier import load
     from nlu.training import DATA_DIR, train
 
-    meta = train(Path(args.data or DATA_DIR), Path(args.out or pipeline.MODEL_PATH))
+    data = Path(args.data) if args.data else DATA_DIR
+    if not (data.is_dir() and any(data.glob("*.yml"))):
+        print(f"python -m nlu train: error: no <lang>.yml files in {data}", file=sys.stderr)
+        return 2
+    if args.out:
+        meta = train(data, Path(args.out))
+    else:
+        path = store.ensure(data_dir=data, force=not args.if_stale)
+        meta = load(path)[1]
     print(json.dumps(meta, ensure_ascii=False))
     return 0
 
@@ -61,14 +83,17 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("parse", help="stdin lines -> JSON lines")
     p.add_argument("--lang", default=None, help="the contact's known language")
     p.set_defaults(func=_parse)
-    e = sub.add_parser("evaluate", help="score the embedded model on a JSONL file or folder")
-    e.add_argument("file")
+    e = sub.add_parser("evaluate", help="score the embedded model on JSONL files or folders")
+    e.add_argument("files", nargs="+", metavar="FILE_OR_DIR")
     e.add_argument("--json", action="store_true", help="machine-readable report")
     e.add_argument("--errors", action="store_true", help="list misses on stderr")
     e.set_defaults(func=_evaluate)
-    t = sub.add_parser("train", help="rebuild nlu/model/embedded.json from nlu/data")
+    t = sub.add_parser("train", help=f"rebuild the model from nlu/data into ${store.ENV_VAR}")
     t.add_argument("--data", help="a folder of <lang>.yml files (default: nlu/data)")
-    t.add_argument("--out", help="the model file to write (default: nlu/model/embedded.json)")
+    t.add_argument("--out", help="write the model to this file instead of the cache folder")
+    t.add_argument(
+        "--if-stale", action="store_true", help="only when the cached model is missing or stale"
+    )
     t.set_defaults(func=_train)
     args = ap.parse_args(argv)
     return int(args.func(args))

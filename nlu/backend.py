@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Final, Protocol
 
 import httpx
@@ -33,11 +34,17 @@ class NluBackend(Protocol):
 
 
 class EmbeddedBackend:
+    """The model of `model_dir` (default: $NLU_MODEL_DIR, else var/nlu), built if needed."""
+
+    def __init__(self, model_dir: Path | str | None = None) -> None:
+        self.model_dir = model_dir
+
     async def parse(self, text: str, *, known_lang: str | None = None) -> ParseResult:
-        return pipeline.parse(text, known_lang=known_lang)
+        return pipeline.parse(text, known_lang=known_lang, model_dir=self.model_dir)
 
     def warm_up(self) -> None:
-        pipeline.models()
+        """Build the model if it is missing or stale (one line on stderr), then load it."""
+        pipeline.models(self.model_dir)
 
 
 class RasaBackend:
@@ -53,12 +60,14 @@ class RasaBackend:
         fallback: NluBackend | None = None,
         client: httpx.AsyncClient | None = None,
         clock: Callable[[], float] = time.monotonic,
+        model_dir: Path | str | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.retry_after = retry_after
         self.threshold = threshold
-        self.fallback: NluBackend = fallback or EmbeddedBackend()
+        self.model_dir = model_dir
+        self.fallback: NluBackend = fallback or EmbeddedBackend(model_dir)
         self._client = client
         self._own_client = client is None
         self._clock = clock
@@ -104,7 +113,14 @@ class RasaBackend:
             return await self.fallback.parse(text, known_lang=known_lang)
         if intent not in INTENTS or confidence < self.threshold:
             intent = "out_of_scope"
-        return pipeline.assemble(text, intent, confidence, known_lang=known_lang, ranking=ranking)
+        return pipeline.assemble(
+            text,
+            intent,
+            confidence,
+            known_lang=known_lang,
+            ranking=ranking,
+            model_dir=self.model_dir,
+        )
 
 
 def _read(data: object) -> tuple[str, float, tuple[tuple[str, float], ...]]:
@@ -120,10 +136,13 @@ def _read(data: object) -> tuple[str, float, tuple[tuple[str, float], ...]]:
     return name, confidence, ranking
 
 
-def make_backend(name: str = "embedded", rasa_url: str | None = None) -> NluBackend:
-    """The backend named by the `NLU_BACKEND` setting: `embedded` or `rasa`."""
+def make_backend(
+    name: str = "embedded", rasa_url: str | None = None, model_dir: Path | str | None = None
+) -> NluBackend:
+    """The backend named by the `NLU_BACKEND` setting: `embedded` or `rasa`; `model_dir` is
+    the embedded model's cache folder (`NLU_MODEL_DIR`)."""
     if name == "embedded":
-        return EmbeddedBackend()
+        return EmbeddedBackend(model_dir)
     if name == "rasa":
-        return RasaBackend(rasa_url or DEFAULT_RASA_URL)
+        return RasaBackend(rasa_url or DEFAULT_RASA_URL, model_dir=model_dir)
     raise ValueError(f"unknown NLU backend {name!r} (expected 'embedded' or 'rasa')")

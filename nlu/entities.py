@@ -1,7 +1,10 @@
 """Sale entities from folded text: amount (total in euros), quantity, product and day.
 
-Rules, not a model: "12 repas à 8€" is 12 × 8 because of the unit-price marker
-"à"; "12 repas 96€" is 96; "30€ + 15€" is 45. Number words become numbers first.
+Rules, not a model: "12 repas à 8€" is 12 × 8 because of the unit-price marker "à";
+"12 repas 96€" is 96; "30€ + 15€" is 45; "3 robes à 20€ et 2 sacs à 15€" is 90. Number
+words and Ge'ez numerals become numbers first. Where the words leave it open whether a
+price is per item or for all ("بعت 3 فساتين ب 60 يورو": "for 60" or "at 60 each"), the
+sale carries both readings: `amount` the likelier, `alternative` the other.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ _CURRENCY: Final = frozenset(
         "euro",
         "euros",
         "euroes",
+        "euors",
+        "eruos",
+        "eur0",
+        "balles",
+        "yuro",
+        "یوروهات",
+        "ایورو",
         "uro",
         "ewro",
         "yoro",
@@ -38,9 +48,15 @@ _CURRENCY: Final = frozenset(
         "ዩሮን",
     }
 )
-_CENTIMES: Final = frozenset({"centimes", "centime", "cts", "ct", "سنتیم", "سانتیم", "ሳንቲም"})
-# Before a number: the price of one ("12 repas à 8€", "ب 8", "ብ 8 ዩሮ").
-_UNIT_PREP: Final = frozenset({"a", "ب", "بـ", "b", "ብ", "@", "ba", "bi", "به"})
+_CENTIMES: Final = frozenset(
+    {"centimes", "centime", "cts", "ct", "سنتیم", "سانتیم", "سنت", "سانتیمات", "ሳንቲም", "ሳንቲምን"}
+)
+# Before a number: the price of one ("12 repas à 8€", "3 x @ 5").
+_EACH_PREP: Final = frozenset({"a", "@"})
+# Before a number: money, "for" more often than "each" ("بعت 3 فساتين ب 60": for 60, all
+# three); after a quantity without another marker, both readings are kept.
+_FOR_PREP: Final = frozenset({"ب", "بـ", "b", "ብ", "ba", "bi", "be", "به"})
+_UNIT_PREP: Final = _EACH_PREP | _FOR_PREP
 # After a price or anywhere: "chacun", "la pièce", "الواحد", "هر کدام", "ነፍሲ ወከፍ".
 _EACH: Final = frozenset(
     {
@@ -58,19 +74,38 @@ _EACH: Final = frozenset(
         "کل",
         "الحبه",
         "للحبه",
+        "لحبه",
+        "القطعه",
+        "للقطعه",
+        "الوحده",
+        "للوحده",
+        "بالوحده",
+        "الکیلو",
+        "للکیلو",
         "lwa7ed",
+        "lwahed",
         "wa7da",
         "l7abba",
+        "l7eba",
+        "l7ba",
         "kol",
+        "kul",
         "هر",
         "هرکدام",
         "هریک",
+        "دانهای",
         "فی",
         "har",
+        "danayi",
         "ነፍሲ",
         "ወከፍ",
+        "ነፍሲወከፍ",
         "ንሓደ",
+        "ንሓንቲ",
         "ነናይ",
+        "nefsi",
+        "wekef",
+        "nhade",
     }
 )
 _EACH_AFTER_PRICE: Final = frozenset({"le", "la", "l"})
@@ -87,13 +122,26 @@ _TOTAL: Final = frozenset(
         "جمله",
         "مجموعا",
         "مجموعه",
+        "ensemble",
+        "جمعا",
+        "بالمجموع",
+        "فالمجموع",
+        "کلشی",
+        "کلهم",
+        "درکل",
         "ብጠቕላላ",
         "ጠቕላላ",
         "ድምር",
         "ድምሩ",
+        "ብድምር",
+        "ኩሉ",
+        "ኩሎም",
         "majmou3",
+        "lmajmou3",
         "kolchi",
         "jamean",
+        "bdmr",
+        "bdmir",
     }
 )
 _MULTIPLY: Final = frozenset({"x", "×", "fois", "ضرب", "*"})
@@ -283,6 +331,7 @@ class _Num:
     money: bool = False
     qty: bool = False
     each: bool = False
+    after_for: bool = False  # money after a "for" preposition (ب, b, به, ብ)
 
 
 _Token = str | _Num
@@ -294,6 +343,9 @@ def _split(tokens: list[str], lang: str) -> list[str]:
     for tok in tokens:
         if len(tok) > 3 and tok[0] == "ب" and numbers.arabic_word_value(tok[1:], lang) is not None:
             out.extend(["ب", tok[1:]])  # "بخمسين": at fifty; Dari "بده" (give!) stays a verb
+            continue
+        if len(tok) > 2 and tok[0] == "ብ" and numbers.tigrinya_word_value(tok[1:]) is not None:
+            out.extend(["ብ", tok[1:]])  # "ብዕስራ ዩሮ": for twenty euros
             continue
         if tok not in _CURRENCY and "€" in tok:
             parts = [p for p in re.split(r"(€)", tok) if p]
@@ -403,13 +455,19 @@ def _mark(seq: list[_Token]) -> list[_Token]:
             continue  # a date: "le 12"
         if nxt_word == "€" or prev == "€" or prev in _UNIT_PREP:
             tok.money = True
-            tok.each = prev in _UNIT_PREP
+            tok.each = prev in _EACH_PREP
+            tok.after_for = prev in _FOR_PREP
             after = _word(seq[i + 2]) if nxt_word == "€" and i + 2 < len(seq) else nxt_word
             if after in _EACH or after in _EACH_AFTER_PRICE:
                 tok.each = True
+        elif not tok.value.is_integer() and nxt_word not in _CENTIMES:
+            # Nobody sells 2.5 dresses: a decimal is money ("5 crepes 1,50 l'unite").
+            tok.money = True
+            tok.each = nxt_word in _EACH or nxt_word in _EACH_AFTER_PRICE
         elif (
             nxt_word
             and nxt_word not in _MULTIPLY
+            and nxt_word not in _CENTIMES
             and (nxt_word in _COUNTERS or nxt_word in _PRODUCTS or nxt_word.isalpha())
         ):
             tok.qty = nxt_word not in _TOTAL and nxt_word not in _EACH
@@ -432,10 +490,23 @@ def _merge_cents(seq: list[_Token]) -> list[_Token]:
             cents = seq[i + 2]
             assert isinstance(cents, _Num)
             after = _word(seq[i + 3]) if i + 3 < len(seq) else ""
-            if cents.digits == 2 and (not after or after in _CENTIMES):
-                out.extend([_Num(tok.value + cents.value / 100, tok.digits), "€"])
+            typed_cents = cents.digits == 2 or (cents.digits == 0 and cents.value < 100)
+            if typed_cents and cents.value.is_integer() and (not after or after in _CENTIMES):
+                merged = _Num(tok.value + cents.value / 100, tok.digits, money=True)
+                merged.each, merged.after_for = tok.each, tok.after_for
+                out.extend([merged, "€"])
                 i += 4 if after else 3
                 continue
+        if isinstance(tok, _Num) and i + 1 < len(seq) and _word(seq[i + 1]) in _CENTIMES:
+            # "20 euros et 50 centimes": the cents join the euros before them, if any.
+            cents = _Num(tok.value / 100, money=True)
+            euros = next((t for t in reversed(out) if isinstance(t, _Num)), None)
+            if euros is not None and euros.money and tok.value < 100:
+                euros.value += cents.value
+            else:
+                out.append(cents)
+            i += 2
+            continue
         out.append(tok)
         i += 1
     return out
@@ -448,6 +519,7 @@ class Sale:
     product: str | None
     explicit_money: bool  # a currency, price marker or multiplication was seen
     multiplied: bool = False  # quantity × unit price, stated in so many words
+    alternative: float | None = None  # the other reading of an ambiguous amount
 
 
 def _product(seq: list[_Token]) -> str | None:
@@ -463,9 +535,18 @@ def _product(seq: list[_Token]) -> str | None:
     return None
 
 
+# Above this, quantity × price is not a sale a member logs by message (a typo, a phone number).
+_MAX_PRODUCT: Final = 2000
+# "12 repas b 8 euro": a total under this per item is less likely than a unit price, so the
+# unit reading comes first (both are still given).
+_MIN_ITEM_PRICE: Final = 1.0
+
+
 def sale(folded: str, lang: str = "und") -> Sale:
     """The sale described by a folded message (see `nlu.normalize.fold`)."""
     text = numbers.prepare_french(folded) if lang in ("fr", "und") else folded
+    # Dari "in all" (not Arabic "each"), "per piece" typed with a space for the ZWNJ.
+    text = text.replace("در کل", "درکل").replace("دانه ای", "دانهای")
     tokens = _join_thousands(_split(text.split(), lang))
     seq = _merge_cents(_mark(_numbers(tokens, lang)))
     words = {t for t in seq if isinstance(t, str)}
@@ -481,41 +562,83 @@ def sale(folded: str, lang: str = "und") -> Sale:
 
     money = [n for n in nums if n.money]
     qtys = [n for n in nums if n.qty and not n.money]
+    summed = _summands(seq)
+    if len(summed) >= 2 and not total_said:
+        # "15 + 20 + 12,5", "30€ + 15€": the sum, and any other price said.
+        rest = [n for n in money if not any(n is m for m in summed)]
+        amount = sum(n.value for n in summed) + sum(n.value for n in rest)
+        return Sale(round(amount, 2), None, _product(seq), bool(money))
     if total_said and money:
         return Sale(money[-1].value, _int(qtys), _product(seq), True)
     if money:
-        amount = 0.0
-        pending: list[_Num] = []  # quantities waiting for their price
-        price_first: _Num | None = None  # "8€ le repas, 12 repas"
-        quantity = 0
-        for n in nums:
-            if n.qty and not n.money:
-                if price_first is not None and n.value * price_first.value <= 2000:
-                    amount += n.value * price_first.value - price_first.value
-                    quantity += int(n.value)
-                    price_first = None
-                else:
-                    pending.append(n)
-                continue
-            if not n.money:
-                continue
-            per_unit = n.each or each_anywhere
-            # One quantity and a unit price multiply; "3 robes et 2 sacs à 70€" is a total.
-            if len(pending) == 1 and per_unit and pending[0].value * n.value <= 2000:
-                amount += pending[0].value * n.value
-            else:
-                amount += n.value
-                if not pending and n.each:
-                    price_first = n
-            quantity += int(sum(q.value for q in pending))
-            pending = []
-        quantity += int(sum(q.value for q in pending))
-        return Sale(round(amount, 2), quantity or None, _product(seq), True)
-    # No currency: one bare number is the amount; a quantity alone is not.
+        return _priced(nums, each_anywhere, _product(seq))
+    # No currency: one bare number is the amount ("15 + 20": their sum); a quantity alone is not.
     bare = [n for n in nums if not n.qty]
     if bare:
         return Sale(bare[-1].value, _int(qtys), _product(seq), False)
     return Sale(None, _int(qtys), _product(seq), False)
+
+
+def _priced(nums: list[_Num], each_anywhere: bool, product: str | None) -> Sale:
+    """Quantities and prices in order: each price closes the quantities before it."""
+    amount = 0.0
+    other = 0.0  # the same sum, ambiguous prices read the other way
+    ambiguous = False
+    pending: list[_Num] = []  # quantities waiting for their price
+    price_first: _Num | None = None  # "8€ le repas, 12 repas"
+    quantity = 0
+    for n in nums:
+        if n.qty and not n.money:
+            if price_first is not None and n.value * price_first.value <= _MAX_PRODUCT:
+                extra = n.value * price_first.value - price_first.value
+                amount, other = amount + extra, other + extra
+                quantity += int(n.value)
+                price_first = None
+            else:
+                pending.append(n)
+            continue
+        if not n.money:
+            continue
+        per_unit = n.each or each_anywhere
+        one = pending[0].value if len(pending) == 1 else None
+        times = one * n.value if one is not None else None
+        # One quantity and a unit price multiply; "3 robes et 2 sacs à 70€" is a total.
+        if times is not None and per_unit and times <= _MAX_PRODUCT:
+            amount, other = amount + times, other + times
+        elif times is not None and n.after_for and one is not None and one > 1:
+            # "3 فساتين ب 60": for 60 (likelier), or 60 each when that stays plausible.
+            if times > _MAX_PRODUCT:
+                amount, other = amount + n.value, other + n.value
+            elif n.value / one < _MIN_ITEM_PRICE:
+                amount, other, ambiguous = amount + times, other + n.value, True
+            else:
+                amount, other, ambiguous = amount + n.value, other + times, True
+        else:
+            amount, other = amount + n.value, other + n.value
+            if not pending and n.each:
+                price_first = n
+        quantity += int(sum(q.value for q in pending))
+        pending = []
+    quantity += int(sum(q.value for q in pending))
+    return Sale(
+        round(amount, 2),
+        quantity or None,
+        product,
+        True,
+        alternative=round(other, 2) if ambiguous and round(other, 2) != round(amount, 2) else None,
+    )
+
+
+def _summands(seq: list[_Token]) -> list[_Num]:
+    """The numbers on either side of a "+" ("15 + 20 + 12.5"), in order, each once."""
+    out: list[_Num] = []
+    for i, tok in enumerate(seq):
+        if tok != "+":
+            continue
+        for side in (seq[i - 1] if i > 0 else None, seq[i + 1] if i + 1 < len(seq) else None):
+            if isinstance(side, _Num) and not any(side is n for n in out):
+                out.append(side)
+    return out
 
 
 def _total_said(seq: list[_Token]) -> bool:
@@ -528,11 +651,13 @@ def _total_said(seq: list[_Token]) -> bool:
 
 
 def _multiplication(seq: list[_Token]) -> Sale | None:
-    """'12 x 8', '12x8€', '10 samoussas x 2,5', '5€ x 3': a quantity times a unit price.
+    """'12 x 8', '12x8€', '10 samoussas x 2,5', '5€ x 3': a quantity times a unit price;
+    several ('2 x 15 + 3 x 10') add up.
 
     Between the left number and the "x" may stand the product, a counter or the
     currency ("10 ሳምቡሳ x 2.5", "10 samoussas x 2,5"), at most two words.
     """
+    amount, quantity, found = 0.0, 0, False
     for i, tok in enumerate(seq):
         if not (isinstance(tok, str) and tok in _MULTIPLY and 0 < i < len(seq) - 1):
             continue
@@ -551,10 +676,12 @@ def _multiplication(seq: list[_Token]) -> Sale | None:
                 break
         if a is None:
             continue
-        qty = _quantity_of(a, b)
-        amount = round(a.value * b.value, 2)
-        return Sale(amount, int(qty.value), _product(seq), True, multiplied=True)
-    return None
+        amount += a.value * b.value
+        quantity += int(_quantity_of(a, b).value)
+        found = True
+    if not found:
+        return None
+    return Sale(round(amount, 2), quantity, _product(seq), True, multiplied=True)
 
 
 def _quantity_of(a: _Num, b: _Num) -> _Num:
@@ -591,9 +718,11 @@ def extract(folded: str, lang: str, *, sale_context: bool) -> tuple[Entity, ...]
     """
     s = sale(folded, lang)
     found: list[Entity] = []
-    bare_number = bool(re.fullmatch(r"\d+(?:\.\d+)?( €)?", folded))
+    bare_number = bool(re.fullmatch(r"\d+(?:\.\d+)?(?: \+ \d+(?:\.\d+)?)*( €)?", folded))
     if s.amount is not None and (sale_context or s.explicit_money or bare_number):
         found.append(Entity("amount", s.amount))
+        if s.alternative is not None:
+            found.append(Entity("amount_alternative", s.alternative))
     if s.quantity is not None and (sale_context or s.multiplied):
         found.append(Entity("quantity", s.quantity))
     if s.product is not None and (sale_context or s.multiplied):

@@ -14,24 +14,29 @@ from typing import Final
 
 import numpy as np
 
-from nlu.classifier import LinearModel, language_features
+from nlu.classifier import LinearModel
+from nlu.features import language_features
 from nlu.normalize import strip_emoji
-from nlu.types import UNKNOWN_LANG
+from nlu.types import LANGS, UNKNOWN_LANG
 
-# Labels of the language model; "am" (Amharic) is a negative class, never returned.
-LANG_LABELS: Final = ("fr", "ar", "prs", "ti", "am")
+# Labels of the language model: LANGS and "am" (Amharic), a negative class never returned.
 _ETHIOPIC = re.compile(r"[\u1200-\u137f\u1380-\u139f\u2d80-\u2ddf]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile(r"[a-z\u00e0-\u024f]")
 _PERSIAN_LETTERS = re.compile("[پچژگ]")
 _NUMBERS = re.compile(r"(?<![^\W\d_])\d+(?:[.,]\d+)?(?![^\W\d_])")
 
+# Words typed alike in every language we serve (and English, which we do not): alone, they
+# say nothing of the language ("ok" from anyone).
+_NEUTRAL: Final = frozenset(
+    {"ok", "okay", "okey", "oke", "okk", "yes", "no", "hi", "hello", "bye", "thanks"}
+)
 # Below this, the text alone does not decide.
 MIN_CONFIDENCE: Final = 0.55
-# How much a known contact language weighs against the text (a likelihood ratio):
-# more for one or two words ("merci", "ok" from an Arabic speaker), less for sentences.
-KNOWN_LANG_WEIGHT: Final = {1: 100.0, 2: 10.0}
-KNOWN_LANG_WEIGHT_SENTENCE: Final = 4.0
+# One or two words ("ok", "merci", "salam" from an Arabic speaker) never move a contact to
+# another language of the same script; in a longer message the known language weighs this much.
+SHORT_WORDS: Final = 2
+KNOWN_LANG_WEIGHT: Final = 4.0
 
 
 def language_text(light_text: str) -> str:
@@ -41,18 +46,19 @@ def language_text(light_text: str) -> str:
     return " ".join(text.split())
 
 
-def _allowed(text: str) -> tuple[bool, ...]:
-    # A Ge'ez syllable or an Arabic letter says more than a Latin one: a few of them
-    # decide the script even next to French words ("entrepreneur salarié እንታይ እዩ").
+def _scripts(text: str) -> frozenset[str]:
+    """The labels the script allows. A Ge'ez syllable or an Arabic letter says more than a
+    Latin one: a few of them decide the script even next to French words
+    ("entrepreneur salarié እንታይ እዩ")."""
     eth = len(_ETHIOPIC.findall(text))
     arb = len(_ARABIC.findall(text))
     lat = len(_LATIN.findall(text))
     if eth >= 3 or (eth and eth >= arb and eth * 3 >= lat):
-        return (False, False, False, True, True)
+        return frozenset({"ti", "am"})
     if arb >= 3 or (arb and arb * 2 >= lat):
-        return (False, True, True, False, False)
-    # Latin: French, Arabizi, Latin Dari, or (rarely) Latin Tigrinya.
-    return (True, True, True, True, False)
+        return frozenset({"ar", "prs"})
+    # Latin: French, Arabizi, Latin Dari, or Latin Tigrinya.
+    return frozenset({"fr", "ar", "prs", "ti"})
 
 
 def identify(
@@ -62,21 +68,29 @@ def identify(
     text = language_text(light_text)
     if not any(c.isalpha() for c in text):
         return UNKNOWN_LANG, 0.0
+    if all(w in _NEUTRAL for w in text.split()):
+        return (known_lang, 1.0) if known_lang in LANGS else (UNKNOWN_LANG, 0.0)
+    labels = model.labels
+    allowed = _scripts(text)
     probs = model.proba(language_features(text)).astype(np.float64)
-    probs *= np.asarray(_allowed(text), dtype=np.float64)
-    if _ARABIC.search(text) and _PERSIAN_LETTERS.search(text):
-        probs[LANG_LABELS.index("ar")] *= 0.05  # Arabic has no پ چ ژ گ
-    if known_lang in LANG_LABELS:
-        weight = KNOWN_LANG_WEIGHT.get(len(text.split()), KNOWN_LANG_WEIGHT_SENTENCE)
-        probs[LANG_LABELS.index(known_lang)] *= weight
+    probs *= np.asarray([lab in allowed for lab in labels], dtype=np.float64)
+    if "ar" in labels and _ARABIC.search(text) and _PERSIAN_LETTERS.search(text):
+        probs[labels.index("ar")] *= 0.05  # Arabic has no پ چ ژ گ
+    if "am" in labels and probs.argmax() == labels.index("am"):
+        return UNKNOWN_LANG, float(probs.max() / probs.sum())  # Amharic, whoever writes it
+    if known_lang in LANGS and known_lang in labels:
+        if len(text.split()) <= SHORT_WORDS and known_lang in allowed:
+            total = probs.sum()
+            return known_lang, float(probs[labels.index(known_lang)] / total) if total else 0.0
+        probs[labels.index(known_lang)] *= KNOWN_LANG_WEIGHT
     total = probs.sum()
     if total <= 0:
         return UNKNOWN_LANG, 0.0
     probs /= total
     best = int(probs.argmax())
-    lang, conf = LANG_LABELS[best], float(probs[best])
-    if lang == "am":
+    lang, conf = labels[best], float(probs[best])
+    if lang not in LANGS:  # Amharic
         return UNKNOWN_LANG, conf
     if conf < MIN_CONFIDENCE:
-        return (known_lang, conf) if known_lang in LANG_LABELS[:4] else (UNKNOWN_LANG, conf)
+        return (known_lang, conf) if known_lang in LANGS else (UNKNOWN_LANG, conf)
     return lang, conf

@@ -32,6 +32,11 @@ _SPACES = re.compile(r"\s+")
 # Punctuation becomes a space, except where it sits inside numbers and words (45,50 ; l'aide).
 _PUNCT = re.compile(r"[!?¿¡؟،؛,;:.\"“”«»()\[\]{}<>/\\|*_~^`+=#…—–\-።፣፤፥፦፧፨]")
 _INNER_PUNCT = re.compile(r"(?<=\d)[.,٫](?=\d)")
+# "+" and "*" between amounts are arithmetic, kept as tokens: "15+20" -> "15 + 20",
+# "12*8" -> "12 x 8".
+_SUM = re.compile(r"(?<=[\d€])\s*\+\s*(?=\d)")
+_TIMES = re.compile(r"(?<=[\d€])\s*\*\s*(?=\d)")
+_KEPT_PLUS = "\x00"
 _APOSTROPHE = re.compile(r"[’'`´ʼ]")
 # French thousands dot: "1.500" and "12.000" are 1500 and 12000 (euros have two decimals,
 # so three digits after a dot are never cents); "1.50" and "1,500" stay decimals.
@@ -98,7 +103,9 @@ def fold(text: str) -> str:
     """`light`, then Arabic/Persian letter variants merged, ZWNJ joined, punctuation spaced."""
     text = light(text).translate(_ARABIC_FOLD).replace(ZWNJ, "")
     text = _INNER_PUNCT.sub(".", text)
+    text = _TIMES.sub(" x ", _SUM.sub(_KEPT_PLUS, text))
     text = _PUNCT.sub(lambda m: m.group(0) if m.group(0) == "." else " ", text)
+    text = text.replace(_KEPT_PLUS, " + ")
     # A dot that is not a decimal point is punctuation too.
     text = re.sub(r"\.(?!\d)|(?<!\d)\.", " ", text)
     text = text.replace("'", " ")

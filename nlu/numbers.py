@@ -6,11 +6,37 @@ import re
 from typing import Final
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Ge'ez numerals: ፩-፱ units, ፲-፺ tens, ፻ hundred, ፼ ten thousand; no zero, no place value:
+# ፵፭ = 40 + 5, ፻፳ = 100 + 20, ፪፻፶ = 2 × 100 + 50, ፲፪፻ = 12 × 100.
+_GEEZ: Final = {chr(0x1369 + i): i + 1 for i in range(9)} | {
+    chr(0x1372 + i): (i + 1) * 10 for i in range(9)
+}
+_GEEZ_HUNDRED, _GEEZ_MYRIAD = "\u137b", "\u137c"
+_GEEZ_RUN = re.compile("[\u1369-\u137c]+")
+
+
+def geez_value(numeral: str) -> int:
+    """The value of a run of Ge'ez numerals."""
+    total, current = 0, 0
+    for ch in numeral:
+        if ch == _GEEZ_HUNDRED:
+            current = (current or 1) * 100
+        elif ch == _GEEZ_MYRIAD:
+            total += (current or 1) * 10000
+            current = 0
+        else:
+            current += _GEEZ[ch]
+    return total + current
 
 
 def ascii_digits(text: str) -> str:
-    """Arabic-Indic (٠-٩) and Persian (۰-۹) digits become 0-9; everything else is kept."""
-    return text.translate(_DIGITS)
+    """Arabic-Indic (٠-٩), Persian (۰-۹) and Ge'ez (፩-፼) numerals become 0-9; nothing else
+    changes. A Ge'ez numeral touching a word is set apart from it ("ብ፳" -> "ብ 20")."""
+    text = text.translate(_DIGITS)
+    if _GEEZ_RUN.search(text):
+        text = _GEEZ_RUN.sub(lambda m: f" {geez_value(m.group(0))} ", text)
+        text = re.sub(r"[ ]{2,}", " ", text).strip()
+    return text
 
 
 # Number words, written as `nlu.normalize.fold` leaves them (no accents; Arabic ی ک ه).
@@ -59,6 +85,16 @@ _ARABIC_WORDS: dict[str, float] = {
     "خمستاش": 15,
     "خمسطاش": 15,
     "خمسطعش": 15,
+    "تلطاش": 13,
+    "ربعطاش": 14,
+    "ستاش": 16,
+    "سطاش": 16,
+    "سبعتاش": 17,
+    "سبعطاش": 17,
+    "تمنتاش": 18,
+    "تمنطاش": 18,
+    "تسعتاش": 19,
+    "تسعطاش": 19,
     "عشرین": 20,
     "عشرون": 20,
     "ثلاثین": 30,
@@ -80,6 +116,7 @@ _ARABIC_WORDS: dict[str, float] = {
     "ماءه": 100,
     "میتین": 200,
     "الف": 1000,
+    "الفین": 2000,
 }
 _DARI_WORDS: dict[str, float] = {
     "یک": 1,
@@ -114,6 +151,15 @@ _DARI_WORDS: dict[str, float] = {
     "صد": 100,
     "یکصد": 100,
     "دوصد": 200,
+    "سهصد": 300,
+    "سیصد": 300,
+    "چهارصد": 400,
+    "چارصد": 400,
+    "پنجصد": 500,
+    "ششصد": 600,
+    "هفتصد": 700,
+    "هشتصد": 800,
+    "نهصد": 900,
     "هزار": 1000,
 }
 _TIGRINYA_WORDS: dict[str, float] = {
@@ -134,11 +180,13 @@ _TIGRINYA_WORDS: dict[str, float] = {
     "ሓምሳ": 50,
     "ስሳ": 60,
     "ስልሳ": 60,
+    "ሱሳ": 60,
     "ሰብዓ": 70,
     "ሰማንያ": 80,
     "ቴስዓ": 90,
     "ተስዓ": 90,
     "ሚእቲ": 100,
+    "ሚእት": 100,  # before the -ን of "and": ሚእትን
     "ሽሕ": 1000,
 }
 
@@ -253,7 +301,36 @@ _LATIN_WORDS: Final[dict[str, dict[str, float]]] = {
         "hazar": 1000,
     },
 }
-_LATIN_WORDS["ti"] = {}
+# Latin-script Tigrinya, as typed on a phone without a Ge'ez keyboard.
+_LATIN_WORDS["ti"] = {
+    "hade": 1,
+    "hadde": 1,
+    "kilte": 2,
+    "kelte": 2,
+    "seleste": 3,
+    "arbaete": 4,
+    "arbaate": 4,
+    "hamushte": 5,
+    "hamshte": 5,
+    "shidushte": 6,
+    "shewate": 7,
+    "shemonte": 8,
+    "tshate": 9,
+    "aserte": 10,
+    "asserte": 10,
+    "esra": 20,
+    "isra": 20,
+    "selasa": 30,
+    "arba": 40,
+    "hamsa": 50,
+    "susa": 60,
+    "seba": 70,
+    "semanya": 80,
+    "tesa": 90,
+    "mieti": 100,
+    "miti": 100,
+    "shih": 1000,
+}
 # Keys are written in folded form already; fold again in case an editor typed ي for ی.
 _KEY_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه"})
 _ARABIC_WORDS = {k.translate(_KEY_FOLD): v for k, v in _ARABIC_WORDS.items()}
@@ -298,6 +375,11 @@ def word_value(token: str, lang: str) -> float | None:
     if value is None and len(token) > 2 and token.endswith(_TI_SUFFIX):
         value = _TIGRINYA_WORDS.get(token[:-1])
     return value
+
+
+def tigrinya_word_value(token: str) -> float | None:
+    """The value of a Tigrinya number word in Ge'ez script (as after a "ብ" prefix)."""
+    return _TIGRINYA_WORDS.get(token)
 
 
 def arabic_word_value(token: str, lang: str) -> float | None:

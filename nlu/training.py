@@ -1,7 +1,27 @@
-"""Builds the embedded model from the Rasa-format data in `nlu/data` (`python -m nlu train`)."""
+"""Builds the embedded model from the Rasa-format data in `nlu/data` (`python -m nlu train`).
+
+The estimator was chosen by 5-fold cross-validation on the training data only (never on
+the held-out or challenge sets), on the same features, intent accuracy of out-of-fold
+predictions (3,862 examples, this 2-core machine):
+
+| model | accuracy | fit + CV |
+|---|---|---|
+| former hand-written logistic regression + hidden layer (Adam, numpy) | 0.812 | ~600 s |
+| `SGDClassifier(log_loss, alpha=1e-5)`, TF-IDF, 15 epochs | 0.810 | 13 s |
+| same, alpha 3e-5 / 1e-4 | 0.804 / 0.790 | |
+| same, binary l2-normalised features instead of TF-IDF | 0.801 | |
+| `SGDClassifier(modified_huber)` / `(hinge)` | 0.814 / 0.810 | |
+| `LinearSVC(C=0.5)` | 0.805 | |
+| `LogisticRegression(C=20, lbfgs)` | 0.807 | 158 s |
+
+The margins (±0.01) are within the folds' noise, so the simplest calibrated choice won:
+log-loss SGD, then temperature scaling (`CalibratedClassifierCV`), out-of-fold log-loss
+0.650, expected calibration error 0.023 (modified_huber: 0.666, 0.024).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import time
@@ -13,9 +33,8 @@ import numpy as np
 import yaml
 
 from nlu import classifier, normalize
-from nlu.hidden_layer import fit_hidden
-from nlu.language import LANG_LABELS, language_text
-from nlu.pipeline import MODEL_PATH
+from nlu.features import intent_features, language_features
+from nlu.language import language_text
 from nlu.types import INTENTS, LANGS
 
 log = logging.getLogger(__name__)
@@ -23,7 +42,11 @@ log = logging.getLogger(__name__)
 DATA_DIR: Final = Path(__file__).parent / "data"
 # Amharic sentences, a negative class for language ID only (Amharic is not Tigrinya).
 AMHARIC: Final = Path("language") / "am.txt"
-FOLDS: Final = 4
+# The code that shapes the model: a change in it makes the cached model stale too.
+CODE: Final = tuple(
+    Path(__file__).parent / name
+    for name in ("normalize.py", "numbers.py", "features.py", "classifier.py", "training.py")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,92 +75,83 @@ def load_examples(data_dir: Path = DATA_DIR) -> list[Example]:
     return out
 
 
-def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
-    """A hash of what training reads: the per-language files and the Amharic negatives."""
+def _digest(paths: list[Path]) -> str:
     digest = hashlib.sha256()
-    for path in [*sorted(data_dir.glob("*.yml")), data_dir / AMHARIC]:
+    for path in paths:
         if path.exists():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
-def _fit_intents(texts: list[list[str]], targets: list[str]) -> classifier.LinearModel:
-    """The linear model and a hidden layer (128 units), their logits averaged.
-
-    Chosen by 5-fold cross-validation on the training data (never on the held-out or
-    challenge sets), intent accuracy: linear alone 0.802 (0.805 with l2 5e-6 and 500
-    steps), hidden layer alone 0.809, both averaged 0.812 (0.800 when the hidden layer
-    drops features seen once)."""
-    model = classifier.fit(texts, targets, INTENTS, l2=5e-6, steps=500, lr=0.15)
-    model.hidden = fit_hidden(texts, targets, INTENTS)
-    return model
+def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
+    """A hash of what training reads: the per-language files and the Amharic negatives."""
+    return _digest([*sorted(data_dir.glob("*.yml")), data_dir / AMHARIC])
 
 
-def _calibrate(feats: list[list[str]], targets: list[str]) -> tuple[float, float, float]:
-    """Temperature and out_of_scope threshold from out-of-fold predictions."""
-    rng = np.random.default_rng(7)
-    fold_of = rng.integers(0, FOLDS, size=len(feats))
-    probs = np.zeros((len(feats), len(INTENTS)), dtype=np.float32)
-    for k in range(FOLDS):
-        train = [i for i in range(len(feats)) if fold_of[i] != k]
-        model = _fit_intents([feats[i] for i in train], [targets[i] for i in train])
-        for i in np.flatnonzero(fold_of == k):
-            probs[i] = model.proba(feats[i])
-    gold = [INTENTS.index(t) for t in targets]
-    temperature = classifier.fit_temperature(probs, gold)
-    z = np.log(np.clip(probs, 1e-9, 1.0)) / temperature
-    z -= z.max(axis=1, keepdims=True)
-    cal = np.exp(z)
-    cal /= cal.sum(axis=1, keepdims=True)
-    oos = INTENTS.index("out_of_scope")
+def model_fingerprint(data_dir: Path = DATA_DIR) -> str:
+    """The data's fingerprint and the training code's: what names a cached model."""
+    return _digest([*sorted(data_dir.glob("*.yml")), data_dir / AMHARIC, *CODE])
+
+
+def _threshold(
+    probs: classifier.Matrix, gold: np.ndarray[Any, Any], oos: int
+) -> tuple[float, float]:
+    """The out_of_scope threshold on the top probability with the best held-out accuracy."""
     best_t, best_acc = 0.0, -1.0
     for t in np.linspace(0.0, 0.6, 31):
-        pred = np.where(cal.max(axis=1) >= t, cal.argmax(axis=1), oos)
-        acc = float((pred == np.asarray(gold)).mean())
+        pred = np.where(probs.max(axis=1) >= t, probs.argmax(axis=1), oos)
+        acc = float((pred == gold).mean())
         # On a plateau, the highest threshold: doubt goes to out_of_scope at no cost.
         if acc >= best_acc - 1e-9:
             best_t, best_acc = float(t), acc
-    raw_acc = float((probs.argmax(axis=1) == np.asarray(gold)).mean())
-    log.info(
-        "cross-validated intent accuracy %.3f (%.3f with threshold %.2f)", raw_acc, best_acc, best_t
-    )
-    return temperature, best_t, best_acc
+    return best_t, best_acc
 
 
-def train(data_dir: Path = DATA_DIR, out: Path = MODEL_PATH) -> dict[str, Any]:
-    started = time.perf_counter()
-    examples = load_examples(data_dir)
-    feats = [classifier.intent_features(normalize.fold(e.text)) for e in examples]
-    targets = [e.intent for e in examples]
-    temperature, threshold, cv_acc = _calibrate(feats, targets)
-    intent_model = _fit_intents(feats, targets)
-    intent_model.temperature = temperature
-    intent_model.threshold = threshold
-
-    lang_texts: list[list[str]] = []
-    lang_targets: list[str] = []
+def _language_samples(examples: list[Example], data_dir: Path) -> tuple[list[list[str]], list[str]]:
     amharic_file = data_dir / AMHARIC
     amharic = (
         [(line.strip(), "am") for line in amharic_file.read_text(encoding="utf-8").splitlines()]
         if amharic_file.exists()
         else []
     )
+    texts: list[list[str]] = []
+    targets: list[str] = []
     for text, lang in [(e.text, e.lang) for e in examples] + amharic:
         clean = language_text(normalize.light(text))
         if any(c.isalpha() for c in clean):
-            lang_texts.append(classifier.language_features(clean))
-            lang_targets.append(lang)
-    lang_model = classifier.fit(lang_texts, lang_targets, LANG_LABELS, l2=5e-5, steps=200, lr=0.2)
+            texts.append(language_features(clean))
+            targets.append(lang)
+    return texts, targets
+
+
+def train(data_dir: Path, out: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    examples = load_examples(data_dir)
+    feats = [intent_features(normalize.fold(e.text)) for e in examples]
+    targets = [e.intent for e in examples]
+    intent_model, held_out = classifier.fit(feats, targets)
+    labels = list(intent_model.labels)
+    gold = np.asarray([labels.index(t) for t in targets])
+    cv_raw = float((held_out.argmax(axis=1) == gold).mean())
+    threshold, cv_acc = _threshold(held_out, gold, labels.index("out_of_scope"))
+    intent_model = dataclasses.replace(intent_model, threshold=threshold)
+
+    # The language model needs no held-out predictions (no threshold): half the fits.
+    lang_texts, lang_targets = _language_samples(examples, data_dir)
+    lang_model = classifier.from_calibrated(classifier.calibrated(lang_texts, lang_targets))
 
     meta = {
         "data": data_fingerprint(data_dir),
+        "model": model_fingerprint(data_dir),
         "examples": len(examples),
         "per_language": {lang: sum(e.lang == lang for e in examples) for lang in LANGS},
-        "amharic_examples": len(amharic),
+        "amharic_examples": sum(t == "am" for t in lang_targets),
         "cv_intent_accuracy": round(cv_acc, 4),
-        "temperature": round(temperature, 3),
+        "cv_intent_accuracy_raw": round(cv_raw, 4),
+        "temperature": round(1 / intent_model.beta, 3),
         "threshold": round(threshold, 3),
+        "train_seconds": round(time.perf_counter() - started, 1),
     }
     classifier.save(out, {"intent": intent_model, "language": lang_model}, meta)
-    log.info("trained in %.1f s: %s -> %s", time.perf_counter() - started, meta, out)
+    log.debug("trained in %.1f s: %s -> %s", meta["train_seconds"], meta, out)
     return meta

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+import pytest
 
 from nlu import normalize
-from nlu.classifier import intent_features, load
+from nlu.classifier import load
+from nlu.features import intent_features
 from nlu.language import identify
-from nlu.training import AMHARIC, DATA_DIR, data_fingerprint
+from nlu.training import data_fingerprint
 from nlu.types import INTENTS, LANGS
+from tests.nlu.test_store import small_data
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,18 +57,45 @@ def test_evaluate_prints_a_report(tmp_path: Path) -> None:
     assert report["languages"]["fr"]["amount_accuracy"] == 1.0
 
 
+def test_evaluate_reports_each_set_and_both_readings(tmp_path: Path) -> None:
+    first, second = tmp_path / "one.jsonl", tmp_path / "two"
+    first.write_text('{"text": "bonjour", "intent": "greet", "lang": "fr"}\n', encoding="utf-8")
+    second.mkdir()
+    (second / "fr.jsonl").write_text(
+        '{"text": "vendu 3 robes a 20 euros", "intent": "log_sale", "lang": "fr", "amount": 60,'
+        ' "amount_alternative": 20}\n',
+        encoding="utf-8",
+    )
+    out = run("evaluate", str(first), str(second)).stdout
+    assert f"on {first} (1 messages)" in out and f"on {second} (1 messages)" in out
+    assert "1 ambiguous" in out and "reliability" in out
+    report = json.loads(run("evaluate", "--json", str(first), str(second)).stdout)
+    assert report[str(second)]["languages"]["fr"]["ambiguous_n"] == 1
+    assert report[str(second)]["languages"]["fr"]["amount_accuracy"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["evaluate", "no/such/file.jsonl"], "no such file or folder"),
+        (["train", "--data", "no/such/folder"], "no <lang>.yml files"),
+        (["parse", "--nope"], "unrecognized arguments"),
+        ([], "the following arguments are required"),
+    ],
+)
+def test_bad_arguments_get_one_line_and_exit_2(args: list[str], message: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "nlu", *args], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_train_builds_a_model_from_a_data_folder(tmp_path: Path) -> None:
     """A small copy of the data (5 examples per intent and language) trains a working model."""
-    data = tmp_path / "data"
-    (data / "language").mkdir(parents=True)
-    shutil.copy(DATA_DIR / AMHARIC, data / AMHARIC)
-    for lang in LANGS:
-        doc = yaml.safe_load((DATA_DIR / f"{lang}.yml").read_text(encoding="utf-8"))
-        for block in doc["nlu"]:
-            lines = block["examples"].splitlines()[:5]
-            block["examples"] = "\n".join(lines) + "\n"
-        (data / f"{lang}.yml").write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
-    out = tmp_path / "model.json"
+    data = small_data(tmp_path / "data")
+    out = tmp_path / "model.npz"
 
     meta = json.loads(run("train", "--data", str(data), "--out", str(out)).stdout)
 
@@ -83,3 +112,26 @@ def test_train_builds_a_model_from_a_data_folder(tmp_path: Path) -> None:
         feats = intent_features(normalize.fold(text))
         assert intent_model.labels[int(intent_model.proba(feats).argmax())] == intent, text
     assert identify(normalize.light("ሰላም ከመይ ኣለኹም"), lang_model)[0] == "ti"
+
+
+def test_train_if_stale_keeps_a_current_model(tmp_path: Path) -> None:
+    data = small_data(tmp_path / "data")
+    env = {**os.environ, "NLU_MODEL_DIR": str(tmp_path / "cache")}
+
+    def train(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "nlu", "train", "--data", str(data), *extra],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+            check=True,
+        )
+
+    first = train("--if-stale")
+    assert "training the model" in first.stderr
+    again = train("--if-stale")
+    assert again.stderr == "" and json.loads(again.stdout) == json.loads(first.stdout)
+    forced = train()
+    assert "training the model" in forced.stderr

@@ -33,11 +33,30 @@ CASES = [
     ("man panahjo hastom", "prs"),
     ("tashakor ziad", "prs"),
     ("khuda hafiz", "prs"),
+    # Latin-script Tigrinya (phones without a Ge'ez keyboard), never `und`
+    ("selam haftey kemey aleki", "ti"),
+    ("bzuh yekenyelna haftey", "ti"),
+    ("kndey shetna ab zi semun", "ti"),
+    ("ab abey eyu workshop", "ti"),
+    ("ewe deleye", "ti"),
+    ("aydeleyn ayfal", "ti"),
+    ("hbereta ey dmsasu", "ti"),
+    ("tmali 20 euro shetna", "ti"),
+    ("ane ykel do", "ti"),
+    ("lomi kndey", "ti"),
+    # Latin-script Dari
+    ("salam baradar chetor asti", "prs"),
+    ("man mekhaham sabt nam konom", "prs"),
+    ("chiqadar frokhtem emroz", "prs"),
+    ("ba farsi benawis lotfan", "prs"),
+    ("na nemekhaham", "prs"),
+    ("bale dorost ast", "prs"),
     # Ge'ez: Tigrinya, and Amharic which is not Tigrinya
     ("ሰላም ከመይ ኣለኹም", "ti"),
     ("የቐንየለይ", "ti"),
     ("ክንደይ ሸጥና", "ti"),
     ("entrepreneur salarié እንታይ እዩ", "ti"),
+    ("ሎሚ ፵፭ ዩሮ ሸይጠ", "ti"),  # Ge'ez numerals
     ("ሰላም እንዴት ነህ", "und"),  # Amharic
     ("በጣም አመሰግናለሁ", "und"),  # Amharic
     ("እርዳታ እፈልጋለሁ", "und"),  # Amharic
@@ -66,10 +85,23 @@ def test_guess_language(text: str, lang: str) -> None:
         ("bonjour je veux parler a quelqu un", "ar", "fr"),  # clear text beats the prior
         ("میخواهم با یک نفر گپ بزنم", "ar", "prs"),
         ("👍", "fr", "und"),  # no language at all
+        ("ok", "ti", "ti"),
+        ("selam", "ti", "ti"),  # one word from a known Tigrinya contact
+        ("merci beaucoup", "prs", "prs"),
+        ("ሰላም", "ar", "ti"),  # the script rules the known language out
+        ("ewe", None, "ti"),
     ],
 )
-def test_known_language_tips_the_balance(text: str, known: str, lang: str) -> None:
+def test_known_language_tips_the_balance(text: str, known: str | None, lang: str) -> None:
     assert guess_language(text, known)[0] == lang
+
+
+@pytest.mark.parametrize("known", [None, "ti"])
+@pytest.mark.parametrize("text", ["ሰላም እንዴት ነህ", "በጣም አመሰግናለሁ", "እርዳታ እፈልጋለሁ"])
+def test_amharic_is_never_tigrinya_even_from_a_tigrinya_contact(
+    text: str, known: str | None
+) -> None:
+    assert guess_language(text, known)[0] == "und"  # not served: the bot asks
 
 
 def test_confidence_is_a_probability() -> None:

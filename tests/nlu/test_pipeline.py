@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from nlu import pipeline
+from nlu import pipeline, store
 from nlu.classifier import load
-from nlu.pipeline import MODEL_PATH, parse
-from nlu.training import data_fingerprint
+from nlu.pipeline import parse
+from nlu.training import data_fingerprint, model_fingerprint
 from nlu.types import INTENTS, LANGS
 
 # The conversation engine treats these as global commands: they must work everywhere.
@@ -111,11 +111,15 @@ def test_known_language_is_used() -> None:
     assert parse("ok").lang == "und"
 
 
-def test_model_loads() -> None:
+def test_model_is_built_from_the_data_in_the_tree() -> None:
     # Its load time and parse latency are measured by bench/nlu.py (make bench), not here.
-    models, meta = load(MODEL_PATH)
+    path = store.ensure()
+    models, meta = load(path)
     assert set(models) == {"intent", "language"}
     assert meta["examples"] >= 16 * 40 * 4
+    assert meta["data"] == data_fingerprint()
+    assert path.name == f"embedded-{model_fingerprint()}.npz"
+    assert not (Path(pipeline.__file__).parent / "model").exists()  # no model in git
 
 
 def test_nlu_imports_nothing_from_bot_or_admin() -> None:
@@ -129,9 +133,3 @@ def test_nlu_imports_nothing_from_bot_or_admin() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in {"bot", "admin"}, f"{path}: imports {name}"
-
-
-def test_committed_model_was_trained_on_the_committed_data() -> None:
-    # Edit nlu/data, then run `python -m nlu train` (and commit nlu/model/embedded.json).
-    _models, meta = load(MODEL_PATH)
-    assert meta["data"] == data_fingerprint()
