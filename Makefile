@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 TRANSLATE_STAMP := $(VENV)/.installed-translate
 RASA_URL ?= http://127.0.0.1:5005
 
-.PHONY: venv model translate run test lint bench rasa test-rasa clean
+.PHONY: venv model translate browser run test lint bench rasa test-rasa clean
 
 venv: $(STAMP)
 
@@ -44,9 +44,23 @@ run: model
 	$(PY) -m bot seed
 	$(PY) -m bot serve
 
-# The whole suite on SQLite and on a throwaway PostgreSQL (stopped even on failure),
-# with the translation extra (its tests run argostranslate on a tiny model).
-test: model translate
+# The admin panel's browser tests drive Debian's Chromium through Playwright (never
+# `playwright install`); the Noto fonts make Arabic, Ge'ez and emoji readable in screenshots.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "the browser tests need Debian's chromium: sudo apt-get install chromium fonts-noto-core fonts-noto-color-emoji" >&2; \
+	    exit 1; \
+	  fi; \
+	  echo "installing Debian's chromium for the browser tests" >&2; \
+	  apt-get update -qq >&2; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core fonts-noto-color-emoji >&2; \
+	fi
+
+# The whole suite on SQLite and on a throwaway PostgreSQL (stopped even on failure), with
+# the translation extra (its tests run argostranslate on a tiny model) and the browser
+# tests (marker `browser`: `make test PYTEST_ARGS="-m browser"` runs only them).
+test: model translate browser
 	@pgdir="$$(mktemp -d /tmp/migracoop-pg.XXXXXX)"; \
 	trap 'bash scripts/pg.sh stop "$$pgdir"' EXIT; \
 	trap 'exit 130' INT TERM; \

@@ -9,8 +9,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 
+from admin.app import create_admin_app
 from bot.services import Services
 from bot.settings import Settings, get_settings
 from bot.web.limits import BodySizeLimit
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
     for channel in svc.hosted:
         routes += channel.routes()
+    routes.append(Mount("/admin", app=create_admin_app(svc)))
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BodySizeLimit)])
     app.state.services = svc
     return app

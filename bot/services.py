@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from bot.broadcasts.runner import BroadcastRunner
 from bot.channels.base import Channel, HostedChannel
 from bot.channels.registry import hosted_channels
-from bot.core.content import load_environment
+from bot.core.content import ContentReloader, load_content
 from bot.core.dispatcher import Dispatcher, HandleResult
 from bot.core.messages import InboundMessage
 from bot.db.migrate import ensure_migrated
@@ -24,6 +24,7 @@ from bot.db.session import Database
 from bot.delivery import outbox
 from bot.delivery.sender import OutboxSender
 from bot.settings import Settings
+from flows.engine import Environment
 from nlu.backend import EmbeddedBackend, NluBackend, make_backend
 
 log = logging.getLogger(__name__)
@@ -47,12 +48,13 @@ class Services:
         self.nlu: NluBackend = EmbeddedBackend()
         self.sender: OutboxSender | None = None
         self.broadcasts: BroadcastRunner | None = None
+        self.content: ContentReloader | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def open(self) -> None:
         """Check the schema, load flows and texts, build the dispatcher and the sender."""
         await ensure_migrated(self.db)
-        env = await load_environment(self.db)
+        loaded = await load_content(self.db)
         self.nlu = make_backend(
             self.settings.nlu_backend, self.settings.rasa_url, self.settings.nlu_model_dir
         )
@@ -65,8 +67,9 @@ class Services:
             on_queued=self.sender.wake,
         )
         self.dispatcher = Dispatcher(
-            self.db, env, self.nlu, on_commit=self.sender.wake, clock=self.clock
+            self.db, loaded.env, self.nlu, on_commit=self.sender.wake, clock=self.clock
         )
+        self.content = ContentReloader(self.db, loaded, self._use_content)
         _tune_gc()
 
     def install_channels(self) -> None:
@@ -123,6 +126,12 @@ class Services:
             if self.broadcasts is not None:
                 task = asyncio.create_task(self.broadcasts.run_forever(), name="broadcasts")
                 self._tasks.append(task)
+        if self.content is not None:  # published flows and texts reach this process
+            self._tasks.append(asyncio.create_task(self.content.run_forever(), name="content"))
+
+    def _use_content(self, env: Environment) -> None:
+        if self.dispatcher is not None:
+            self.dispatcher.env = env
 
     async def _retention_loop(self) -> None:
         while True:

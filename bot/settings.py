@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     port: int = 8000
     public_base_url: str | None = None
     secret_key: str | None = None
+    # Proxies whose X-Forwarded-For/-Proto the admin panel believes (client address for the
+    # login limits; https for Secure cookies). Comma-separated IPs, or "*".
+    forwarded_allow_ips: str = "127.0.0.1"
 
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None

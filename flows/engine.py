@@ -133,6 +133,10 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         return walker.enter_flow(SLASH_COMMANDS[command[0]])
 
     node = _waiting_node(env, session)
+    if session is not None and (node is None or node.ask is None):
+        # The question it waited on was removed or changed since (a published flow): the
+        # answer means nothing now, so it is not read as a menu choice either.
+        return walker.enter_flow(_global_flow(inp) or env.entry_flow)
     if node is not None and node.ask is not None and session is not None:
         global_flow = _global_flow(inp)
         if global_flow and node.ask.kind != "choice":

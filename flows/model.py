@@ -130,6 +130,18 @@ class Node(_Strict):
             out.append(self.goto)
         return out
 
+    def text_keys(self) -> list[str]:
+        """The content keys this node shows: messages and their media, the question, the
+        answer to a misunderstanding, the choices' labels (in order, without repeats)."""
+        keys: list[str] = []
+        for act in self.actions:
+            if isinstance(act, SendMsg):
+                keys += [k for k in (act.text, act.image, act.audio) if k]
+        if self.ask:
+            keys += [self.ask.prompt, self.ask.invalid]
+            keys += [c.label for c in self.ask.choices if not c.literal]
+        return list(dict.fromkeys(keys))
+
 
 class Flow(_Strict):
     id: str

@@ -23,13 +23,13 @@ def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
-async def _seed(settings: Settings) -> None:
-    from bot.core.content import seed_if_empty
+async def _seed(settings: Settings) -> int:
+    from bot.core.content import seed_shipped
     from bot.db.repos import admin
 
     async with database(settings) as db:
-        if await seed_if_empty(db):
-            print("loaded the shipped flows and texts", file=sys.stderr)
+        if not await seed_shipped(db, sys.stderr):
+            return 1
         async with db.begin() as conn:
             if settings.admin_email and settings.admin_password:
                 await admin.upsert_user(
@@ -43,8 +43,8 @@ async def _seed(settings: Settings) -> None:
                     "(shown once; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)",
                     file=sys.stderr,
                 )
+    return 0
 
 
 def cmd_seed(settings: Settings, _: argparse.Namespace) -> int:
-    run_async(lambda: _seed(settings))
-    return 0
+    return run_async(lambda: _seed(settings))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.db.base import table
 from bot.db.models import (
+    AdminSession,
     AdminUser,
     AuditEntry,
     Broadcast,
@@ -12,13 +13,18 @@ from bot.db.models import (
     BroadcastText,
     ChannelIdentity,
     Contact,
-    ContentText,
-    FlowDefinition,
+    ContentConflict,
+    ContentDraft,
+    ContentHead,
+    ContentRelease,
+    ContentVersion,
     HandoverTicket,
+    LoginThrottle,
     MessageLog,
     Outbox,
     ProcessedInbound,
     Sale,
+    ShippedContent,
     WhatsAppTemplate,
 )
 
@@ -29,9 +35,15 @@ outbox = table(Outbox)
 processed = table(ProcessedInbound)
 tickets = table(HandoverTicket)
 sales = table(Sale)
-flows = table(FlowDefinition)
-texts = table(ContentText)
+content_head = table(ContentHead)
+releases = table(ContentRelease)
+versions = table(ContentVersion)
+drafts = table(ContentDraft)
+shipped = table(ShippedContent)
+conflicts = table(ContentConflict)
 users = table(AdminUser)
+sessions = table(AdminSession)
+login_throttle = table(LoginThrottle)
 audit = table(AuditEntry)
 broadcasts = table(Broadcast)
 broadcast_texts = table(BroadcastText)

@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.db.session import Database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -28,7 +30,8 @@ def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.Com
 
 
 @pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
+def env(db: Database, database_url: str, tmp_path: Path) -> dict[str, str]:
+    """`db` empties PostgreSQL first: other tests leave accounts and content behind."""
     e = {
         k: v for k, v in os.environ.items() if not k.startswith(("ADMIN_", "TELEGRAM_", "TWILIO_"))
     }

@@ -1,6 +1,6 @@
 """All tables. Money is integer cents; times are UTC."""
 
-from bot.db.models.admin import AdminUser, AuditEntry
+from bot.db.models.admin import AdminSession, AdminUser, AuditEntry, LoginThrottle
 from bot.db.models.broadcasts import (
     Broadcast,
     BroadcastRecipient,
@@ -9,11 +9,19 @@ from bot.db.models.broadcasts import (
     WhatsAppTemplate,
 )
 from bot.db.models.contacts import ChannelIdentity, Contact, HandoverTicket, MessageLog
-from bot.db.models.content import ContentText, FlowDefinition
+from bot.db.models.content import (
+    ContentConflict,
+    ContentDraft,
+    ContentHead,
+    ContentRelease,
+    ContentVersion,
+    ShippedContent,
+)
 from bot.db.models.delivery import Outbox, ProcessedInbound
 from bot.db.models.sales import Sale
 
 __all__ = [
+    "AdminSession",
     "AdminUser",
     "AuditEntry",
     "Broadcast",
@@ -22,12 +30,17 @@ __all__ = [
     "BroadcastText",
     "ChannelIdentity",
     "Contact",
-    "ContentText",
-    "FlowDefinition",
+    "ContentConflict",
+    "ContentDraft",
+    "ContentHead",
+    "ContentRelease",
+    "ContentVersion",
     "HandoverTicket",
+    "LoginThrottle",
     "MessageLog",
     "Outbox",
     "ProcessedInbound",
     "Sale",
+    "ShippedContent",
     "WhatsAppTemplate",
 ]

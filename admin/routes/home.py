@@ -1,0 +1,30 @@
+"""The panel's first page: what is in service, what waits to be published or reviewed."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from admin.deps import Ctx, Role, page
+from admin.translations import text_rows
+from bot.db.repos import content as repo
+
+
+@page("/", role=Role.staff)
+async def home(ctx: Ctx) -> Response:
+    async with ctx.db.connect() as conn:
+        head = await repo.head_release(conn)
+        last = await repo.release(conn, head) if head else None
+        drafts = await repo.count_drafts(conn)
+        conflicts = len(await repo.open_conflicts(conn))
+        rows = await text_rows(conn)
+    return ctx.render(
+        "home.html",
+        head=head,
+        last=last,
+        drafts=drafts,
+        conflicts=conflicts,
+        missing=sum(len(r.missing) for r in rows),
+        outdated=sum(len(r.outdated) for r in rows),
+        machine=sum(len(r.machine) for r in rows),
+        texts=len(rows),
+    )
