@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection
 
 from bot.broadcasts.runner import BroadcastRunner
+from bot.broadcasts.service import BroadcastService
 from bot.channels.base import Channel, HostedChannel
 from bot.channels.registry import hosted_channels
 from bot.core.content import ContentReloader, load_content
@@ -94,6 +96,11 @@ class Services:
         if self.dispatcher is None:
             return key
         return self.dispatcher.env.catalog.text(key, lang)
+
+    @functools.cached_property
+    def broadcast_service(self) -> BroadcastService:
+        """Broadcasts as the admin pages use them (one translator, loaded once)."""
+        return BroadcastService(self.db, self.settings, clock=self.clock)
 
     def _rates(self) -> dict[str, float]:
         return {name: ch.rate_limit.global_per_second for name, ch in self.channels.items()}

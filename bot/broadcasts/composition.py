@@ -45,12 +45,24 @@ class LangText:
     media: Media | None = None
 
 
+RefusalCode = Literal["missing", "machine", "no_french"]
+REASONS: Final[dict[str, str]] = {
+    "missing": "no text",
+    "machine": "machine draft not reviewed",
+    "no_french": "the French text to send is missing or not reviewed",
+}
+
+
 @dataclass(frozen=True)
 class Refusal:
     """Why one language cannot be sent yet."""
 
     lang: str
-    reason: str
+    code: RefusalCode
+
+    @property
+    def reason(self) -> str:
+        return REASONS[self.code]
 
     def __str__(self) -> str:
         return f"{self.lang}: {self.reason}"
@@ -97,11 +109,11 @@ class Composition:
         for lang in sorted(set(langs), key=_order):
             entry = self.texts.get(lang)
             if entry is None:
-                out.append(Refusal(lang, "no text"))
+                out.append(Refusal(lang, "missing"))
             elif entry.status == "machine":
-                out.append(Refusal(lang, "machine draft not reviewed"))
+                out.append(Refusal(lang, "machine"))
             elif entry.status == "french" and not self._french_ready():
-                out.append(Refusal(lang, "the French text to send is missing or not reviewed"))
+                out.append(Refusal(lang, "no_french"))
         return out
 
     def _french_ready(self) -> bool:

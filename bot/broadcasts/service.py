@@ -246,6 +246,16 @@ class BroadcastService:
     async def latest(self, limit: int = 50) -> list[repo.BroadcastRow]:
         return await self.db.run(repo.latest, limit)
 
+    async def overview(self, limit: int = 50) -> list[Progress]:
+        """The latest broadcasts with their counts (statuses as last synced)."""
+
+        def read(conn: Connection) -> list[Progress]:
+            rows = repo.latest(conn, limit)
+            counts = repo.counts_of(conn, [r.id for r in rows])
+            return [Progress(r, {s: counts[r.id].get(s, 0) for s in STATUSES}) for r in rows]
+
+        return await self.db.run(read)
+
 
 def given_texts(
     texts: Mapping[str, str],

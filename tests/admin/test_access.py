@@ -23,6 +23,7 @@ SAMPLES = {
     "release": "1",
     "user_id": "4",  # target@example.org, made for this test: actions land on it
     "conflict_id": "1",
+    "broadcast_id": "1",  # a draft, made for this test
 }
 ROLES = ("staff", "facilitator", "admin")
 # Who may use what, written out by hand: a page whose declaration differs fails here. A new
@@ -32,6 +33,15 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("GET", "/account"): Role.staff,
     ("POST", "/account"): Role.staff,
     ("GET", "/audit"): Role.admin,
+    ("GET", "/broadcasts"): Role.facilitator,
+    ("POST", "/broadcasts"): Role.facilitator,
+    ("GET", "/broadcasts/{broadcast_id:int}"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/cancel"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/drafts"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/schedule"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/texts/{lang}"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/texts/{lang}/french"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/texts/{lang}/review"): Role.facilitator,
     ("POST", "/conflicts/{conflict_id:int}/resolve"): Role.facilitator,
     ("POST", "/drafts/discard"): Role.facilitator,
     ("GET", "/flows"): Role.staff,
@@ -115,6 +125,10 @@ async def test_routes_by_role(panel: Panel) -> None:
         await users_repo.upsert_user(conn, "target@example.org", PASSWORD, "staff")
         target = await users_repo.credentials(conn, "target@example.org")
     assert target is not None and target[0].id == int(SAMPLES["user_id"])
+    from bot.broadcasts.audience import Audience
+
+    draft = await panel.services.broadcast_service.draft(Audience(), "ada@example.org")
+    assert draft == int(SAMPLES["broadcast_id"])
     clients = {"anonymous": panel.client()}
     for role in ROLES:
         clients[role] = await panel.signed_in(role)

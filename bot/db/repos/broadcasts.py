@@ -680,6 +680,20 @@ def counts(conn: Connection, broadcast_id: int) -> dict[str, int]:
     return {status: int(n) for status, n in rows}
 
 
+def counts_of(conn: Connection, broadcast_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Recipients by status, for several broadcasts (a list page)."""
+    out: dict[int, dict[str, int]] = {b: {} for b in broadcast_ids}
+    if broadcast_ids:
+        rows = conn.execute(
+            select(recipients.c.broadcast_id, recipients.c.status, func.count())
+            .where(recipients.c.broadcast_id.in_(list(broadcast_ids)))
+            .group_by(recipients.c.broadcast_id, recipients.c.status)
+        )
+        for bid, status, n in rows:
+            out[bid][status] = int(n)
+    return out
+
+
 def reasons(conn: Connection, broadcast_id: int) -> list[tuple[str, str, int]]:
     """(status, why, count) of the recipients who did not get it, most frequent first."""
     n = func.count().label("n")
