@@ -18,6 +18,7 @@ from bot.channels.base import Channel, HostedChannel
 from bot.channels.registry import hosted_channels
 from bot.core.content import ContentReloader, load_content
 from bot.core.dispatcher import Dispatcher, HandleResult
+from bot.core.lookup import settings_facts
 from bot.core.messages import InboundMessage
 from bot.db.migrate import ensure_migrated
 from bot.db.repos import broadcasts as broadcasts_repo
@@ -69,7 +70,12 @@ class Services:
             on_queued=self.sender.wake,
         )
         self.dispatcher = Dispatcher(
-            self.db, loaded.env, self.nlu, on_commit=self.sender.wake, clock=self.clock
+            self.db,
+            loaded.env,
+            self.nlu,
+            on_commit=self.sender.wake,
+            clock=self.clock,
+            facts=settings_facts(self.settings.retention_days),
         )
         self.content = ContentReloader(self.db, loaded, self._use_content)
         _tune_gc()

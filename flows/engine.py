@@ -2,28 +2,47 @@
 
 No I/O: the host loads the session, calls `resume`, then saves the new session and
 acts on the events in one transaction.
+
+One message is read in this order; the first reading that applies wins:
+1. a new contact starts the onboarding (language, then the privacy notice and consent);
+2. an explicit answer to the waiting question: a pressed button, its number, its label
+   or words, a yes/no word alone (flows/answers.py) — or a sentence naming one choice;
+3. a request to switch language, or a second message in a row clearly in another one;
+4. a slash command, or a sentence sure enough (flows/confidence.py) to ask for a part of
+   the menu: it leaves the waiting question without effect — except during onboarding,
+   where it is remembered and acted on right after the consent answer;
+5. any other answer to the waiting question: a yes/no inside a sentence, an intent sure
+   enough — never for a choice that needs an explicit answer;
+6. "Did you mean …?" when a part is likely but not sure; else the question again, with
+   what to answer. Nothing waiting: the main menu.
+Until the consent question is answered, only flows marked `before_consent` run: any
+other leads to the privacy notice and the consent question first (flow `consent`).
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from content.catalog import LANGS, Catalog
 from flows.actions import execute
+from flows.answers import explicit_choice, free_answer, loose_choice, named_choice, names
+from flows.confidence import THRESHOLDS, Thresholds
 from flows.events import Event, FlowEntered, InputNotUnderstood
 from flows.lookup import NO_LOOKUP, Lookup
-from flows.model import END, FLOW_PREFIX, Ask, Choice, Flow, Node, Router
+from flows.model import END, FLOW_PREFIX, VAR_PREFIX, Ask, Choice, Flow, Node, Router
 from flows.run import Run
-from nlu.numbers import ascii_digits
 from nlu.types import ParseResult
 
 MAX_STEPS = 50  # nodes visited in one call; a guard against flows that loop without asking
 MISUNDERSTOOD_LIMIT = 3
-MAX_VAR_LENGTH = 500
+# Session variables the engine keeps: a destination remembered for after the questions in
+# between (onboarding, a language switch), and the part a "Did you mean" question offers.
+THEN = "then"
+SUGGESTED = "suggested"
+SUGGESTION = "suggestion"  # the offered part's title, for the question's {suggestion}
+NOTED = "common.noted"  # "noted: right after this question", before the question again
 
 # Global commands: what a slash command or a global intent opens, from anywhere.
 SLASH_COMMANDS = {
@@ -43,6 +62,8 @@ GLOBAL_INTENTS = {
     "privacy": "my_data",
 }
 SHORT_REPLIES = {"thanks": "common.you_are_welcome", "goodbye": "common.goodbye"}
+# The host's fact: the language of the contact's previous message, as the NLU read it.
+PREVIOUS_LANG = "previous_lang"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +123,13 @@ class Environment:
     catalog: Catalog
     entry_flow: str = "menu"
     onboarding_flow: str = "onboarding"
+    consent_flow: str = "consent"
+    language_flow: str = "language"
+    # The node, in the onboarding and language flows, asking "shall we continue in <lang>?"
+    language_confirm: str = "confirm"
+    suggest_flow: str = "suggest"
     misunderstood_flow: str = "handover_offer"
+    thresholds: Thresholds = THRESHOLDS
     # Read-only domain data for this call (the host binds it to the contact and the batch).
     lookup: Lookup = NO_LOOKUP
 
@@ -119,52 +146,106 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         lookup=env.lookup,
     )
     walker = _Walker(env, run)
+    bars = env.thresholds
     text = _clean(inp.text)
-
     command = _slash_command(text)
+    if command and command[0] == "start" and command[1]:
+        run.vars["start_payload"] = command[1]
+
     if contact.is_new:
-        payload = inp.payload or (command[1] if command and command[0] == "start" else "")
-        if payload:
-            run.vars["start_payload"] = payload[:64]
+        if inp.payload:
+            run.vars["start_payload"] = inp.payload[:64]
+        run.guess = _named_language(env, text) if _asks_language(env, inp, text) else None
+        wanted = _command_destination(command) or _request(env, inp, bars.open_part, parts=True)
+        if wanted and wanted != FLOW_PREFIX + env.entry_flow:
+            run.vars[THEN] = wanted
         return walker.enter_flow(env.onboarding_flow)
-    if command:
-        if command[0] == "start" and command[1]:
-            run.vars["start_payload"] = command[1]
-        return walker.enter_flow(SLASH_COMMANDS[command[0]])
 
     node = _waiting_node(env, session)
-    if session is not None and (node is None or node.ask is None):
-        # The question it waited on was removed or changed since (a published flow): the
+    ask = node.ask if node is not None else None
+    if session is None or node is None or ask is None:
+        # A session whose question was removed or changed since (a published flow): its
         # answer means nothing now, so it is not read as a menu choice either.
-        return walker.enter_flow(_global_flow(inp) or env.entry_flow)
-    if node is not None and node.ask is not None and session is not None:
-        global_flow = _global_flow(inp)
-        if global_flow and node.ask.kind != "choice":
-            return walker.enter_flow(global_flow)  # free text is no answer when it is a command
-        answer = _match(node.ask, text, inp, run)
-        if answer is not None:
-            return walker.answered(session.flow_id, node, answer)
-        if global_flow:
-            return walker.enter_flow(global_flow)
-        part = _menu_part(env, inp) if session.flow_id != env.onboarding_flow else None
-        if part is not None:
-            return walker.answered(env.entry_flow, *part)
-        return walker.not_understood(session, node.ask)
+        return _nothing_waiting(env, walker, text, command, inp, stale=session is not None)
 
-    global_flow = _global_flow(inp)
-    if global_flow:
-        return walker.enter_flow(global_flow)
-    if inp.parse and inp.parse.intent in SHORT_REPLIES:
-        run.say(run.text(SHORT_REPLIES[inp.parse.intent]))
-        return Result(None, tuple(run.events))
-    # Nothing is waiting: the message is read as an answer to the main menu.
+    # 2. An explicit answer, or a sentence naming one choice ("je veux parler arabe").
+    if ask.kind == "choice" and not command:
+        choice = explicit_choice(ask, text, inp.payload, run) or named_choice(ask, text)
+        if choice is not None:
+            return walker.answered(session.flow_id, node, (choice.id, choice))
+
+    # 3. Another language.
+    choosing = session.flow_id == env.onboarding_flow  # the language is not confirmed yet
+    lang = None if command else _language_switch(env, run, inp, text, ask, choosing)
+    if lang is not None:
+        wanted = _request(env, inp, bars.leave_question, parts=True)
+        return walker.switch_language(lang, env.onboarding_flow if choosing else None, wanted)
+
+    # 4. A command, or a sentence clearly asking for another part.
+    at_menu = session.flow_id == env.entry_flow
+    bar = bars.open_part if at_menu else bars.leave_question
+    wanted = _command_destination(command) or _request(env, inp, bar, parts=ask.kind == "choice")
+    if wanted is not None:
+        onboarding = run.consent is None and session.flow_id in (
+            env.onboarding_flow,
+            env.consent_flow,
+        )
+        if onboarding and wanted != FLOW_PREFIX + env.language_flow:
+            run.vars[THEN] = wanted
+            return walker.ask_again(session, ask, NOTED, session.misunderstood)
+        return walker.leave_for(wanted)
+
+    # 5. Any other answer.
+    answer: tuple[str, Choice | None] | None
+    if ask.kind == "choice":
+        choice = loose_choice(ask, text, inp.parse, bars.answer_choice)
+        answer = (choice.id, choice) if choice is not None else None
+    else:
+        value = free_answer(ask, text, inp.payload)
+        answer = (value, None) if value is not None else None
+    if answer is not None:
+        return walker.answered(session.flow_id, node, answer)
+
+    # 6. Perhaps another part; else the question again.
+    if ask.kind == "choice" and not ask.guarded and run.consent is not None:
+        hint = _suggestion(env, run, inp, bar)
+        if hint is not None:
+            return walker.suggest(*hint)
+    return walker.not_understood(session, ask)
+
+
+def _nothing_waiting(
+    env: Environment,
+    walker: _Walker,
+    text: str,
+    command: tuple[str, str] | None,
+    inp: Input,
+    *,
+    stale: bool = False,
+) -> Result:
+    """No question waits: the message is read as an answer to the main menu."""
+    run, bars = walker.run, env.thresholds
+    lang = None if command else _language_switch(env, run, inp, text, None, False)
+    if lang is not None:
+        return walker.switch_language(lang, None, _request(env, inp, bars.open_part, parts=True))
+    wanted = _command_destination(command) or _request(env, inp, bars.open_part, parts=True)
+    if wanted is not None:
+        return walker.leave_for(wanted)
     entry = env.flows[env.entry_flow]
     start = entry.nodes[entry.start]
-    if start.ask is not None:
-        answer = _match(start.ask, text, inp, run)
-        if answer is not None:
-            return walker.answered(entry.id, start, answer)
-    return walker.enter_flow(env.entry_flow)
+    if start.ask is not None and start.ask.kind == "choice" and not command and not stale:
+        choice = explicit_choice(start.ask, text, inp.payload, run)
+        if choice is not None:
+            return walker.answered(entry.id, start, (choice.id, choice))
+    parse = inp.parse
+    if parse and parse.intent in SHORT_REPLIES and parse.confidence >= bars.open_part:
+        run.say(run.text(SHORT_REPLIES[parse.intent]))
+        return Result(None, tuple(run.events))
+    if run.consent is not None:
+        hint = _suggestion(env, run, inp, bars.open_part)
+        if hint is not None:
+            return walker.suggest(*hint)
+    return walker.leave_for(FLOW_PREFIX + env.entry_flow)
 
 
 class _Walker:
@@ -175,9 +256,12 @@ class _Walker:
         return Result(session, tuple(self.run.events))
 
     def enter_flow(self, flow_id: str) -> Result:
-        flow = self.env.flows[flow_id]
-        self.run.events.append(FlowEntered(flow_id))
-        return self.visit(flow, flow.start)
+        return self.go(self.env.flows[flow_id], FLOW_PREFIX + flow_id)
+
+    def leave_for(self, dest: str) -> Result:
+        """Go where the person asked, forgetting what was remembered for later."""
+        self.run.vars.pop(THEN, None)
+        return self.go(self.env.flows[self.env.entry_flow], dest)
 
     def visit(self, flow: Flow, node_id: str) -> Result:
         while True:
@@ -188,23 +272,38 @@ class _Walker:
             for act in node.actions:
                 execute(act, self.run)
             if node.ask is not None:
-                self.run.say(self.run.text(node.ask.prompt, **self.run.vars), node.ask.choices)
+                self.run.say(self.run.text(node.ask.prompt, **self.run.vars), node.ask.visible)
                 return self.result(Session(flow.id, node_id, self.run.vars))
-            dest = _route(node, self.run)
-            if dest == END:
+            target = self.target(flow, _route(node, self.run))
+            if target is None:
                 return self.result(None)
-            if dest.startswith(FLOW_PREFIX):
-                flow = self.env.flows[dest.removeprefix(FLOW_PREFIX)]
-                self.run.events.append(FlowEntered(flow.id))
-                dest = flow.start
-            node_id = dest
+            flow, node_id = target
 
     def go(self, flow: Flow, dest: str) -> Result:
+        target = self.target(flow, dest)
+        return self.result(None) if target is None else self.visit(*target)
+
+    def target(self, flow: Flow, dest: str) -> tuple[Flow, str] | None:
+        """Where `dest`, reached from `flow`, leads: a flow and node, or None at the end.
+        A remembered destination (`@var.<name>`) is used once; a flow that needs consent
+        waits behind the consent question, and is remembered for after it."""
+        env, run = self.env, self.run
+        if dest.startswith(VAR_PREFIX):
+            dest = run.vars.pop(dest[len(VAR_PREFIX) :], "")
+            if dest != END and dest.removeprefix(FLOW_PREFIX) not in env.flows:
+                dest = FLOW_PREFIX + env.entry_flow
         if dest == END:
-            return self.result(None)
-        if dest.startswith(FLOW_PREFIX):
-            return self.enter_flow(dest.removeprefix(FLOW_PREFIX))
-        return self.visit(flow, dest)
+            return None
+        if not dest.startswith(FLOW_PREFIX):
+            return flow, dest
+        flow = env.flows[dest.removeprefix(FLOW_PREFIX)]
+        # (A database seeded before the consent flow existed has none: nothing to show.)
+        if run.consent is None and not flow.before_consent and env.consent_flow in env.flows:
+            if flow.id != env.entry_flow:
+                run.vars[THEN] = FLOW_PREFIX + flow.id
+            flow = env.flows[env.consent_flow]
+        run.events.append(FlowEntered(flow.id))
+        return flow, flow.start
 
     def answered(self, flow_id: str, node: Node, answer: tuple[str, Choice | None]) -> Result:
         value, choice = answer
@@ -217,13 +316,35 @@ class _Walker:
             return self.go(flow, choice.goto)
         return self.go(flow, _route(node, self.run))
 
+    def switch_language(self, lang: str, flow_id: str | None, wanted: str | None) -> Result:
+        """Speak `lang` and ask whether to continue in it (onboarding's question while the
+        language is not confirmed yet, else the language flow's); what the message also
+        asked for (`wanted`) comes after the answer."""
+        flow = self.env.flows[flow_id or self.env.language_flow]
+        if wanted is not None and wanted != FLOW_PREFIX + self.env.language_flow:
+            self.run.vars[THEN] = wanted
+        self.run.switch_language(lang)
+        self.run.events.append(FlowEntered(flow.id))
+        confirm = self.env.language_confirm
+        return self.visit(flow, confirm if confirm in flow.nodes else flow.start)
+
+    def suggest(self, dest: str, title: str) -> Result:
+        self.run.vars.pop(THEN, None)
+        self.run.vars[SUGGESTED] = dest
+        self.run.vars[SUGGESTION] = title
+        return self.enter_flow(self.env.suggest_flow)
+
     def not_understood(self, session: Session, ask: Ask) -> Result:
         count = session.misunderstood + 1
         self.run.events.append(InputNotUnderstood(count))
-        if count >= MISUNDERSTOOD_LIMIT:
-            return self.enter_flow(self.env.misunderstood_flow)
-        prompt = self.run.text(ask.invalid) + "\n" + self.run.text(ask.prompt, **self.run.vars)
-        self.run.say(prompt, ask.choices)
+        # Without a language, a person could not read the offer: the list again instead.
+        if count >= MISUNDERSTOOD_LIMIT and self.run.lang in LANGS:
+            return self.leave_for(FLOW_PREFIX + self.env.misunderstood_flow)
+        return self.ask_again(session, ask, ask.invalid, count)
+
+    def ask_again(self, session: Session, ask: Ask, before: str, count: int) -> Result:
+        prompt = self.run.text(before) + "\n" + self.run.text(ask.prompt, **self.run.vars)
+        self.run.say(prompt, ask.visible)
         return self.result(Session(session.flow_id, session.node_id, self.run.vars, count))
 
 
@@ -234,22 +355,99 @@ def _waiting_node(env: Environment, session: Session | None) -> Node | None:
     return flow.nodes.get(session.node_id) if flow else None
 
 
-def _menu_part(env: Environment, inp: Input) -> tuple[Node, tuple[str, Choice]] | None:
-    """The main-menu entry whose intents include the message's: a sentence asking for
-    another part ("combien j'ai vendu ce mois") works even where another question waits.
-    Not during onboarding, whose consent question must be answered first."""
+def _menu_choice(env: Environment, intent: str) -> Choice | None:
+    """The main menu's entry that an intent opens."""
     entry = env.flows[env.entry_flow]
     start = entry.nodes[entry.start]
-    if inp.parse is None or start.ask is None or start.ask.kind != "choice":
+    if start.ask is None:
         return None
-    for choice in start.ask.choices:
-        if inp.parse.intent in choice.intents:
-            return start, (choice.id, choice)
+    return next((c for c in start.ask.choices if intent in c.intents), None)
+
+
+def _command_destination(command: tuple[str, str] | None) -> str | None:
+    return FLOW_PREFIX + SLASH_COMMANDS[command[0]] if command else None
+
+
+def _request(env: Environment, inp: Input, bar: float, *, parts: bool) -> str | None:
+    """Where a sentence asks to go when the NLU is sure enough: the menu, the language list,
+    a person, "my data" — and, if `parts`, any part of the menu."""
+    parse = inp.parse
+    if parse is None or parse.confidence < bar:
+        return None
+    if parse.intent in GLOBAL_INTENTS:
+        return FLOW_PREFIX + GLOBAL_INTENTS[parse.intent]
+    choice = _menu_choice(env, parse.intent) if parts else None
+    return (choice.goto or FLOW_PREFIX + env.entry_flow) if choice is not None else None
+
+
+def _suggestion(env: Environment, run: Run, inp: Input, bar: float) -> tuple[str, str] | None:
+    """(destination, title) of the part a sentence probably asks for, below the bar that
+    would open it but not by much: worth a "Did you mean …?"."""
+    parse = inp.parse
+    if parse is None or not env.thresholds.suggest <= parse.confidence < bar:
+        return None
+    if env.suggest_flow not in env.flows:
+        return None
+    choice = _menu_choice(env, parse.intent)
+    if choice is None or not choice.goto:
+        return None
+    return choice.goto, run.choice_title(choice)
+
+
+def _asks_language(env: Environment, inp: Input, text: str) -> bool:
+    """The message asks to change language: the NLU is sure, or fairly sure and the message
+    names one of our languages ("je veux parler arabe")."""
+    parse, bars = inp.parse, env.thresholds
+    if parse is None or parse.intent != "change_language":
+        return False
+    if parse.confidence >= bars.change_language:
+        return True
+    return parse.confidence >= bars.suggest and _named_language(env, text) is not None
+
+
+def _clearly_in(parse: ParseResult, bars: Thresholds) -> str | None:
+    """The language a message is clearly written in, if any."""
+    if parse.lang in LANGS and parse.lang_confidence >= bars.clear_language:
+        return parse.lang
     return None
 
 
-def _global_flow(inp: Input) -> str | None:
-    return GLOBAL_INTENTS.get(inp.parse.intent) if inp.parse else None
+def _language_switch(
+    env: Environment, run: Run, inp: Input, text: str, ask: Ask | None, choosing: bool
+) -> str | None:
+    """The language to switch to: the one a request to change language names or is written
+    in; or the one two messages in a row (one, while the language is being chosen) are
+    clearly written in. None when nothing asks for a switch."""
+    parse, bars = inp.parse, env.thresholds
+    if parse is None:
+        return None
+    if _asks_language(env, inp, text):
+        lang = _named_language(env, text) or _clearly_in(parse, bars)
+        return lang if lang is not None and lang != run.lang else None
+    if ask is not None and ask.kind != "choice":
+        return None  # free text in any language answers a text question
+    lang = _clearly_in(parse, bars)
+    # One word ("merci", "ok") is said in every language, unless no language is known yet.
+    if lang is None or lang == run.lang or (_word_count(text) < 2 and run.lang in LANGS):
+        return None
+    if choosing or run.lookup.value(PREVIOUS_LANG) == lang:
+        return lang
+    return None
+
+
+def _named_language(env: Environment, text: str) -> str | None:
+    """The one language a message names ("بالعربية", "in Dari", "ብትግርኛ"), by the words of
+    the language flow's choices."""
+    flow = env.flows.get(env.language_flow)
+    node = flow.nodes.get(flow.start) if flow else None
+    if node is None or node.ask is None:
+        return None
+    named = {c.id for c in node.ask.choices if c.id in LANGS and names(text, c)}
+    return named.pop() if len(named) == 1 else None
+
+
+def _word_count(text: str) -> int:
+    return sum(1 for word in text.split() if any(ch.isalpha() for ch in word))
 
 
 _INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn"}
@@ -272,67 +470,6 @@ def _slash_command(text: str) -> tuple[str, str] | None:
     word, _, rest = text[1:].partition(" ")
     name = word.split("@", 1)[0].casefold()
     return (name, rest.strip()[:64]) if name in SLASH_COMMANDS else None
-
-
-_KEYCAP = re.compile(r"^(\d+)\s*(?:\ufe0f?\u20e3)?[.)]?$")
-_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
-
-
-def _match(ask: Ask, text: str, inp: Input, run: Run) -> tuple[str, Choice | None] | None:
-    if ask.kind == "choice":
-        choice = _match_choice(ask.choices, text, inp, run)
-        return (choice.id, choice) if choice else None
-    if inp.payload and not text:
-        return None
-    if ask.kind == "number":
-        found = _NUMBER.search(ascii_digits(text).replace("\u066b", "."))
-        if not found:
-            return None
-        number = float(found.group(0).replace(",", "."))
-        if (ask.minimum is not None and number < ask.minimum) or (
-            ask.maximum is not None and number > ask.maximum
-        ):
-            return None
-        return (f"{number:g}", None)
-    if not text or text.startswith("/"):
-        return None
-    return (text[: min(ask.max_length, MAX_VAR_LENGTH)], None)
-
-
-def _match_choice(choices: tuple[Choice, ...], text: str, inp: Input, run: Run) -> Choice | None:
-    if inp.payload:
-        for c in choices:
-            if c.id == inp.payload:
-                return c
-    digits = _KEYCAP.match(ascii_digits(text))
-    if digits:
-        index = int(digits.group(1)) - 1
-        return choices[index] if 0 <= index < len(choices) else None
-    folded = _fold(text)
-    if folded:
-        for c in choices:
-            labels = {_fold(run.choice_title(c)), *(_fold(w) for w in c.words)}
-            if not c.literal:
-                labels |= {_fold(t) for lang in LANGS if (t := run.catalog.raw(c.label, lang))}
-            if folded in labels or _fold(_strip_emoji(run.choice_title(c))) == folded:
-                return c
-    if inp.parse:
-        for c in choices:
-            if inp.parse.intent in c.intents:
-                return c
-    return None
-
-
-def _strip_emoji(text: str) -> str:
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LNZ")
-
-
-# Choice labels in four languages are folded on every typed answer: remember them.
-@lru_cache(maxsize=4096)
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(ch for ch in decomposed if unicodedata.category(ch)[0] in "LN" or ch == " ")
-    return " ".join(letters.split())
 
 
 def _route(node: Node, run: Run) -> str:

@@ -1,6 +1,8 @@
 """Flow definitions: a flow is named nodes; a node runs actions, may ask, then routes to an exit.
 
-Destinations are a node id of the same flow, `flow:<id>` (enter another flow) or `end`.
+Destinations are a node id of the same flow, `flow:<id>` (enter another flow), `end`, or
+`@var.<name>`: the destination the engine remembered in that variable (a part someone asked
+for before answering a question), used once; the main menu when nothing is remembered.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 END = "end"
 FLOW_PREFIX = "flow:"
+VAR_PREFIX = "@var."
 PREFIXES = ("field.", "var.", "lookup.")  # router operands that name something
 
 
@@ -23,6 +26,8 @@ class SendMsg(_Strict):
     text: str  # content key
     image: str | None = None  # content key whose value, per language, is a media reference
     audio: str | None = None
+    # Values for the text's {placeholders}: "@lookup.retention_days|duration" and the like.
+    params: dict[str, str] = Field(default_factory=dict)
 
 
 class SetField(_Strict):
@@ -61,8 +66,12 @@ class Choice(_Strict):
     id: str
     label: str  # content key, or the literal text when `literal` is true
     literal: bool = False
-    intents: tuple[str, ...] = ()  # NLU intents that select this choice
+    intents: tuple[str, ...] = ()  # NLU intents that select this choice (never an explicit one)
     words: tuple[str, ...] = ()  # extra typed words that select it (any language)
+    means: Literal["yes", "no"] | None = None  # a yes (or no) word in any language selects it
+    # Only a pressed button, its number, its label or words, or a yes/no word selects it.
+    explicit: bool = False
+    hidden: bool = False  # not shown (and not numbered); still selected by its label or words
     goto: str | None = None
 
 
@@ -74,18 +83,38 @@ class Ask(_Strict):
     minimum: float | None = None
     maximum: float | None = None
     max_length: int = 500
-    invalid: str = "common.not_understood"
+    invalid: str = "common.not_understood"  # said before the question when it is asked again
+    # Every choice needs an explicit answer (consent): see Choice.explicit.
+    explicit: bool = False
 
     @model_validator(mode="after")
     def _choices_match_kind(self) -> Ask:
-        if self.kind == "choice" and not self.choices:
-            raise ValueError("a choice question needs at least one choice")
+        if self.kind == "choice" and not self.visible:
+            raise ValueError("a choice question needs at least one choice that is not hidden")
         if self.kind != "choice" and self.choices:
             raise ValueError(f"a {self.kind} question takes no choices")
+        if self.kind != "choice" and self.explicit:
+            raise ValueError("only a choice question can need an explicit answer")
         ids = [c.id for c in self.choices]
         if len(ids) != len(set(ids)):
             raise ValueError("choice ids must be unique")
+        for c in self.choices:
+            if (self.explicit or c.explicit) and c.intents:
+                raise ValueError(f"choice {c.id!r} needs an explicit answer: it takes no intents")
         return self
+
+    @property
+    def visible(self) -> tuple[Choice, ...]:
+        """The choices shown, numbered from 1."""
+        return tuple(c for c in self.choices if not c.hidden)
+
+    def needs_explicit(self, choice: Choice) -> bool:
+        return self.explicit or choice.explicit
+
+    @property
+    def guarded(self) -> bool:
+        """Some answer needs to be explicit: a guess never answers, anything else re-asks."""
+        return self.explicit or any(c.explicit for c in self.choices)
 
 
 class Case(_Strict):
@@ -147,6 +176,9 @@ class Flow(_Strict):
     id: str
     start: str
     nodes: dict[str, Node]
+    # May run before the contact has answered the consent question (onboarding, language,
+    # a person). Any other flow waits: the engine shows the privacy notice first.
+    before_consent: bool = False
 
     @model_validator(mode="after")
     def _destinations_exist(self) -> Flow:
@@ -154,6 +186,10 @@ class Flow(_Strict):
             raise ValueError(f"start node {self.start!r} is not defined")
         for node_id, node in self.nodes.items():
             for dest in node.destinations():
+                if dest.startswith(VAR_PREFIX):
+                    if len(dest) == len(VAR_PREFIX):
+                        raise ValueError(f"node {node_id!r}: {dest!r} names no variable")
+                    continue
                 if dest != END and not dest.startswith(FLOW_PREFIX) and dest not in self.nodes:
                     raise ValueError(f"node {node_id!r}: unknown destination {dest!r}")
         return self

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 
 from bot.cli.runtime import Subparsers, command, require_migrated
 from bot.settings import Settings
+
+log = logging.getLogger("bot.serve")
+NO_CHANNEL = (
+    "no channel is configured (set TELEGRAM_BOT_TOKEN, or TWILIO_ACCOUNT_SID, "
+    "TWILIO_AUTH_TOKEN and TWILIO_WHATSAPP_FROM): only `python -m bot chat` can reach the bot"
+)
 
 
 def register(sub: Subparsers) -> None:
     command(sub, "serve", cmd_serve, help="the web process: webhooks, admin, background loops")
     command(sub, "worker", cmd_worker, help="outbox sender and scheduler only")
+
+
+def channels_line(settings: Settings, names: list[str]) -> str:
+    """What `serve` says at start about the channels it hosts."""
+    if not names:
+        return NO_CHANNEL
+    shown = [f"{n} ({settings.effective_telegram_mode})" if n == "telegram" else n for n in names]
+    return "channels active: " + ", ".join(shown)
 
 
 def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
@@ -20,8 +35,11 @@ def cmd_serve(settings: Settings, _: argparse.Namespace) -> int:
     from bot.app import create_app
 
     require_migrated(settings)
+    app = create_app(settings)
+    names = [channel.name for channel in app.state.services.hosted]
+    log.log(logging.INFO if names else logging.WARNING, channels_line(settings, names))
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -20,11 +20,12 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.core import handlers
-from bot.core.lookup import BatchLookup
+from bot.core.lookup import BatchLookup, settings_facts
 from bot.core.messages import AttachmentKind, InboundMessage
 from bot.core.scene import Batch, Scene
 from bot.db.repos import conversations as repo
 from bot.db.session import Database
+from bot.settings import Settings
 from content.catalog import BASE_LANG, LANGS, lang_from_locale
 from flows import engine
 from flows.events import Event, HandoverRequested, MsgCreated
@@ -66,9 +67,14 @@ class Dispatcher:
         *,
         on_commit: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        facts: Mapping[str, str] | None = None,
     ) -> None:
         self.db, self.env, self.nlu = db, env, nlu
         self.on_commit, self.clock = on_commit, clock
+        # What the engine may read without a query (bot.core.lookup.settings_facts).
+        if facts is None:  # a host that gives none: the settings' defaults
+            facts = settings_facts(Settings.model_fields["retention_days"].default)
+        self.facts = dict(facts)
         self._pending: deque[_Item] = deque()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -191,17 +197,23 @@ class Dispatcher:
         scene = Scene(conn, batch, self.env, contact, msg, _storable(msg.text[:MAX_TEXT]), parse)
         session = engine.Session.from_json(contact.session) if contact.session else None
         kinds = {a.kind for a in msg.attachments}
-        if not scene.text.strip() and kinds and not contact.is_new:
+        known_lang = contact.lang in LANGS
+        if not scene.text.strip() and kinds and not contact.is_new and known_lang:
             events: tuple[Event, ...] = _media_reply(kinds, contact.lang, self.env)
         else:
-            env = replace(self.env, lookup=BatchLookup(conn, contact.id))
+            # Without a language yet (a voice note before any text), the engine asks which
+            # language in all four; a person still gets the voice note to listen to.
+            heard: tuple[Event, ...] = ()
+            if not scene.text.strip() and kinds & VOICE_KINDS:
+                heard = (HandoverRequested("voice_message"),)
+            env = replace(self.env, lookup=BatchLookup(conn, contact.id, self.facts))
             result = engine.resume(
                 env,
                 engine.Contact(contact.lang, contact.consent, contact.fields, contact.is_new),
                 session,
                 engine.Input(scene.text, msg.payload, parse),
             )
-            events, session = result.events, result.session
+            events, session = heard + result.events, result.session
         handlers.apply(scene, events)
         contact.session = session.to_json() if session else None
         return scene

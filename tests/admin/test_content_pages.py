@@ -32,12 +32,16 @@ async def audit_lines(panel: Panel) -> list[tuple[str, str, str]]:
 async def test_the_outline_reads_like_the_flow(panel: Panel) -> None:
     client = await panel.signed_in("staff")
     page = html.unescape((await client.get("/admin/flows/onboarding")).text)
-    for node in ("guess", "pick", "confirm", "chosen", "consent", "consent_yes", "consent_no"):
+    for node in ("guess", "pick", "confirm", "chosen", "welcome"):
         assert f'id="node-{node}"' in page
     assert "si la langue = und" in page and "sinon" in page
-    assert SHIPPED["fr"]["onboarding.consent_question"] in page  # the question, in French
-    assert "parcours « menu »" in page  # where consent leads
-    arabic = html.unescape((await client.get("/admin/flows/onboarding?lang=ar")).text)
+    assert SHIPPED["fr"]["language.confirm"] in page  # the question, in French
+    assert "parcours « consent »" in page  # where the welcome leads
+    page = html.unescape((await client.get("/admin/flows/consent")).text)
+    for node in ("notice", "ask", "given", "refused"):
+        assert f'id="node-{node}"' in page
+    assert SHIPPED["fr"]["onboarding.consent_question"] in page
+    arabic = html.unescape((await client.get("/admin/flows/consent?lang=ar")).text)
     assert SHIPPED["ar"]["onboarding.consent_question"] in arabic
     flows = (await client.get("/admin/flows")).text
     assert "onboarding" in flows and "my_data" in flows

@@ -68,11 +68,12 @@ async def test_a_new_person_writing_arabic(panel: Panel) -> None:
     await s.reset()
     page = await s.say("السلام عليكم")
     assert unisolated(page).count(SHIPPED["ar"]["language.confirm"]) == 1
-    assert 'name="payload" value="ar"' in page  # the four languages as buttons
+    assert 'name="payload" value="yes"' in page  # "yes, in Arabic" as a button
+    assert 'name="payload" value="other"' in page  # or another language
     assert "<!doctype html>" not in page  # the page's script asked for the conversation only
-    page = await s.say(payload="ar")
-    assert SHIPPED["ar"]["onboarding.consent_question"] in unisolated(page)
     page = await s.say(payload="yes")
+    assert SHIPPED["ar"]["onboarding.consent_question"] in unisolated(page)
+    page = await s.say(payload="agree")
     assert "simulation" not in page
     assert "accord pour garder ses réponses : oui" in page
     await nothing_written(panel)
@@ -83,7 +84,7 @@ async def test_data_requests_and_handover_are_notes_not_actions(panel: Panel) ->
     await s.reset(known="1", lang="fr")
     await s.say("/mydata")
     await s.say(payload="delete")
-    page = await s.say(payload="yes")
+    page = await s.say(payload="erase")
     assert (
         "simulation : le bot effacerait toutes les données de la personne ; rien n'est fait" in page
     )

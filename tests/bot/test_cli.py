@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -56,21 +57,74 @@ def test_chat_with_piped_input(env: dict[str, str]) -> None:
     result = run(["chat", "--user", "amina"], env, "سلام عليكم\n1\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "نكمل" in out or "العربية" in out
-    assert "1. 🇫🇷 Français\n2. العربية\n3. دری\n4. ትግርኛ" in out
+    assert out.startswith("🌍 نكمل بالعربية؟")  # the first reply is in the message's language
+    assert "1. ✅ نعم، بالعربية\n2. 🌍 لغة أخرى" in out  # yes (keep Arabic) is choice 1
     assert "INFO" not in out and "alembic" not in out  # only replies on standard output
     # The conversation is stored: the same user continues where they were.
     again = run(["chat", "--user", "amina"], env, "2\n")
     assert "1. " in again.stdout and again.returncode == 0
 
 
+def role_of(env: dict[str, str], email: str) -> str | None:
+    from bot.db.repos import admin
+    from bot.db.session import Database
+
+    async def read() -> str | None:
+        db = Database(env["DATABASE_URL"])
+        try:
+            async with db.connect() as conn:
+                return await admin.user_role(conn, email)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(read())
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    [line] = [x for x in result.stderr.splitlines() if x.startswith("python -m bot")]
+    return line
+
+
 def test_create_user(env: dict[str, str]) -> None:
     run(["migrate"], env)
-    result = run(
-        ["create-user", "nadia@example.org", "--role", "facilitator"], env, "a-long-password\n"
-    )
+    nadia = ["create-user", "Nadia@Example.org"]
+    result = run([*nadia, "--role", "facilitator", "--password-stdin"], env, "a-long-password\n")
     assert result.returncode == 0 and "created" in result.stderr
-    assert run(["create-user", "x@example.org"], env, "short\n").returncode == 2
+    assert role_of(env, "nadia@example.org") == "facilitator"
+    # An existing account changes only with --update: not its role, not its password.
+    refused = run([*nadia, "--role", "admin", "--password", "another-password"], env)
+    assert refused.returncode == 1 and "--update" in one_line(refused)
+    assert role_of(env, "nadia@example.org") == "facilitator"
+    # --update --role changes the role alone; no password is needed for that.
+    updated = run([*nadia, "--update", "--role", "admin"], env)
+    assert updated.returncode == 0 and "updated" in updated.stderr
+    assert role_of(env, "nadia@example.org") == "admin"
+    # A password update keeps the role.
+    again = run([*nadia, "--update", "--password-stdin"], env, "yet-another-password\n")
+    assert again.returncode == 0 and role_of(env, "nadia@example.org") == "admin"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "says"),
+    [
+        (["notanemail", "--password", "a-long-password"], "", "not an e-mail address"),
+        (["x y@example.org", "--password", "a-long-password"], "", "not an e-mail address"),
+        (["x@example.org"], "a-long-password\n", "--password-stdin"),  # no terminal to ask on
+        (["x@example.org", "--password-stdin"], "short\n", "at least 8 characters"),
+        (["x@example.org", "--password", "short"], "", "at least 8 characters"),
+        (["x@example.org", "--password", "p-a-s-s-w-o-r-d", "--password-stdin"], "", "not allowed"),
+    ],
+)
+def test_create_user_refuses_bad_arguments(
+    env: dict[str, str], args: list[str], stdin: str, says: str
+) -> None:
+    run(["migrate"], env)
+    result = run(["create-user", *args], env, stdin)
+    assert result.returncode == 2
+    line = one_line(result)
+    assert ": error: " in line and says in line
+    assert role_of(env, "x@example.org") is None
 
 
 def free_port() -> int:
@@ -105,7 +159,22 @@ def test_serve_answers_healthz(env: dict[str, str]) -> None:
         assert r.status_code == 200 and r.json() == {"status": "ok"}
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        _, stderr = proc.communicate(timeout=10)
+    # No channel configured: the log says so, and how to reach the bot anyway.
+    assert "no channel is configured" in stderr and "only `python -m bot chat`" in stderr
+
+
+def test_serve_names_the_channels_it_hosts() -> None:
+    from bot.cli.serve import channels_line
+    from bot.settings import Settings
+
+    polling = Settings(telegram_bot_token="1:x")
+    assert channels_line(polling, ["telegram"]) == "channels active: telegram (polling)"
+    hooked = Settings(telegram_bot_token="1:x", public_base_url="https://bot.example.org")
+    assert channels_line(hooked, ["telegram", "whatsapp"]) == (
+        "channels active: telegram (webhook), whatsapp"
+    )
+    assert "python -m bot chat" in channels_line(polling, [])
 
 
 @pytest.mark.parametrize(

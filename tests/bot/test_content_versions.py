@@ -289,7 +289,7 @@ async def _at_delete_confirmation(chat: Chat, who: str) -> None:
     await chat.say(who, "1")  # consent: yes
     await chat.say(who, "/mydata")
     replies = await chat.say(who, "3")  # delete everything?
-    assert replies and [q.id for q in replies[-1].quick_replies] == ["yes", "no"]
+    assert replies and [q.id for q in replies[-1].quick_replies] == ["erase", "no"]
 
 
 async def test_a_conversation_waiting_on_a_removed_node_goes_back_to_the_menu(chat: Chat) -> None:
@@ -316,13 +316,10 @@ async def test_a_conversation_waiting_on_a_changed_node_gets_the_new_node(chat: 
     source = await value(chat.services.db, Item.flow("my_data"))
     assert source is not None
     # The confirmation's choices are swapped: "1" now keeps the data.
-    changed = source.replace(
-        '        - {id: "yes", label: mydata.delete_yes, intents: [affirm], goto: delete}\n'
-        '        - {id: "no", label: common.no, intents: [deny], goto: kept}\n',
-        '        - {id: "no", label: common.no, intents: [deny], goto: kept}\n'
-        '        - {id: "yes", label: mydata.delete_yes, intents: [affirm], goto: delete}\n',
-    )
-    assert changed != source
+    keep = '        - {id: "no", label: common.no, means: "no", intents: [deny], goto: kept}\n'
+    erase = "        - id: erase\n"
+    assert keep in source and erase in source
+    changed = source.replace(keep, "").replace(erase, keep + erase)
     await _publish_flow(chat, "my_data", changed)
     replies = await chat.say("amina", "1")
     texts = " ".join(r.text for r in replies)

@@ -13,14 +13,16 @@ async def test_first_message_in_french_gets_french_confirmation(chat: Chat) -> N
     replies = await chat.say("u1", "bonjour")
     assert len(replies) == 1
     assert "français" in replies[0].text
-    assert [q.title for q in replies[0].quick_replies][1:] == ["العربية", "دری", "ትግርኛ"]
+    # Choice 1 keeps the guessed language; "no" leads to the others.
+    assert [q.title for q in replies[0].quick_replies] == ["✅ Oui, en français", "🌍 Autre langue"]
 
 
 async def test_onboarding_to_menu(chat: Chat) -> None:
     await chat.say("u1", "bonjour")
     replies = await chat.say("u1", "1")
     assert "Migracoop" in replies[0].text
-    assert replies[-1].quick_replies[0].id == "yes"
+    assert "2 ans" in replies[1].text  # how long messages are kept: RETENTION_DAYS (730)
+    assert replies[-1].quick_replies[0].id == "agree"
     replies = await chat.say("u1", "oui")
     assert replies[-1].quick_replies[0].id == "learn"
     async with chat.services.db.connect() as conn:
@@ -29,7 +31,7 @@ async def test_onboarding_to_menu(chat: Chat) -> None:
 
 
 GLOBAL_WORDS = {
-    "menu": ["menu", "القائمة", "منو", "ዝርዝር"],
+    "menu": ["menu", "القائمة", "مینو", "ዝርዝር"],
     "language": ["langue", "لغة", "زبان", "ቋንቋ"],
     "my_data": ["mes données", "بياناتي", "معلومات من", "ሓበሬታይ"],
 }
@@ -42,12 +44,25 @@ GLOBAL_WORDS = {
 async def test_global_commands_as_typed_words_in_every_language(
     chat: Chat, command: str, word: str
 ) -> None:
+    """At the consent question of a French speaker: the menu and "my data" wait for the
+    answer (noted); the language can change — to the one the word is written in."""
     await chat.say("u1", "bonjour")
     await chat.say("u1", "1")  # now in the middle of the consent question
     replies = await chat.say("u1", word)
     ids = [q.id for q in replies[-1].quick_replies]
-    expected = {"menu": "learn", "language": "fr", "my_data": "show"}[command]
-    assert ids and ids[0] == expected, (word, replies[-1].text)
+    if command == "language":
+        # The list, in French; or, for a word the NLU reads clearly in another language,
+        # the question whether to continue in that language, asked in it.
+        if ids == ["yes", "other"]:
+            assert replies[-1].lang != "fr", (word, replies[-1].text)
+        expected = ["fr", "ar", "prs", "ti"] if replies[-1].lang == "fr" else ["yes", "other"]
+    else:
+        expected = ["agree", "refuse"]
+        assert replies[-1].text.startswith("📌"), (word, replies[-1].text)
+    assert ids == expected, (word, replies[-1].text)
+    replies = await chat.say("u1", "oui" if command != "language" else "1")
+    opened = {"menu": "learn", "my_data": "show", "language": "agree"}[command]
+    assert replies[-1].quick_replies[0].id == opened, (word, replies[-1].text)
 
 
 @pytest.mark.parametrize(

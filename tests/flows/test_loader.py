@@ -4,12 +4,42 @@ from __future__ import annotations
 
 import pytest
 
+from content.catalog import Catalog
+from flows.engine import Environment
 from flows.loader import FlowError, load_directory, load_sources, parse_flow
+from flows.model import FLOW_PREFIX
 
 
 def test_shipped_flows_load() -> None:
     flows = load_directory()
     assert {"onboarding", "menu", "language", "my_data", "handover", "handover_offer"} <= set(flows)
+
+
+def test_shipped_flows_fit_the_engine() -> None:
+    """The flows the engine names exist; the onboarding and language flows have the node
+    that asks "shall we continue in …?"; only the flows meant to may run before consent;
+    every part of the menu is a flow (so that it can be remembered for later)."""
+    flows = load_directory()
+    env = Environment(flows=flows, catalog=Catalog({}))
+    for name in ("entry", "onboarding", "consent", "language", "suggest", "misunderstood"):
+        assert getattr(env, f"{name}_flow") in flows, name
+    for flow_id in (env.onboarding_flow, env.language_flow):
+        assert flows[flow_id].nodes[env.language_confirm].ask is not None
+    assert {f.id for f in flows.values() if f.before_consent} == {
+        "onboarding",
+        "consent",
+        "language",
+        "handover",
+        "handover_offer",
+    }
+    menu = flows[env.entry_flow].nodes[flows[env.entry_flow].start].ask
+    assert menu is not None
+    assert all(c.goto and c.goto.startswith(FLOW_PREFIX) for c in menu.choices)
+
+
+def test_a_remembered_destination_is_not_checked_on_load() -> None:
+    flow = parse_flow("id: f\nstart: a\nnodes:\n  a: {goto: '@var.then'}\n", "f.yaml")
+    assert flow.nodes["a"].goto == "@var.then"
 
 
 @pytest.mark.parametrize(
@@ -29,6 +59,26 @@ def test_shipped_flows_load() -> None:
             "id: f\nstart: a\nnodes:\n  a:\n    ask: {kind: choice, prompt: p}\n",
             "f.yaml: node 'a', field ask: Value error, a choice question needs at least one choice",
         ),
+        (
+            "id: f\nstart: a\nnodes:\n  a:\n    ask:\n      kind: choice\n      prompt: p\n"
+            "      choices: [{id: x, label: l, hidden: true}]\n",
+            "needs at least one choice that is not hidden",
+        ),
+        (
+            "id: f\nstart: a\nnodes:\n  a:\n    ask:\n      kind: choice\n      prompt: p\n"
+            "      choices: [{id: x, label: l, explicit: true, intents: [affirm]}]\n",
+            "choice 'x' needs an explicit answer: it takes no intents",
+        ),
+        (
+            "id: f\nstart: a\nnodes:\n  a:\n    ask:\n      kind: choice\n      prompt: p\n"
+            "      explicit: true\n      choices: [{id: x, label: l, intents: [deny]}]\n",
+            "choice 'x' needs an explicit answer: it takes no intents",
+        ),
+        (
+            "id: f\nstart: a\nnodes:\n  a:\n    ask: {kind: text, prompt: p, explicit: true}\n",
+            "only a choice question can need an explicit answer",
+        ),
+        ("id: f\nstart: a\nnodes:\n  a: {goto: '@var.'}\n", "'@var.' names no variable"),
         (
             "id: f\nstart: a\nnodes:\n  a:\n    ask: {kind: text, prompt: p, colour: red}\n",
             "f.yaml: node 'a', field ask.colour: Extra inputs are not permitted",

@@ -328,3 +328,18 @@ async def audit_page(conn: AsyncConnection, *, limit: int, offset: int) -> list[
 
 async def count_audit(conn: AsyncConnection) -> int:
     return int((await conn.execute(select(func.count()).select_from(audit))).scalar_one())
+
+
+async def user_role(conn: AsyncConnection, email: str) -> str | None:
+    """The role of the account with this e-mail, None when there is none."""
+    row = (
+        await conn.execute(select(users.c.role).where(users.c.email == normalize_email(email)))
+    ).first()
+    return str(row[0]) if row else None
+
+
+async def set_role_by_email(conn: AsyncConnection, email: str, role: str, actor: str) -> None:
+    """Change an existing account's role (its password stays), with an audit line."""
+    email = normalize_email(email)
+    await conn.execute(update(users).where(users.c.email == email).values(role=role))
+    await add_audit(conn, actor, "user.role", f"{email}: {role}")

@@ -223,3 +223,15 @@ def open_tickets(conn: Connection, contact_id: int) -> int:
             .where(tickets.c.contact_id == contact_id, tickets.c.status == "open")
         ).scalar_one()
     )
+
+
+def last_inbound_lang(conn: Connection, contact_id: int) -> str:
+    """The language the NLU read in the contact's latest message already logged ("und" when
+    none): the message before the one being handled, whose row is not written yet."""
+    lang = conn.execute(
+        select(messages.c.lang)
+        .where(messages.c.contact_id == contact_id, messages.c.direction == "in")
+        .order_by(messages.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return str(lang) if lang else "und"

@@ -1,0 +1,147 @@
+"""Yes and no as people type them, in our four languages and the words everyone uses ("ok",
+"yes", 👍): the typed answers that count as explicit where a guess could hurt.
+
+Words are written folded (see `fold`): lower case, no accents or Arabic marks, ی ک ة ى
+written ي ك ه ي, apostrophes dropped ("d'accord" -> "daccord"), letters repeated three
+times or more written once ("ouiii" -> "oui").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Literal
+
+from nlu.numbers import ascii_digits
+
+YesNo = Literal["yes", "no"]
+
+YES_SIGNS = frozenset("👍👌✅✔☑🆗🙆")
+NO_SIGNS = frozenset("👎❌✖🚫⛔🙅")
+POLITE_SIGNS = frozenset("🙏😊🙂")
+_SIGNS = YES_SIGNS | NO_SIGNS | POLITE_SIGNS
+# Skin tones, variation selectors and joiners only dress a sign: "👍🏽" is "👍".
+_DRESSING = re.compile("[\U0001f3fb-\U0001f3ff\ufe0e\ufe0f\u200d\u20e3]")
+_STRETCH = re.compile(r"(\D)\1{2,}")
+_ARABIC_VARIANTS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "ة": "ه", "ۀ": "ه", "ـ": ""})
+_APOSTROPHES = "'’`´ʼ"
+
+
+def _words(*groups: str) -> frozenset[str]:
+    words = frozenset(fold(w) for group in groups for w in group.split(","))
+    return words - {""}
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """The text as words compare: see the module docstring. Signs (👍 ❌) stay, as words."""
+    text = _DRESSING.sub("", unicodedata.normalize("NFKC", text))
+    text = ascii_digits(text.casefold()).translate(_ARABIC_VARIANTS)
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        if ch in _SIGNS:
+            out.append(f" {ch} ")
+        elif ch in _APOSTROPHES or unicodedata.category(ch)[0] == "M":
+            continue
+        elif unicodedata.category(ch)[0] in "LN":
+            out.append(ch)
+        else:
+            out.append(" ")
+    folded = unicodedata.normalize("NFC", "".join(out))
+    return " ".join(_STRETCH.sub(r"\1", folded).split())
+
+
+YES = _words(
+    # fr, and what French speakers type
+    "oui,ouais,ouai,wi,ui,voui,ok,okay,oki,okey,dac,dacc,d'accord,bien sûr,évidemment,"
+    "exactement,exact,volontiers,tout à fait,absolument,certainement,entendu,c'est ça,vas-y",
+    # en
+    "yes,yeah,yep,sure,of course,alright,all right",
+    # ar: MSA, Maghreb darija, Levantine, Egyptian, Sudanese; Arabizi
+    "نعم,ايه,إيه,ايوه,أيوة,ايوا,اي,إي,آه,واه,وخا,واخا,صح,أكيد,موافق,موافقة,طيب,حاضر,تمام,"
+    "na3am,naam,aywa,aiwa,iwa,iyeh,wah,wakha,waxa,sah,akid,tamam,mwafe9,mowafi9",
+    # prs (Dari), also typed in Latin letters
+    "بلی,بله,آری,آره,درست,خوب,موافقم,موافق هستم,bale,bali,baleh,bele,are,khob,khub,mowafeqam",
+    # ti (Tigrinya, Eritrean), also in Latin letters
+    "እወ,እወ እወ,ሕራይ,ይኹን,እሺ,ewe,ewa,iwe,hray,hrai,hiray,eshi,ishi",
+    ",".join(YES_SIGNS),
+)
+NO = _words(
+    "non,nan,nop,pas d'accord,surtout pas,jamais,no,nope,nah",
+    "لا,لاء,لأ,لا لا,مش موافق,غير موافق,أبدا,la,laa,lla,lala",
+    "نه,نخیر,نی,موافق نیستم,na,nakhair,nakheir,nakhir,naxeir",
+    "ኣይፋል,ኣይፋልን,አይፋል,ኣይደልን,ayfal,aifal",
+    ",".join(NO_SIGNS),
+)
+# Also ordinary words of a sentence ("la" in French, "are" or "sure" in English, خوب نیست):
+# they count only when they are the whole answer.
+ALONE_ONLY = _words("la,laa,na,nah,are,sure,exact,entendu,jamais,خوب,درست,اي,إي,نی")
+# Courtesies that may come with a yes or a no without changing it.
+POLITE = _words(
+    "merci,merci beaucoup,svp,stp,s'il vous plaît,s'il te plaît,please,thanks,thank you,"
+    "شكرا,شكرا جزيلا,choukran,shukran,تشکر,ممنون,مرسی,tashakor,የቐንየለይ,yekenyeley",
+    ",".join(POLITE_SIGNS),
+)
+
+
+def _strip_polite(folded: str) -> str:
+    words = folded.split()
+    for phrase in sorted(POLITE, key=len, reverse=True):  # longest first: "merci beaucoup"
+        parts = phrase.split()
+        i = 0
+        while i + len(parts) <= len(words):
+            if words[i : i + len(parts)] == parts:
+                del words[i : i + len(parts)]
+            else:
+                i += 1
+    return " ".join(words)
+
+
+def _only(words: str, vocabulary: frozenset[str]) -> bool:
+    """The words are expressions of the vocabulary and nothing else: "oui", "oui oui",
+    "oui bien sûr"."""
+    parts = words.split()
+
+    def covered(start: int) -> bool:
+        if start == len(parts):
+            return True
+        return any(
+            " ".join(parts[start:end]) in vocabulary and covered(end)
+            for end in range(start + 1, min(start + 3, len(parts)) + 1)
+        )
+
+    return bool(parts) and covered(0)
+
+
+@lru_cache(maxsize=4096)
+def exact_yes_no(text: str) -> YesNo | None:
+    """ "yes" or "no" when the whole message says only that (courtesies aside): "Oui !",
+    "👍", "non merci", "بلی", "እወ". A sentence that merely contains a yes is neither."""
+    words = _strip_polite(fold(text))
+    if _only(words, YES):
+        return "yes"
+    if _only(words, NO):
+        return "no"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def yes_no_in(text: str) -> YesNo | None:
+    """ "yes" or "no" when the message has a yes (or a no) word and not the other: "oui je
+    continue en français", "نعم أكمل". For questions where a wrong reading does no harm."""
+    exact = exact_yes_no(text)
+    if exact:
+        return exact
+    words = fold(text).split()
+    found: set[YesNo] = set()
+    for size in (1, 2, 3):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i : i + size])
+            if phrase in ALONE_ONLY:
+                continue
+            if phrase in YES:
+                found.add("yes")
+            if phrase in NO:
+                found.add("no")
+    return found.pop() if len(found) == 1 else None
