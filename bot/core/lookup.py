@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
+from bot.db.repos import broadcasts as broadcasts_repo
 from bot.db.repos import conversations as repo
 
 # name -> how to read it for one contact; flows use `lookup.<name>` / `@lookup.<name>`.
@@ -15,6 +16,10 @@ FACTS: dict[str, Callable[[Connection, int], str]] = {
     "open_requests": lambda conn, contact_id: str(repo.open_tickets(conn, contact_id)),
     # The engine's "two messages in a row in another language" (flows/engine.py).
     "previous_lang": repo.last_inbound_lang,
+    # Whether the word "start" means "broadcasts again" (flows/engine.py).
+    "broadcasts_stopped": lambda conn, contact_id: (
+        "yes" if broadcasts_repo.broadcasts_stopped(conn, contact_id) else "no"
+    ),
 }
 
 

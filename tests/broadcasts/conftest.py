@@ -111,7 +111,8 @@ async def rows(db: Database, sql: str, **params: Any) -> list[Any]:
         return list((await conn.execute(text(sql), params)).all())
 
 
-# The tiny real Argos packages of the translation tests.
+# The tiny real Argos packages of the translation tests, and the conversation stack.
+from tests.bot.conftest import chat  # noqa: E402, F401
 from tests.content.conftest import argos_packages, install, models_dir  # noqa: E402, F401
 
 

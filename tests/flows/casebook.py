@@ -17,7 +17,8 @@ NLU pipeline (nlu.pipeline.parse), as the host does; `parse: real` does it for o
 (tests/bot/test_chat_cases.py).
 
 Events are written compactly: `msg <text> [choice ids]`, `lang ar`, `field x=y`,
-`consent yes`, `handover <reason>`, `data <op>`, `flow <id>`, `not_understood <n>`.
+`consent yes`, `broadcasts stop|start`, `handover <reason>`, `data <op>`, `flow <id>`,
+`not_understood <n>`.
 Messages read as their content key (typed labels still match the shipped texts), so
 expectations do not depend on wording. The engine's thresholds are those of flows/confidence.py.
 """
@@ -34,6 +35,7 @@ import yaml
 from content.catalog import LANGS, Catalog, load_locale_files
 from flows import engine
 from flows.events import (
+    BroadcastsChanged,
     ConsentChanged,
     ContactFieldChanged,
     ContactLanguageChanged,
@@ -51,7 +53,7 @@ from nlu.types import ParseResult
 
 CASES_DIR = Path(__file__).parent / "cases"
 # Facts the host always knows (bot/core/lookup.py); a case may override them.
-HOST_FACTS = {"retention_days": "730", "open_requests": "0"}
+HOST_FACTS = {"retention_days": "730", "open_requests": "0", "broadcasts_stopped": "no"}
 # What the host answers itself to a data request (bot/core/handlers/data_requested.py).
 DATA_REPLIES = {
     "delete": "mydata.deleted",
@@ -153,6 +155,8 @@ def show(ev: Event) -> str:
             return f"field {f}={v}"
         case ConsentChanged(given=given):
             return f"consent {'yes' if given else 'no'}"
+        case BroadcastsChanged(stopped=stopped):
+            return f"broadcasts {'stop' if stopped else 'start'}"
         case HandoverRequested(reason=reason):
             return f"handover {reason}"
         case DataRequested(op=op):
@@ -220,6 +224,8 @@ class Host:
                 self.consent = e.given
                 if not e.given:
                     self.fields = {}
+            elif isinstance(e, BroadcastsChanged):  # bot/core/lookup.py reads it back
+                self.facts["broadcasts_stopped"] = "yes" if e.stopped else "no"
             elif isinstance(e, ContactFieldChanged) and self.consent:
                 self.fields[e.field] = e.value
             elif isinstance(e, DataRequested) and e.op == "delete":

@@ -1,7 +1,9 @@
-"""consent_changed: consent given or withdrawn; withdrawing erases the kept answers."""
+"""consent_changed: consent given or withdrawn; withdrawing erases the kept answers, and
+drops the broadcasts still waiting for the contact."""
 
 from bot.core.handlers import handles
 from bot.core.scene import Scene
+from bot.db.repos import broadcasts
 from flows.events import ConsentChanged
 
 
@@ -11,3 +13,4 @@ def consent_changed(scene: Scene, event: ConsentChanged) -> None:
     contact.consent, contact.consent_at = event.given, scene.now
     if not event.given:
         contact.fields = {}
+        broadcasts.leave_broadcasts(scene.conn, contact.id, "no consent", scene.now)

@@ -788,7 +788,7 @@ def stop_broadcasts(conn: Connection, contact_id: int, now: datetime) -> bool:
     if broadcasts_stopped(conn, contact_id):
         return False
     conn.execute(insert(broadcast_stops).values(contact_id=contact_id, stopped_at=now))
-    _leave(conn, contact_id, "stopped broadcasts", now)
+    leave_broadcasts(conn, contact_id, "stopped broadcasts", now)
     return True
 
 
@@ -808,10 +808,11 @@ def broadcasts_stopped(conn: Connection, contact_id: int) -> bool:
 
 def forget_contact(conn: Connection, contact_id: int, now: datetime) -> None:
     """Before a contact is erased: no broadcast still waiting goes to them."""
-    _leave(conn, contact_id, "erased", now)
+    leave_broadcasts(conn, contact_id, "erased", now)
 
 
-def _leave(conn: Connection, contact_id: int, why: str, now: datetime) -> None:
+def leave_broadcasts(conn: Connection, contact_id: int, why: str, now: datetime) -> None:
+    """The contact leaves every broadcast not yet sent to them (`skipped`, and why)."""
     conn.execute(
         update(recipients)
         .where(recipients.c.contact_id == contact_id, recipients.c.status == "waiting")
