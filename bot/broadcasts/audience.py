@@ -2,22 +2,52 @@
 
 Values of one key widen the audience (lang=ar,prs: Arabic or Dari); different keys narrow
 it (Arabic speakers on WhatsApp). Contacts who did not consent, stopped broadcasts, were
-erased or cannot be reached are never part of any audience (bot/db/repos/broadcasts.py).
+erased or cannot be reached are never part of any audience (bot/db/repos/broadcasts.py,
+which also holds each key's condition).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from content.catalog import BASE_LANG, LANGS
+from content.catalog import LANGS
 
 # The channels a broadcast goes through (not the terminal chat or the admin simulator).
 BROADCAST_CHANNELS: Final = ("telegram", "whatsapp")
-KEYS: Final[Mapping[str, tuple[str, ...]]] = {
-    "lang": LANGS,
-    "channel": BROADCAST_CHANNELS,
+
+
+@dataclass(frozen=True)
+class Key:
+    """One filter a facilitator may type: its values, a fixed list or a pattern."""
+
+    name: str
+    help: str
+    choices: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = None
+
+    def check(self, value: str) -> str:
+        if self.choices:
+            value = value.lower()
+            if value not in self.choices:
+                raise AudienceError(
+                    f"{self.name}={value!r}: expected one of {', '.join(self.choices)}"
+                )
+            return value
+        if self.pattern is None or not self.pattern.fullmatch(value):
+            raise AudienceError(f"{self.name}={value!r}: expected {self.help}")
+        return value
+
+
+# In the order they are shown.
+KEYS: Final[dict[str, Key]] = {
+    k.name: k
+    for k in (
+        Key("lang", "fr, ar, prs or ti", LANGS),
+        Key("channel", "telegram or whatsapp", BROADCAST_CHANNELS),
+    )
 }
 
 
@@ -27,39 +57,52 @@ class AudienceError(ValueError):
 
 @dataclass(frozen=True)
 class Audience:
-    """Empty sets mean "no filter on this key"."""
+    """Filters by key (sorted, values sorted); no key means "no filter on this key"."""
 
-    langs: frozenset[str] = frozenset()
-    channels: frozenset[str] = frozenset()
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
     def parse(cls, items: Iterable[str]) -> Audience:
         """From KEY=VALUE strings; AudienceError for an unknown key or value."""
-        values: dict[str, set[str]] = {key: set() for key in KEYS}
+        values: dict[str, set[str]] = {}
         for item in items:
-            key, sep, raw = item.partition("=")
-            key = key.strip().lower()
-            if not sep or not key or not raw.strip():
+            name, sep, raw = item.partition("=")
+            name = name.strip().lower()
+            if not sep or not name or not raw.strip():
                 raise AudienceError(f"{item!r} is not KEY=VALUE (e.g. lang=ar)")
-            allowed = KEYS.get(key)
-            if allowed is None:
+            key = KEYS.get(name)
+            if key is None:
                 raise AudienceError(
-                    f"unknown audience key {key!r} (expected one of: {', '.join(KEYS)})"
+                    f"unknown audience key {name!r} (expected one of: {', '.join(KEYS)})"
                 )
             for value in raw.split(","):
-                value = value.strip().lower()
-                if value not in allowed:
-                    raise AudienceError(f"{key}={value!r}: expected one of {', '.join(allowed)}")
-                values[key].add(value)
-        return cls(langs=frozenset(values["lang"]), channels=frozenset(values["channel"]))
+                values.setdefault(name, set()).add(key.check(value.strip()))
+        return cls.of(values)
+
+    @classmethod
+    def of(cls, values: Mapping[str, Iterable[str]]) -> Audience:
+        order = list(KEYS)
+        return cls(
+            tuple(
+                (name, tuple(sorted(set(vals), key=_value_order(name))))
+                for name, vals in sorted(values.items(), key=lambda kv: order.index(kv[0]))
+                if vals
+            )
+        )
+
+    def values(self, name: str) -> frozenset[str]:
+        return frozenset(next((vals for key, vals in self.filters if key == name), ()))
+
+    @property
+    def langs(self) -> frozenset[str]:
+        return self.values("lang")
+
+    @property
+    def channels(self) -> frozenset[str]:
+        return self.values("channel")
 
     def to_json(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        if self.langs:
-            out["lang"] = sorted(self.langs, key=LANGS.index)
-        if self.channels:
-            out["channel"] = sorted(self.channels)
-        return out
+        return {key: list(vals) for key, vals in self.filters}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Audience:
@@ -67,13 +110,10 @@ class Audience:
 
     def describe(self) -> str:
         """As typed: "lang=ar,prs channel=whatsapp", or "everyone"."""
-        parts = [f"{key}={','.join(vals)}" for key, vals in self.to_json().items()]
-        return " ".join(parts) or "everyone"
-
-    def as_args(self) -> Sequence[str]:
-        return [f"{key}={','.join(vals)}" for key, vals in self.to_json().items()]
+        return " ".join(f"{key}={','.join(vals)}" for key, vals in self.filters) or "everyone"
 
 
-def message_lang(contact_lang: str) -> str:
-    """The language a contact is written to: theirs, or French while it is unknown."""
-    return contact_lang if contact_lang in LANGS else BASE_LANG
+def _value_order(name: str) -> Any:
+    if name == "lang":
+        return LANGS.index
+    return lambda v: (len(v), v) if v.isdigit() else (0, v)

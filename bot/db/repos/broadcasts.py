@@ -10,7 +10,7 @@ mid-batch leaves the batch waiting, never half-queued. Statuses then follow the 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -114,6 +114,11 @@ def _lang() -> ColumnElement[str]:
     return case((contacts.c.lang.in_(LANGS), contacts.c.lang), else_=literal(BASE_LANG))
 
 
+# The condition on `contacts` of each audience key beyond lang and channel (which choose
+# the language and the identity): KEY -> its values -> a condition.
+CONDITIONS: dict[str, Callable[[frozenset[str]], ColumnElement[bool]]] = {}
+
+
 def eligible(audience: Audience, channels: Collection[str]) -> Select[Any]:
     """(contact id, channel, lang) of everyone `audience` reaches, one identity each.
 
@@ -151,6 +156,9 @@ def eligible(audience: Audience, channels: Collection[str]) -> Select[Any]:
     )
     if audience.langs:
         query = query.where(lang.in_(sorted(audience.langs)))
+    for key, values in audience.filters:
+        if key not in ("lang", "channel"):
+            query = query.where(CONDITIONS[key](frozenset(values)))
     return query
 
 
