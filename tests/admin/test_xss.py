@@ -42,7 +42,7 @@ async def test_a_text_with_a_script_is_shown_escaped_everywhere(panel: Panel) ->
         "/admin/flows/menu/nodes/main",
         "/admin/versions",
         "/admin/versions/2",
-        "/admin/texts",
+        "/admin/texts?q=menu.prompt",
     ):
         assert escaped_only((await client.get(path)).text), path
 
