@@ -12,10 +12,11 @@ from typing import Any
 from starlette.responses import Response
 
 from admin.deps import Ctx, Role, page
-from bot.broadcasts.audience import BROADCAST_CHANNELS, Audience, AudienceError
+from bot.broadcasts.audience import BROADCAST_CHANNELS, KEYS, Audience, AudienceError
 from bot.broadcasts.composition import CompositionError, Media, check_media
 from bot.broadcasts.service import BroadcastService
 from bot.broadcasts.timing import TimingError, in_quiet_hours, parse_local
+from bot.db.repos import broadcasts as repo
 from bot.db.repos.broadcasts import BroadcastError, Refused
 from content.catalog import BASE_LANG, LANGS
 
@@ -72,19 +73,19 @@ async def _list(ctx: Ctx, *, status: int = 200, error: str | None = None) -> Res
         items=await service.overview(),
         everyone=await service.preview(Audience()),
         channels=BROADCAST_CHANNELS,
+        choices=await service.audience_choices(),
         state_labels=STATE_LABELS,
     )
 
 
 @page("/broadcasts", role=Role.facilitator, methods=("POST",))
 async def broadcast_create(ctx: Ctx) -> Response:
-    items = [f"lang={lang}" for lang in ctx.fields("lang")]
-    items += [f"channel={channel}" for channel in ctx.fields("channel")]
+    items = [f"{key}={value}" for key in KEYS for value in ctx.fields(key)]
     try:
         audience = Audience.parse(items)
+        broadcast_id = await _service(ctx).draft(audience, ctx.actor)
     except AudienceError as exc:
         return await _list(ctx, status=422, error=str(exc))
-    broadcast_id = await _service(ctx).draft(audience, ctx.actor)
     return ctx.redirect(f"/broadcasts/{broadcast_id}")
 
 
@@ -115,8 +116,12 @@ async def _show(
     broadcast = progress.broadcast
     context: dict[str, Any] = {}
     if broadcast.state == "draft":
+        try:
+            count = await service.preview(broadcast.audience)
+        except AudienceError as exc:  # a filter that named something since removed
+            count, error = repo.AudienceCount(0, {}, {}), error or str(exc)
         context = {
-            "count": await service.preview(broadcast.audience),
+            "count": count,
             "refusals": {r.lang: REFUSALS[r.code] for r in await service.refusals(broadcast_id)},
             # Loading the models may take seconds the first time: not on the event loop.
             "models": await asyncio.to_thread(service.models),

@@ -47,6 +47,7 @@ KEYS: Final[dict[str, Key]] = {
     for k in (
         Key("lang", "fr, ar, prs or ti", LANGS),
         Key("channel", "telegram or whatsapp", BROADCAST_CHANNELS),
+        Key("coop", "a coop's name (python -m bot coop list)", pattern=re.compile(r"[^,]{1,64}")),
     )
 }
 

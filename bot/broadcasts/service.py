@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from bot.broadcasts.audience import BROADCAST_CHANNELS, Audience
+from bot.broadcasts.audience import BROADCAST_CHANNELS, Audience, AudienceError
 from bot.broadcasts.composition import (
     Composition,
     CompositionError,
@@ -23,6 +23,7 @@ from bot.broadcasts.composition import (
 from bot.broadcasts.status import STATUSES
 from bot.broadcasts.timing import PAST_GRACE, first_allowed
 from bot.db.repos import broadcasts as repo
+from bot.db.repos import coops as coops_repo
 from bot.db.session import Database
 from bot.settings import Settings
 from content.catalog import BASE_LANG, LANGS
@@ -112,7 +113,19 @@ class BroadcastService:
     # --- composing and sending -----------------------------------------------------------
 
     async def preview(self, audience: Audience) -> repo.AudienceCount:
-        return await self.db.run(repo.count_audience, audience, self.channels)
+        def read(conn: Connection) -> repo.AudienceCount:
+            _check_audience(conn, audience)
+            return repo.count_audience(conn, audience, self.channels)
+
+        return await self.db.run(read)
+
+    async def audience_choices(self) -> dict[str, list[str]]:
+        """Values a facilitator can pick beyond languages and channels (coop names)."""
+
+        def read(conn: Connection) -> dict[str, list[str]]:
+            return {"coop": [c.name for c in coops_repo.all_coops(conn)]}
+
+        return await self.db.run(read)
 
     async def new(
         self,
@@ -131,6 +144,7 @@ class BroadcastService:
         now = self.clock()
 
         def write(conn: Connection) -> Created:
+            _check_audience(conn, audience)
             bid = repo.create(conn, audience=audience, by=by, now=now)
             for entry in entries:
                 repo.put_text(conn, bid, entry, now)
@@ -146,7 +160,11 @@ class BroadcastService:
         return first_allowed(max(at or now, now), self.tz)
 
     async def draft(self, audience: Audience, by: str) -> int:
-        return await self.db.run(repo.create, audience=audience, by=by, now=self.clock())
+        def write(conn: Connection) -> int:
+            _check_audience(conn, audience)
+            return repo.create(conn, audience=audience, by=by, now=self.clock())
+
+        return await self.db.run(write)
 
     async def set_text(
         self, broadcast_id: int, lang: str, text: str, by: str, *, media: Media | None = None
@@ -278,6 +296,13 @@ def given_texts(
     ]
     entries += [LangText(lang, "", "french", None, by, media.get(lang)) for lang in send_french]
     return entries
+
+
+def _check_audience(conn: Connection, audience: Audience) -> None:
+    """AudienceError for a filter that names nothing (a coop that does not exist)."""
+    unknown = repo.unknown_values(conn, audience)
+    if unknown:
+        raise AudienceError("nothing is named " + ", ".join(unknown))
 
 
 def _existing(conn: Connection, broadcast_id: int) -> repo.BroadcastRow:

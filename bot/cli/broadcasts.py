@@ -116,7 +116,7 @@ def register(sub: Subparsers) -> None:
         type=_audience_item,
         default=[],
         metavar="KEY=VALUE",
-        help="lang=fr|ar|prs|ti, channel=telegram|whatsapp (comma for several); "
+        help="lang=fr|ar|prs|ti, channel=telegram|whatsapp, coop=NAME (comma for several); "
         "default: every consenting contact",
     )
     new.add_argument(
@@ -177,7 +177,11 @@ def cmd_new(settings: Settings, args: argparse.Namespace) -> int:
         async with database(settings) as db:
             service = BroadcastService(db, settings)
             if not args.yes:
-                return await _dry_run(service, audience, Composition({e.lang: e for e in entries}))
+                try:
+                    comp = Composition({e.lang: e for e in entries})
+                    return await _dry_run(service, audience, comp)
+                except AudienceError as exc:
+                    return _parser_error(f"--audience: {exc}")
             try:
                 created = await service.new(
                     texts=texts,
@@ -192,6 +196,8 @@ def cmd_new(settings: Settings, args: argparse.Namespace) -> int:
                     f"sending refused: {exc.args[0]} (give --text LANG=…, "
                     "or --send-french LANG to send the French text)"
                 ) from None
+            except AudienceError as exc:
+                return _parser_error(f"--audience: {exc}")
             except (BroadcastError, CompositionError) as exc:
                 raise CommandError(str(exc)) from None
             if created.starts_at > service.clock():

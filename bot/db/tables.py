@@ -18,11 +18,16 @@ from bot.db.models import (
     ContentHead,
     ContentRelease,
     ContentVersion,
+    Coop,
+    DayTotal,
     HandoverTicket,
+    LedgerHead,
     LoginThrottle,
+    Member,
     MessageLog,
     Outbox,
     ProcessedInbound,
+    Product,
     Sale,
     ShippedContent,
     WhatsAppTemplate,
@@ -35,12 +40,17 @@ outbox = table(Outbox)
 processed = table(ProcessedInbound)
 tickets = table(HandoverTicket)
 sales = table(Sale)
-content_head = table(ContentHead)
-releases = table(ContentRelease)
-versions = table(ContentVersion)
-drafts = table(ContentDraft)
-shipped = table(ShippedContent)
+ledger_heads = table(LedgerHead)
+sales_day_totals = table(DayTotal)
+coops = table(Coop)
+products = table(Product)
+members = table(Member)
 conflicts = table(ContentConflict)
+content_head = table(ContentHead)
+drafts = table(ContentDraft)
+releases = table(ContentRelease)
+shipped = table(ShippedContent)
+versions = table(ContentVersion)
 users = table(AdminUser)
 sessions = table(AdminSession)
 login_throttle = table(LoginThrottle)

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, func, select, update
 
 from bot.db.models import (
     ChannelIdentity,
     Contact,
     HandoverTicket,
+    Member,
     MessageLog,
     Outbox,
     Sale,
 )
 from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
+from bot.ledger.coops import CoopSpec, create_coop, join
+from bot.ledger.recording import SaleEntry, record_sale
+from bot.ledger.rules import Actor
+from bot.ledger.verify import verify
 from tests.bot.conftest import Chat
 
 
@@ -59,16 +65,15 @@ async def test_delete_erases_everything_but_anonymous_sales(chat: Chat) -> None:
                 select(ChannelIdentity.contact_id).where(ChannelIdentity.address == "u1")
             )
         ).scalar_one()
-        await conn.execute(
-            insert(Sale.__table__).values(
-                contact_id=cid,
-                coop="culinaire",
-                amount_cents=4550,
-                business_date=date(2026, 11, 2),
-                source_message_id="m-1",
-                created_at=datetime.now(UTC),
-            )
-        )
+
+    def sell(conn: Connection) -> None:
+        now, tz = datetime.now(UTC), ZoneInfo("Europe/Paris")
+        coop = create_coop(conn, CoopSpec("Cuisine", "culinary"), now=now, tz=tz).coop
+        member = join(conn, coop.invite_code, cid, now=now, tz=tz).member
+        entry = SaleEntry(coop.id, member.id, "repas", 5, 4550, source_message_id="m-1")
+        record_sale(conn, entry, Actor.member(member.id), now=now, tz=tz)
+
+    await db.run(sell)
     await chat.say("u1", "mes donnees")
     await chat.say("u1", "3")
     deleted = await chat.say("u1", "1")
@@ -77,13 +82,16 @@ async def test_delete_erases_everything_but_anonymous_sales(chat: Chat) -> None:
         contacts = (await conn.execute(select(Contact.id))).scalars().all()
         identities = (await conn.execute(select(ChannelIdentity.address))).scalars().all()
         owners = (await conn.execute(select(MessageLog.contact_id).distinct())).scalars().all()
-        sale = (await conn.execute(select(Sale.contact_id, Sale.amount_cents))).one()
+        sale = (await conn.execute(select(Sale.member_id, Sale.amount_cents))).one()
+        member = (await conn.execute(select(Member.id, Member.contact_id))).one()
         tickets = (await conn.execute(select(func.count()).select_from(HandoverTicket))).scalar()
         outbox_owners = (await conn.execute(select(Outbox.contact_id).distinct())).scalars().all()
     assert cid not in contacts and len(contacts) == 1
     assert identities == ["u2"]
     assert cid not in owners
-    assert tuple(sale) == (None, 4550)
+    # The sale stays, still its member's, but the member is no longer anybody.
+    assert tuple(sale) == (member.id, 4550) and member.contact_id is None
+    assert (await db.run(verify)).ok  # erasure changed nothing the hash chain covers
     assert tickets == 0
     assert cid not in outbox_owners
     # Writing again starts over, as a new person.

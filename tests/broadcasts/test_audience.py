@@ -116,3 +116,28 @@ async def test_one_identity_per_contact_the_latest_reachable(db: Database) -> No
     assert only_telegram == {both: "telegram"}
     count = await db.run(count_audience, Audience(), BROADCAST_CHANNELS)
     assert dict(count.by_channel) == {"whatsapp": 2}
+
+
+async def test_coop_filter(db: Database) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.ledger.coops import CoopSpec, add_member, create_coop
+
+    cook, sew, both, neither = await db.run(add_people, [Person(), Person(), Person(), Person()])
+
+    def coops(conn: object) -> None:
+        now, tz = datetime.now(UTC), ZoneInfo("Europe/Paris")
+        kitchen = create_coop(conn, CoopSpec("Cuisine", "culinary"), now=now, tz=tz).coop  # type: ignore[arg-type]
+        textile = create_coop(conn, CoopSpec("Textile", "textile"), now=now, tz=tz).coop  # type: ignore[arg-type]
+        for coop, contact in ((kitchen, cook), (textile, sew), (kitchen, both), (textile, both)):
+            add_member(conn, coop, contact, added_by="test", now=now)  # type: ignore[arg-type]
+
+    await db.run(coops)
+    assert await _reach(db, Audience.parse(["coop=cuisine"])) == {cook, both}
+    assert await _reach(db, Audience.parse(["coop=Cuisine,Textile"])) == {cook, sew, both}
+    assert neither not in await _reach(db, Audience.parse(["coop=textile"]))
+    from bot.db.repos.broadcasts import unknown_values
+
+    unknown = await db.run(unknown_values, Audience.parse(["coop=Cuisine,Jardin"]))
+    assert unknown == ["coop=Jardin"]

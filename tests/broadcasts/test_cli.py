@@ -144,7 +144,7 @@ async def test_audience_and_time(db: Database, env: dict[str, str]) -> None:
         ["broadcast", "new", "--text", "fr="],
         ["broadcast", "new", "--text", "fr=a", "--text", "fr=b"],
         ["broadcast", "new", "--text", "fr=a", "--audience", "lang"],
-        ["broadcast", "new", "--text", "fr=a", "--audience", "coop=textile,x=1"],
+        ["broadcast", "new", "--text", "fr=a", "--audience", "colour=red"],
         ["broadcast", "new", "--text", "fr=a", "--audience", "lang=en"],
         ["broadcast", "new", "--text", "fr=a", "--at", "demain 10h"],
         ["broadcast", "new", "--text", "fr=a", "--at", "2020-01-01 10:00"],
@@ -189,6 +189,18 @@ def test_bad_arguments_exit_2_with_one_error_line(
     assert "Traceback" not in err and out == ""
     assert len([line for line in err.splitlines() if "error:" in line]) == 1, err
     assert not (tmp_path / "var").exists()  # no database was created
+
+
+def test_an_unknown_coop_is_a_bad_argument(env: dict[str, str]) -> None:
+    for extra in ([], ["--yes"]):
+        result = run(
+            ["broadcast", "new", "--text", "fr=a", "--audience", "coop=Jardin", *extra], env
+        )
+        assert result.returncode == 2 and result.stdout == ""
+        assert (
+            result.stderr
+            == "python -m bot broadcast: error: --audience: nothing is named coop=Jardin\n"
+        )
 
 
 def test_unknown_broadcast_is_one_line(env: dict[str, str]) -> None:

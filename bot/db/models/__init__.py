@@ -17,8 +17,9 @@ from bot.db.models.content import (
     ContentVersion,
     ShippedContent,
 )
+from bot.db.models.coops import Coop, Member, Product
 from bot.db.models.delivery import Outbox, ProcessedInbound
-from bot.db.models.sales import Sale
+from bot.db.models.sales import DayTotal, LedgerHead, Sale
 
 __all__ = [
     "AdminSession",
@@ -35,11 +36,16 @@ __all__ = [
     "ContentHead",
     "ContentRelease",
     "ContentVersion",
+    "Coop",
+    "DayTotal",
     "HandoverTicket",
+    "LedgerHead",
     "LoginThrottle",
+    "Member",
     "MessageLog",
     "Outbox",
     "ProcessedInbound",
+    "Product",
     "Sale",
     "ShippedContent",
     "WhatsAppTemplate",

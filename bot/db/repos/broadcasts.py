@@ -43,7 +43,9 @@ from bot.db.tables import (
     broadcast_texts,
     broadcasts,
     contacts,
+    coops,
     identities,
+    members,
     outbox,
     recipients,
 )
@@ -116,7 +118,38 @@ def _lang() -> ColumnElement[str]:
 
 # The condition on `contacts` of each audience key beyond lang and channel (which choose
 # the language and the identity): KEY -> its values -> a condition.
-CONDITIONS: dict[str, Callable[[frozenset[str]], ColumnElement[bool]]] = {}
+def _in_coops(names: frozenset[str]) -> ColumnElement[bool]:
+    """Members of the coops named (any case, as `coop members NAME` reads it)."""
+    return exists().where(
+        members.c.contact_id == contacts.c.id,
+        members.c.coop_id == coops.c.id,
+        func.lower(coops.c.name).in_(sorted(n.lower() for n in names)),
+    )
+
+
+CONDITIONS: dict[str, Callable[[frozenset[str]], ColumnElement[bool]]] = {
+    "coop": _in_coops,
+}
+# What each key's values must name, to be told when they name nothing: KEY -> the values
+# that exist among those given.
+KNOWN: dict[str, Callable[[Connection, frozenset[str]], set[str]]] = {
+    "coop": lambda conn, names: {
+        n
+        for n in names
+        if conn.execute(select(coops.c.id).where(func.lower(coops.c.name) == n.lower())).first()
+    },
+}
+
+
+def unknown_values(conn: Connection, audience: Audience) -> list[str]:
+    """ "key=value" for each value that names nothing (a coop that does not exist)."""
+    out = []
+    for key, values in audience.filters:
+        check = KNOWN.get(key)
+        if check is not None:
+            known = check(conn, frozenset(values))
+            out += [f"{key}={v}" for v in values if v not in known]
+    return out
 
 
 def eligible(audience: Audience, channels: Collection[str]) -> Select[Any]:

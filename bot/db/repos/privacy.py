@@ -11,7 +11,16 @@ from sqlalchemy import Connection, delete, func, select, update
 from bot.db.base import utcnow
 from bot.db.repos.broadcasts import forget_contact
 from bot.db.repos.conversations import open_tickets
-from bot.db.tables import contacts, identities, messages, outbox, processed, sales, tickets
+from bot.db.tables import (
+    contacts,
+    identities,
+    members,
+    messages,
+    outbox,
+    processed,
+    sales,
+    tickets,
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +45,9 @@ def stored_data(conn: Connection, contact_id: int, fields: dict[str, Any]) -> St
     ).scalar_one()
     n_sales = (
         conn.execute(
-            select(func.count()).select_from(sales).where(sales.c.contact_id == contact_id)
+            select(func.count())
+            .select_from(sales.join(members, members.c.id == sales.c.member_id))
+            .where(members.c.contact_id == contact_id, sales.c.kind != "closing")
         )
     ).scalar_one()
     n_open = open_tickets(conn, contact_id)
@@ -56,9 +67,12 @@ def message_history(
 
 
 def erase_contact(conn: Connection, contact_id: int) -> None:
-    """Erase the contact, identities, messages, answers, requests; sales stay, anonymous."""
+    """Erase the contact, identities, messages, answers, requests; sales stay, anonymous.
+
+    Ledger rows name a coop member, never a contact: unlinking the member from the contact
+    leaves every hashed ledger value unchanged, so the chain still verifies."""
     forget_contact(conn, contact_id, utcnow())  # no broadcast still waiting goes to them
-    conn.execute(update(sales).where(sales.c.contact_id == contact_id).values(contact_id=None))
+    conn.execute(update(members).where(members.c.contact_id == contact_id).values(contact_id=None))
     # Pending replies (such as "your data is deleted") still go out; the rest is erased.
     conn.execute(
         delete(outbox).where(
