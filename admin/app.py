@@ -35,7 +35,7 @@ from admin import auth, nav
 from admin.deps import Ctx, Page, Role, url
 from admin.masking import mask_identity
 from bot.services import Services
-from bot.web.limits import BodySizeLimit
+from bot.web.limits import RequestLimits
 from content.catalog import LANGS, RTL_LANGS
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def create_admin_app(services: Services) -> Starlette:
                 trusted_hosts=services.settings.forwarded_allow_ips,
             ),
             Middleware(SecurityHeaders),
-            Middleware(BodySizeLimit, max_body=MAX_BODY, prefix=""),
+            Middleware(RequestLimits, max_body=MAX_BODY, prefix=""),
         ],
     )
     app.state.admin = state

@@ -132,7 +132,7 @@ async def bench(name: str, url: str) -> None:
     await svc.open()
     channel = RecordingChannel("bench")
     svc.add_channel(channel)
-    await svc.start_background(scheduler=False)
+    await svc.start_background(receive=True, deliver=True)
     # Warm up: first contact creations and code paths.
     await closed_loop(svc, 8, 5)
     n, elapsed, lat = await open_loop(svc, RATE, SECONDS)

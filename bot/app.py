@@ -1,4 +1,5 @@
-"""ASGI assembly: health, channel webhooks, admin; background loops in the lifespan."""
+"""ASGI assembly: health, channel webhooks, admin; background loops in the lifespan (the
+outbox sender and the scheduler only when WORKER_ENABLED is false: else workers run them)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from admin.app import create_admin_app
 from bot.services import Services
 from bot.settings import Settings, get_settings
-from bot.web.limits import BodySizeLimit
+from bot.web.limits import RequestLimits
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> Starlette:
@@ -30,16 +31,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await svc.open()
-        await svc.start_background()
+        await svc.start_background(receive=True, deliver=not settings.worker_enabled)
         try:
             yield
         finally:
             await svc.close()
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), svc.media.route()]
     for channel in svc.hosted:
         routes += channel.routes()
     routes.append(Mount("/admin", app=create_admin_app(svc)))
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BodySizeLimit)])
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestLimits)])
     app.state.services = svc
     return app

@@ -6,9 +6,12 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.core.office_hours import OfficeHours, parse_office_hours
 
 VAR_DIR = Path("var")
 
@@ -56,11 +59,60 @@ class Settings(BaseSettings):
     translation_backend: Literal["argos", "none"] | None = None
     translation_models_dir: Path = Path("var/translation-models")
     timezone: str = "Europe/Paris"
+    # When a person from Migracoop answers requests, in TIMEZONE: the bot tells people when
+    # to expect an answer. "mon-fri 09:00-17:00; sat 10:00-12:00"; empty: no time promised.
+    office_hours: str = "mon-fri 09:00-17:00"
+    # Module pictures and recordings, served under /media/ with signed, expiring links;
+    # unset: the shipped content/media.
+    media_dir: str | None = None
 
     retention_days: int = Field(default=730, ge=1)
+
+    # Delivery. One sender per deployment: when false `serve` runs the outbox sender (and
+    # the scheduler) itself; when true only `python -m bot worker` processes do.
+    worker_enabled: bool = False
+    # A claim on an outbox row lasts this long unless its sender renews it (it does, every
+    # third of it, while the send runs): after a crash, rows are sent again this much later.
+    outbox_lease_seconds: float = Field(default=30.0, ge=1.0)
+    # How long one platform call may take before it is cut off and retried later. Long on
+    # purpose: a platform that answers late has usually delivered, and a resend would repeat.
+    outbox_send_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Sends in flight per channel: a crash can repeat at most this many messages per channel.
+    outbox_max_in_flight: int = Field(default=8, ge=1)
     admin_email: str | None = None
     admin_password: str | None = None
     log_level: str = "INFO"
+
+    @field_validator("office_hours")
+    @classmethod
+    def _office_hours_parse(cls, value: str) -> str:
+        parse_office_hours(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Paris)") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def hours(self) -> OfficeHours:
+        return parse_office_hours(self.office_hours)
+
+    @property
+    def effective_media_dir(self) -> Path:
+        if self.media_dir:
+            return Path(self.media_dir)
+        import content
+
+        return Path(content.__file__).parent / "media"
 
     @property
     def effective_telegram_mode(self) -> str:

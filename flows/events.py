@@ -49,6 +49,8 @@ class BroadcastsChanged:
 @dataclass(frozen=True, slots=True)
 class HandoverRequested:
     reason: str
+    # What led there, for the person who answers: ("flow", "steps"), ("step", "bank")…
+    context: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,54 @@ class InputNotUnderstood:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class WorkshopAnswered:
+    """ "I'll come ✅" / "I can't" to a workshop."""
+
+    workshop_id: int
+    coming: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleProgressed:
+    """A learning module's messages shown so far (to resume where the contact left off)."""
+
+    module_id: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleCompleted:
+    module_id: str
+    quiz_answer: str
+    quiz_right: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityDecided:
+    """The outcome of "can I join?". `kept`: the answers the checklist needs (kept only with
+    consent); `anonymous`: answers counted in the programme's anonymous figures only."""
+
+    outcome: str
+    kept: tuple[tuple[str, str], ...] = ()
+    anonymous: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StepMarked:
+    """An administrative step marked done, not yet, or "I need help"."""
+
+    step_id: str
+    status: str  # done | not_yet | help
+
+
+@dataclass(frozen=True, slots=True)
+class NudgesChanged:
+    """The weekly nudge switched off ("stop") or on again."""
+
+    on: bool
+
+
 Event = (
     MsgCreated
     | ContactLanguageChanged
@@ -76,4 +126,10 @@ Event = (
     | DataRequested
     | FlowEntered
     | InputNotUnderstood
+    | WorkshopAnswered
+    | ModuleProgressed
+    | ModuleCompleted
+    | EligibilityDecided
+    | StepMarked
+    | NudgesChanged
 )

@@ -49,6 +49,10 @@ def _is_union_tag(part: int | str) -> bool:
         "set_consent",
         "request_handover",
         "data_request",
+        "list_workshops",
+        "pick_workshop",
+        "answer_workshop",
+        "request_status",
     }
 
 

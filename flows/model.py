@@ -63,8 +63,46 @@ class DataRequest(_Strict):
     op: Literal["show", "export", "delete"]
 
 
+class ListWorkshops(_Strict):
+    """Say every upcoming workshop, numbered, the next first (vars: workshop_count,
+    workshop_ids, options)."""
+
+    type: Literal["list_workshops"]
+
+
+class PickWorkshop(_Strict):
+    """The workshop numbered `number` in the list just shown (vars: workshop and what the
+    detail text says of it; workshop is empty when there is no such workshop)."""
+
+    type: Literal["pick_workshop"]
+    number: str = "@answer"
+
+
+class AnswerWorkshop(_Strict):
+    """ "I'll come" / "I can't" to the picked workshop."""
+
+    type: Literal["answer_workshop"]
+    coming: bool
+
+
+class RequestStatus(_Strict):
+    """When someone will answer a request (var eta, a sentence; var open_requests)."""
+
+    type: Literal["request_status"]
+
+
 Action = Annotated[
-    SendMsg | SetField | SetLanguage | SetConsent | SetBroadcasts | RequestHandover | DataRequest,
+    SendMsg
+    | SetField
+    | SetLanguage
+    | SetConsent
+    | SetBroadcasts
+    | RequestHandover
+    | DataRequest
+    | ListWorkshops
+    | PickWorkshop
+    | AnswerWorkshop
+    | RequestStatus,
     Field(discriminator="type"),
 ]
 

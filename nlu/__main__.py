@@ -1,4 +1,4 @@
-"""`python -m nlu parse | evaluate FILE_OR_DIR... | train`. Only results go to stdout.
+"""`python -m nlu parse | evaluate [FILE_OR_DIR...] | train`. Only results go to stdout.
 
 The model is built from nlu/data into $NLU_MODEL_DIR (default var/nlu) when it is missing
 or stale, with one line on stderr, before the first answer.
@@ -28,28 +28,50 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from nlu.evaluation import evaluate, format_report, load_split
+    from nlu.evaluation import (
+        DEVELOPMENT,
+        HELD_OUT,
+        CaseError,
+        evaluate,
+        format_report,
+        load_split,
+        set_name,
+    )
 
     async def parser(text: str) -> ParseResult:
         return pipeline.parse(text)
 
     pipeline.models()
     reports = {}
-    for name in args.files:
+    for name in args.files or [_shown(HELD_OUT), _shown(DEVELOPMENT)]:
         path = Path(name)
         if not path.exists():
             print(f"python -m nlu evaluate: error: no such file or folder: {name}", file=sys.stderr)
             return 2
-        cases = load_split(path)
+        try:
+            cases = load_split(path)
+        except CaseError as exc:
+            print(f"python -m nlu evaluate: error: {exc}", file=sys.stderr)
+            return 2
+        if not cases:
+            print(f"python -m nlu evaluate: error: no cases in {name}", file=sys.stderr)
+            return 2
         report = asyncio.run(evaluate(cases, parser))
         reports[name] = report
         if not args.json:
-            print(format_report(report, f"embedded model on {name} ({len(cases)} messages)"))
+            title = set_name(path)
+            where = f"{title}, {name}" if title != name else name
+            print(format_report(report, f"embedded model on {where} ({len(cases)} messages)"))
         if args.errors:
             for case, res in report.errors:
+                want = f"{case.intent or '-'}/{case.lang}/{case.amount}"
+                if case.amount_alternative is not None:
+                    want += f"|{case.amount_alternative}"
+                got = f"{res.intent}/{res.lang}/{res.entity('amount')}"
+                if res.entity("amount_alternative") is not None:
+                    got += f"|{res.entity('amount_alternative')}"
                 print(
-                    f"  [{case.lang}] {case.text!r}: want {case.intent}/{case.lang}/{case.amount}"
-                    f" got {res.intent}/{res.lang}/{res.entity('amount')} ({res.confidence})",
+                    f"  [{case.lang}] {case.text!r}: want {want} got {got} ({res.confidence})",
                     file=sys.stderr,
                 )
     if args.json:
@@ -57,6 +79,14 @@ def _evaluate(args: argparse.Namespace) -> int:
         only = next(iter(payload.values())) if len(payload) == 1 else payload
         print(json.dumps(only, ensure_ascii=False, indent=2))
     return 0
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said from here."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -83,8 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("parse", help="stdin lines -> JSON lines")
     p.add_argument("--lang", default=None, help="the contact's known language")
     p.set_defaults(func=_parse)
-    e = sub.add_parser("evaluate", help="score the embedded model on JSONL files or folders")
-    e.add_argument("files", nargs="+", metavar="FILE_OR_DIR")
+    e = sub.add_parser(
+        "evaluate",
+        help="score the embedded model on JSONL files or folders (default: the held-out split"
+        " and the development set)",
+    )
+    e.add_argument("files", nargs="*", metavar="FILE_OR_DIR")
     e.add_argument("--json", action="store_true", help="machine-readable report")
     e.add_argument("--errors", action="store_true", help="list misses on stderr")
     e.set_defaults(func=_evaluate)

@@ -1,10 +1,11 @@
 """Which language a short message is written in: fr, ar, prs, ti, or und.
 
 The script narrows the choice (Ge'ez: Tigrinya or Amharic; Arabic script: Arabic
-or Dari; Latin: French, Arabizi or Latin Dari); a character n-gram model trained
-on `nlu/data` decides within it. Amharic is recognised so that it is not taken
-for Tigrinya: it comes out as `und`, and the bot then asks which language to use.
-What we already know of the contact tips the balance when the text alone is unsure.
+or Dari; Latin: French, Arabizi, Latin Dari or Latin Tigrinya, or English); a character
+n-gram model trained on `nlu/data` decides within it. Amharic is recognised so that it is
+not taken for Tigrinya, and English so that it is not taken for French: both come out as
+`und`, and the bot then asks which language to use. What we already know of the contact
+tips the balance when the text alone is unsure.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from nlu.features import language_features
 from nlu.normalize import strip_emoji
 from nlu.types import LANGS, UNKNOWN_LANG
 
-# Labels of the language model: LANGS and "am" (Amharic), a negative class never returned.
+# Labels of the language model: LANGS, and "am" (Amharic) and "en" (English), negative
+# classes never returned.
 _ETHIOPIC = re.compile(r"[\u1200-\u137f\u1380-\u139f\u2d80-\u2ddf]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile(r"[a-z\u00e0-\u024f]")
 _PERSIAN_LETTERS = re.compile("[پچژگ]")
-_NUMBERS = re.compile(r"(?<![^\W\d_])\d+(?:[.,]\d+)?(?![^\W\d_])")
+# Numbers and times standing alone ("45", "4,50", "18h30"); digits inside a word stay, as
+# Arabizi letters ("3likoum", "7abibi").
+_NUMBERS = re.compile(r"(?<![^\W_])(?:\d{1,2}h\d{0,2}|\d+(?:[.,]\d+)?)(?![^\W_])")
 
 # Words typed alike in every language we serve (and English, which we do not): alone, they
 # say nothing of the language ("ok" from anyone).
@@ -57,8 +61,8 @@ def _scripts(text: str) -> frozenset[str]:
         return frozenset({"ti", "am"})
     if arb >= 3 or (arb and arb * 2 >= lat):
         return frozenset({"ar", "prs"})
-    # Latin: French, Arabizi, Latin Dari, or Latin Tigrinya.
-    return frozenset({"fr", "ar", "prs", "ti"})
+    # Latin: French, Arabizi, Latin Dari, Latin Tigrinya, or English.
+    return frozenset({"fr", "ar", "prs", "ti", "en"})
 
 
 def identify(
@@ -89,7 +93,7 @@ def identify(
     probs /= total
     best = int(probs.argmax())
     lang, conf = labels[best], float(probs[best])
-    if lang not in LANGS:  # Amharic
+    if lang not in LANGS:  # English (Amharic left above)
         return UNKNOWN_LANG, conf
     if conf < MIN_CONFIDENCE:
         return (known_lang, conf) if known_lang in LANGS else (UNKNOWN_LANG, conf)

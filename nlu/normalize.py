@@ -41,6 +41,14 @@ _APOSTROPHE = re.compile(r"[’'`´ʼ]")
 # French thousands dot: "1.500" and "12.000" are 1500 and 12000 (euros have two decimals,
 # so three digits after a dot are never cents); "1.50" and "1,500" stay decimals.
 _THOUSANDS_DOT = re.compile(r"(?<![\d.,٫])[1-9]\d{0,2}(?:\.\d{3})+(?![\d٫]|[.,]\d)")
+# Dari keyboards type the decimal separator as a slash between Persian digits ("۷/۵ یورو" is
+# 7.5); a date has three parts ("۱۴۰۲/۵/۱۲") or digits of another script.
+_PERSIAN_DECIMAL = re.compile("(?<![۰-۹/])([۰-۹]{1,4})/([۰-۹]{1,2})(?![۰-۹/])")
+# What `sale_text` keeps of the punctuation: item separators and "=" ("2 x 5 = 10").
+_SALE_MARKS = re.compile(r"[,،;؛]|(?<!\d)\.(?!\d)")
+_SALE_EQUALS = re.compile(r"=")
+# "0:12" is a duration or a time, never two numbers: it becomes "0h12", which no rule reads.
+_CLOCK = re.compile(r"(?<=\d):(?=\d\d)")
 
 _ARABIC_LIGHT = str.maketrans(
     {
@@ -88,6 +96,7 @@ def light(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = text.replace(_TATWEEL, "")
+    text = _PERSIAN_DECIMAL.sub(r"\1٫\2", text)
     text = _THOUSANDS_DOT.sub(lambda m: m.group(0).replace(".", ""), ascii_digits(text))
     text = text.translate(_ARABIC_LIGHT)
     text = _strip_marks(text.casefold())
@@ -101,7 +110,22 @@ def light(text: str) -> str:
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """`light`, then Arabic/Persian letter variants merged, ZWNJ joined, punctuation spaced."""
-    text = light(text).translate(_ARABIC_FOLD).replace(ZWNJ, "")
+    return _fold(light(text))
+
+
+@lru_cache(maxsize=4096)
+def sale_text(text: str) -> str:
+    """`fold`, keeping what amounts need of the punctuation: "," between items (also for
+    "،" ";" "؛" and a full stop), every "+", "=" before a total, and times ("0:12" -> "0h12")."""
+    text = _CLOCK.sub("h", light(text)).replace("(", " ").replace(")", " ")
+    text = _SALE_EQUALS.sub(" \x01 ", text).replace("+", " \x03 ")
+    text = _INNER_PUNCT.sub(".", text)
+    text = _SALE_MARKS.sub(" \x02 ", text)
+    return _fold(text).replace("\x01", "=").replace("\x02", ",").replace("\x03", "+")
+
+
+def _fold(text: str) -> str:
+    text = text.translate(_ARABIC_FOLD).replace(ZWNJ, "")
     text = _INNER_PUNCT.sub(".", text)
     text = _TIMES.sub(" x ", _SUM.sub(_KEPT_PLUS, text))
     text = _PUNCT.sub(lambda m: m.group(0) if m.group(0) == "." else " ", text)

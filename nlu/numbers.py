@@ -117,6 +117,10 @@ _ARABIC_WORDS: dict[str, float] = {
     "میتین": 200,
     "الف": 1000,
     "الفین": 2000,
+    # a half: "بخمسة أورو ونص" is 5.5, "نص يورو" 0.5
+    "نص": 0.5,
+    "ونص": 0.5,
+    "نصف": 0.5,
 }
 _DARI_WORDS: dict[str, float] = {
     "یک": 1,
@@ -161,6 +165,7 @@ _DARI_WORDS: dict[str, float] = {
     "هشتصد": 800,
     "نهصد": 900,
     "هزار": 1000,
+    "نیم": 0.5,  # "دو و نیم یورو" is 2.5
 }
 _TIGRINYA_WORDS: dict[str, float] = {
     "ሓደ": 1,
@@ -177,6 +182,7 @@ _TIGRINYA_WORDS: dict[str, float] = {
     "ዕስራ": 20,
     "ሰላሳ": 30,
     "ኣርብዓ": 40,
+    "ኣርባዓ": 40,
     "ሓምሳ": 50,
     "ስሳ": 60,
     "ስልሳ": 60,
@@ -188,6 +194,7 @@ _TIGRINYA_WORDS: dict[str, float] = {
     "ሚእቲ": 100,
     "ሚእት": 100,  # before the -ን of "and": ሚእትን
     "ሽሕ": 1000,
+    "ፍርቂ": 0.5,
 }
 
 _LATIN_WORDS: Final[dict[str, dict[str, float]]] = {
@@ -221,6 +228,7 @@ _LATIN_WORDS: Final[dict[str, dict[str, float]]] = {
         "cent": 100,
         "cents": 100,
         "mille": 1000,
+        "demi": 0.5,
     },
     "ar": {
         "wa7ed": 1,
@@ -267,6 +275,7 @@ _LATIN_WORDS: Final[dict[str, dict[str, float]]] = {
         "miya": 100,
         "meya": 100,
         "alf": 1000,
+        "nuss": 0.5,
     },
     "prs": {
         "yak": 1,
@@ -299,6 +308,7 @@ _LATIN_WORDS: Final[dict[str, dict[str, float]]] = {
         "nawad": 90,
         "sad": 100,
         "hazar": 1000,
+        "nim": 0.5,
     },
 }
 # Latin-script Tigrinya, as typed on a phone without a Ge'ez keyboard.
@@ -337,9 +347,10 @@ _ARABIC_WORDS = {k.translate(_KEY_FOLD): v for k, v in _ARABIC_WORDS.items()}
 _DARI_WORDS = {k.translate(_KEY_FOLD): v for k, v in _DARI_WORDS.items()}
 # Arabic and Dari share a script, and a message may be mislabelled between them, so each
 # reads the other's number words too, except those that are ordinary words in it:
-# Egyptian "ده" is "this", Maghrebi "سی" is "Mr."; Dari "واحد" is "unit", "الف" the letter.
+# Egyptian "ده" is "this", Maghrebi "سی" is "Mr.", "دو" the French "du" of street names;
+# Dari "واحد" is "unit", "الف" the letter.
 _NOT_NUMBERS: Final[dict[str, frozenset[str]]] = {
-    "ar": frozenset({"ده", "سی"}),
+    "ar": frozenset({"ده", "سی", "دو"}),
     "prs": frozenset({"واحد", "واحده", "الف"}),
 }
 _SCRIPT_WORDS: Final[dict[str, dict[str, float]]] = {
@@ -378,8 +389,12 @@ def word_value(token: str, lang: str) -> float | None:
 
 
 def tigrinya_word_value(token: str) -> float | None:
-    """The value of a Tigrinya number word in Ge'ez script (as after a "ብ" prefix)."""
-    return _TIGRINYA_WORDS.get(token)
+    """The value of a Tigrinya number word in Ge'ez script (as after a "ብ" prefix), with or
+    without the "-ን" of "and" ("ብሰላሳን ሓሙሽተን": for thirty-five)."""
+    value = _TIGRINYA_WORDS.get(token)
+    if value is None and len(token) > 2 and token.endswith(_TI_SUFFIX):
+        value = _TIGRINYA_WORDS.get(token[:-1])
+    return value
 
 
 def arabic_word_value(token: str, lang: str) -> float | None:

@@ -85,10 +85,11 @@ def assemble(
     """A ParseResult around an intent decided elsewhere (here, or by Rasa): adds language
     and entities, which only this package computes."""
     light = normalize.light(text)
-    folded = normalize.fold(text)
     lang, lang_conf = identify(light, models(model_dir)[1], known_lang)
     number_lang = lang if lang != UNKNOWN_LANG else (known_lang or UNKNOWN_LANG)
-    found = entities.extract(folded, number_lang, sale_context=intent == "log_sale")
+    found = entities.extract(
+        normalize.sale_text(text), number_lang, sale_context=intent == "log_sale"
+    )
     return ParseResult(
         text=text,
         lang=lang,

@@ -40,12 +40,22 @@ from nlu.types import INTENTS, LANGS
 log = logging.getLogger(__name__)
 
 DATA_DIR: Final = Path(__file__).parent / "data"
-# Amharic sentences, a negative class for language ID only (Amharic is not Tigrinya).
+# Negative classes of language ID only, never returned: Amharic (it is not Tigrinya) and
+# English (we do not serve it; it is not French).
 AMHARIC: Final = Path("language") / "am.txt"
+ENGLISH: Final = Path("language") / "en.txt"
+NEGATIVES: Final = {"am": AMHARIC, "en": ENGLISH}
 # The code that shapes the model: a change in it makes the cached model stale too.
 CODE: Final = tuple(
     Path(__file__).parent / name
-    for name in ("normalize.py", "numbers.py", "features.py", "classifier.py", "training.py")
+    for name in (
+        "normalize.py",
+        "numbers.py",
+        "features.py",
+        "language.py",
+        "classifier.py",
+        "training.py",
+    )
 )
 
 
@@ -84,13 +94,15 @@ def _digest(paths: list[Path]) -> str:
 
 
 def data_fingerprint(data_dir: Path = DATA_DIR) -> str:
-    """A hash of what training reads: the per-language files and the Amharic negatives."""
-    return _digest([*sorted(data_dir.glob("*.yml")), data_dir / AMHARIC])
+    """A hash of what training reads: the per-language files and the language negatives."""
+    return _digest([*sorted(data_dir.glob("*.yml")), *(data_dir / p for p in NEGATIVES.values())])
 
 
 def model_fingerprint(data_dir: Path = DATA_DIR) -> str:
     """The data's fingerprint and the training code's: what names a cached model."""
-    return _digest([*sorted(data_dir.glob("*.yml")), data_dir / AMHARIC, *CODE])
+    return _digest(
+        [*sorted(data_dir.glob("*.yml")), *(data_dir / p for p in NEGATIVES.values()), *CODE]
+    )
 
 
 def _threshold(
@@ -108,15 +120,16 @@ def _threshold(
 
 
 def _language_samples(examples: list[Example], data_dir: Path) -> tuple[list[list[str]], list[str]]:
-    amharic_file = data_dir / AMHARIC
-    amharic = (
-        [(line.strip(), "am") for line in amharic_file.read_text(encoding="utf-8").splitlines()]
-        if amharic_file.exists()
-        else []
-    )
+    negatives = [
+        (line.strip(), label)
+        for label, name in NEGATIVES.items()
+        if (data_dir / name).exists()
+        for line in (data_dir / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     texts: list[list[str]] = []
     targets: list[str] = []
-    for text, lang in [(e.text, e.lang) for e in examples] + amharic:
+    for text, lang in [(e.text, e.lang) for e in examples] + negatives:
         clean = language_text(normalize.light(text))
         if any(c.isalpha() for c in clean):
             texts.append(language_features(clean))
@@ -146,6 +159,7 @@ def train(data_dir: Path, out: Path) -> dict[str, Any]:
         "examples": len(examples),
         "per_language": {lang: sum(e.lang == lang for e in examples) for lang in LANGS},
         "amharic_examples": sum(t == "am" for t in lang_targets),
+        "english_examples": sum(t == "en" for t in lang_targets),
         "cv_intent_accuracy": round(cv_acc, 4),
         "cv_intent_accuracy_raw": round(cv_raw, 4),
         "temperature": round(1 / intent_model.beta, 3),

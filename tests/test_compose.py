@@ -98,6 +98,12 @@ def test_app_environment_names_real_settings(services: dict[str, Any], name: str
     assert "@db:5432/" in env["DATABASE_URL"]
 
 
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_only_workers_send(services: dict[str, Any], name: str) -> None:
+    # WORKER_ENABLED=true for every process: web replicas receive, workers send.
+    assert str(services[name]["environment"]["WORKER_ENABLED"]).lower() == "true"
+
+
 def test_web_listens_on_all_interfaces_on_port_8000(services: dict[str, Any]) -> None:
     web = services["web"]
     assert web["environment"]["HOST"] == "0.0.0.0"

@@ -59,6 +59,15 @@ def _service(ctx: Ctx) -> BroadcastService:
     return ctx.state.services.broadcast_service
 
 
+# The audience keys the list page offers beyond languages and channels, as it titles them.
+CHOICE_LEGENDS = (
+    ("coop", "Coopératives"),
+    ("eligibility", "Réponse à « Puis-je entrer dans la coopérative ? »"),
+    ("steps", "Démarches"),
+    ("workshop", "Ateliers à venir : qui a répondu"),
+)
+
+
 @page("/broadcasts", role=Role.facilitator)
 async def broadcast_list(ctx: Ctx) -> Response:
     return await _list(ctx)
@@ -74,6 +83,7 @@ async def _list(ctx: Ctx, *, status: int = 200, error: str | None = None) -> Res
         everyone=await service.preview(Audience()),
         channels=BROADCAST_CHANNELS,
         choices=await service.audience_choices(),
+        choice_legends=CHOICE_LEGENDS,
         state_labels=STATE_LABELS,
     )
 

@@ -1,4 +1,5 @@
-"""Who a broadcast goes to: filters typed as KEY=VALUE (`lang=ar`, `channel=whatsapp`).
+"""Who a broadcast goes to: filters typed as KEY=VALUE (`lang=ar`, `channel=whatsapp`,
+`coop=Saveurs`, `eligibility=cae`, `steps=pending`, `workshop=12`).
 
 Values of one key widen the audience (lang=ar,prs: Arabic or Dari); different keys narrow
 it (Arabic speakers on WhatsApp). Contacts who did not consent, stopped broadcasts, were
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from content.catalog import LANGS
+from content.eligibility import Category
 
 # The channels a broadcast goes through (not the terminal chat or the admin simulator).
 BROADCAST_CHANNELS: Final = ("telegram", "whatsapp")
+STEP_STAGES: Final = ("pending", "help")
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class Key:
     pattern: re.Pattern[str] | None = None
 
     def check(self, value: str) -> str:
+        """The value as stored (lower case for a list, `ID:yes` spelt `ID`); AudienceError
+        when it is not one of this key's."""
         if self.choices:
             value = value.lower()
             if value not in self.choices:
@@ -38,7 +43,7 @@ class Key:
             return value
         if self.pattern is None or not self.pattern.fullmatch(value):
             raise AudienceError(f"{self.name}={value!r}: expected {self.help}")
-        return value
+        return value.removesuffix(":yes")
 
 
 # In the order they are shown.
@@ -48,6 +53,16 @@ KEYS: Final[dict[str, Key]] = {
         Key("lang", "fr, ar, prs or ti", LANGS),
         Key("channel", "telegram or whatsapp", BROADCAST_CHANNELS),
         Key("coop", "a coop's name (python -m bot coop list)", pattern=re.compile(r"[^,]{1,64}")),
+        # The outcome of "can I join?" (kept only with consent).
+        Key("eligibility", "an outcome of 'can I join?'", tuple(c.value for c in Category)),
+        # pending: a checklist step marked "not yet" or "help"; help: one marked "help".
+        Key("steps", "pending or help", STEP_STAGES),
+        # Who answered a workshop (python -m bot workshop list): ID said yes, ID:no said no.
+        Key(
+            "workshop",
+            "a workshop id, or ID:yes / ID:no (the answer; yes when not given)",
+            pattern=re.compile(r"[0-9]{1,9}(:(yes|no))?"),
+        ),
     )
 }
 

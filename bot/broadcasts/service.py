@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Final
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,9 +22,10 @@ from bot.broadcasts.composition import (
     check_text,
 )
 from bot.broadcasts.status import STATUSES
-from bot.broadcasts.timing import PAST_GRACE, first_allowed
+from bot.broadcasts.timing import PAST_GRACE, first_allowed, local_text
 from bot.db.repos import broadcasts as repo
 from bot.db.repos import coops as coops_repo
+from bot.db.repos import workshops as workshops_repo
 from bot.db.session import Database
 from bot.settings import Settings
 from content.catalog import BASE_LANG, LANGS
@@ -35,6 +37,19 @@ from content.translate import (
 )
 
 log = logging.getLogger(__name__)
+
+# How the admin names the journey stages an audience may pick (facilitators read French).
+ELIGIBILITY_LABELS: Final = {
+    "cae": "« Puis-je entrer ? » : CAE",
+    "ephemeral_culinary": "« Puis-je entrer ? » : coopérative éphémère, cuisine",
+    "ephemeral_textile": "« Puis-je entrer ? » : coopérative éphémère, textile",
+    "awareness": "« Puis-je entrer ? » : découvrir d'abord",
+    "not_yet": "« Puis-je entrer ? » : pas encore",
+}
+STEP_LABELS: Final = {
+    "pending": "Démarches : au moins une « pas encore » ou « aide »",
+    "help": "Démarches : au moins une « aide »",
+}
 
 
 @dataclass(frozen=True)
@@ -119,11 +134,23 @@ class BroadcastService:
 
         return await self.db.run(read)
 
-    async def audience_choices(self) -> dict[str, list[str]]:
-        """Values a facilitator can pick beyond languages and channels (coop names)."""
+    async def audience_choices(self) -> dict[str, list[tuple[str, str]]]:
+        """(value, label) a facilitator can pick per key beyond languages and channels:
+        coops, journey stages, and the upcoming workshops' answers."""
+        tz = self.tz
 
-        def read(conn: Connection) -> dict[str, list[str]]:
-            return {"coop": [c.name for c in coops_repo.all_coops(conn)]}
+        def read(conn: Connection) -> dict[str, list[tuple[str, str]]]:
+            coming = workshops_repo.upcoming(conn, self.clock())
+            return {
+                "coop": [(c.name, c.name) for c in coops_repo.all_coops(conn)],
+                "eligibility": list(ELIGIBILITY_LABELS.items()),
+                "steps": list(STEP_LABELS.items()),
+                "workshop": [
+                    (value, f"{w.title(BASE_LANG)} ({local_text(w.starts_at, tz)}) : {said}")
+                    for w in coming
+                    for value, said in ((str(w.id), "oui"), (f"{w.id}:no", "non"))
+                ],
+            }
 
         return await self.db.run(read)
 

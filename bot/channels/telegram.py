@@ -15,9 +15,10 @@ import hmac
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
-from datetime import UTC, timedelta
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -26,17 +27,33 @@ from starlette.routing import Route
 from telegram import (
     Bot,
     BotCommand,
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
+    User,
 )
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.base import DeliveryResult, Handle, Outcome, RateLimit, TextLookup
-from bot.channels.progress import PartProgress
+from bot.channels.base import (
+    DeliveryResult,
+    Handle,
+    Outcome,
+    RateLimit,
+    ReachabilityCallback,
+    ReachabilityChange,
+    TextLookup,
+)
+from bot.channels.progress import deliver_parts
 from bot.channels.telegram_http import AiohttpRequest
-from bot.core.messages import Attachment, InboundMessage, OutboundMessage, QuickReply
+from bot.core.messages import (
+    LOCAL_FILE,
+    Attachment,
+    InboundMessage,
+    OutboundMessage,
+    QuickReply,
+)
 from bot.core.render import split_text
 from bot.settings import Settings
 from content.catalog import BASE_LANG, LANGS, LOCALE_CODES
@@ -52,7 +69,12 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64  # bytes
 HASHED_PREFIX = "~"
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+MAX_DEPTH = 32  # JSON nesting; real updates stay under 10
+CONNECT_TIMEOUT = 5.0
+# my_chat_member statuses of the bot in a private chat: the user blocked it, or not.
+BLOCKED_STATUSES = frozenset({"kicked", "left"})
+MEMBER_STATUSES = frozenset({"member", "administrator", "creator", "restricted"})
 COMMANDS = ("start", "menu", "language", "help", "mydata")
 POLL_TIMEOUT = 25  # seconds of long polling
 # Errors meaning "this user cannot receive from us any more".
@@ -81,25 +103,46 @@ def keyboard(replies: tuple[QuickReply, ...]) -> InlineKeyboardMarkup | None:
     )
 
 
+class MalformedUpdate(ValueError):
+    """An update Telegram would never send (no chat, a number for a text…): refused, 400."""
+
+
+def _str(value: object, what: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise MalformedUpdate(f"{what} is not a string")
+
+
+def _private_chat(chat: object) -> Chat:
+    if not isinstance(chat, Chat) or type(chat.id) is not int or not isinstance(chat.type, str):
+        raise MalformedUpdate("no chat")
+    return chat
+
+
 def _attachments(message: Message) -> tuple[Attachment, ...]:
     found: list[Attachment] = []
     if message.voice:
-        found.append(Attachment("voice", message.voice.file_id, message.voice.mime_type))
+        found.append(Attachment("voice", str(message.voice.file_id), message.voice.mime_type))
     if message.audio:
-        found.append(Attachment("audio", message.audio.file_id, message.audio.mime_type))
+        found.append(Attachment("audio", str(message.audio.file_id), message.audio.mime_type))
     if message.photo:
-        found.append(Attachment("image", message.photo[-1].file_id, "image/jpeg"))
+        found.append(Attachment("image", str(message.photo[-1].file_id), "image/jpeg"))
     if message.video:
-        found.append(Attachment("video", message.video.file_id, message.video.mime_type))
+        found.append(Attachment("video", str(message.video.file_id), message.video.mime_type))
     if message.video_note:
-        found.append(Attachment("video", message.video_note.file_id, None))
+        found.append(Attachment("video", str(message.video_note.file_id), None))
     if message.document:
-        found.append(Attachment("document", message.document.file_id, message.document.mime_type))
+        doc = message.document
+        found.append(Attachment("document", str(doc.file_id), doc.mime_type))
     if message.sticker:
-        found.append(Attachment("sticker", message.sticker.file_id, None))
+        found.append(Attachment("sticker", str(message.sticker.file_id), None))
     if message.location:
         loc = message.location
-        found.append(Attachment("location", f"{loc.latitude:.6f},{loc.longitude:.6f}", None))
+        found.append(
+            Attachment("location", f"{float(loc.latitude):.6f},{float(loc.longitude):.6f}", None)
+        )
+    for a in found:
+        _str(a.mime, "mime type")
     return tuple(found)
 
 
@@ -110,47 +153,78 @@ def to_inbound(
     """The channel-neutral message for an update, or None when it is not for the bot.
 
     Only private chats: the bot is personal, and a group would mix people's answers.
+    Raises MalformedUpdate for what Telegram never sends (PTB builds objects from any JSON).
     """
     external_id = str(update.update_id)
     query = update.callback_query
     if query is not None:
-        chat = query.message.chat if query.message else None
-        if chat is None or chat.type != "private" or not query.data:
+        if not isinstance(query.from_user, User):
+            raise MalformedUpdate("callback query without a sender")
+        data = _str(query.data, "callback data")
+        if query.message is None:
+            return None  # a button under an inline-mode message: not a conversation
+        chat = _private_chat(query.message.chat)
+        if chat.type != "private" or not data:
             return None
-        payload: str | None = query.data
+        payload: str | None = data
         text = ""
-        if query.data.startswith(HASHED_PREFIX):
-            payload = resolve(query.data)
+        if data.startswith(HASHED_PREFIX):
+            payload = resolve(data)
             if payload is None:  # hashed id from before a restart: answer with the label
-                payload, text = None, _button_label(query.message, query.data)
+                payload, text = None, _button_label(query.message, data)
         return InboundMessage(
             channel=NAME,
             address=str(chat.id),
             external_id=external_id,
             text=text,
             payload=payload,
-            locale_hint=query.from_user.language_code,
+            locale_hint=_str(query.from_user.language_code, "language code"),
         )
     message = update.message
-    if message is None or message.chat.type != "private":
+    if message is None:
         return None
-    text = message.text or message.caption or ""
+    chat = _private_chat(message.chat)
+    text = _str(message.text, "text") or _str(message.caption, "caption") or ""
+    if chat.type != "private":
+        return None
     payload = None
-    if message.text and message.text.startswith("/start "):
-        payload = message.text[len("/start ") :].strip()[:64] or None
+    if text.startswith("/start "):
+        payload = text[len("/start ") :].strip()[:64] or None
     attachments = _attachments(message)
     if not text and not attachments:
         return None  # service messages (pinned, joined…): nothing to answer
     user = message.from_user
+    if user is not None and not isinstance(user, User):
+        raise MalformedUpdate("sender is not a user")
+    date = message.date
+    if date is not None and not isinstance(date, datetime):
+        raise MalformedUpdate("date is not a time")
     return InboundMessage(
         channel=NAME,
-        address=str(message.chat.id),
+        address=str(chat.id),
         external_id=external_id,
         text=text,
         payload=payload,
         attachments=attachments,
-        locale_hint=user.language_code if user else None,
-        received_at=message.date.astimezone(UTC) if message.date else None,
+        locale_hint=_str(user.language_code, "language code") if user else None,
+        received_at=date.astimezone(UTC) if date else None,
+    )
+
+
+def reachability_change(update: Update) -> ReachabilityChange | None:
+    """A user blocking (status kicked/left) or unblocking the bot in a private chat."""
+    member = update.my_chat_member
+    if member is None:
+        return None
+    chat = _private_chat(member.chat)
+    status = getattr(member.new_chat_member, "status", None)
+    if chat.type != "private" or status not in BLOCKED_STATUSES | MEMBER_STATUSES:
+        return None
+    # Telegram dates are whole seconds: the change happened before the end of that second
+    # (a message from the user after that moment outweighs it).
+    at = member.date + timedelta(seconds=1) if isinstance(member.date, datetime) else None
+    return ReachabilityChange(
+        NAME, str(chat.id), status in MEMBER_STATUSES, (at or datetime.now(UTC)).astimezone(UTC)
     )
 
 
@@ -186,6 +260,19 @@ def classify(exc: Exception) -> DeliveryResult:
     return DeliveryResult(Outcome.RETRY, error=f"{type(exc).__name__} {text}"[:200])
 
 
+def _depth(data: object) -> int:
+    """How deeply JSON values nest (iteratively: no recursion on hostile input)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack and deepest <= MAX_DEPTH:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        items: Iterable[object] = (
+            value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        )
+        stack += [(v, depth + 1) for v in items if isinstance(v, dict | list)]
+    return deepest
+
+
 class TelegramChannel:
     name = NAME
 
@@ -195,11 +282,12 @@ class TelegramChannel:
         *,
         handle: Handle,
         text: TextLookup,
+        on_reachability: ReachabilityCallback | None = None,
         rate_limit: RateLimit | None = None,
         pool_size: int = 16,
     ) -> None:
-        """`handle` takes each message from a user; `text(key, lang)` gives the command
-        menu's labels."""
+        """`handle` takes each message from a user; `on_reachability` hears users block and
+        unblock the bot; `text(key, lang)` gives the command menu's labels."""
         if not settings.telegram_bot_token:
             raise ValueError("TelegramChannel needs TELEGRAM_BOT_TOKEN")
         self.mode = settings.effective_telegram_mode
@@ -211,6 +299,8 @@ class TelegramChannel:
                 "TELEGRAM_WEBHOOK_SECRET (or set TELEGRAM_MODE=polling)"
             )
         self.settings, self.handle, self.text = settings, handle, text
+        self.on_reachability = on_reachability
+        self.send_timeout = settings.outbox_send_timeout_seconds
         # ~1 message/s per chat with a small burst, ~30/s for the bot (Telegram's limits).
         self.rate_limit = rate_limit or RateLimit(
             per_address_per_second=1.0, per_address_burst=3, global_per_second=30.0
@@ -220,11 +310,12 @@ class TelegramChannel:
             settings.telegram_bot_token,
             base_url=f"{root}/bot",
             base_file_url=f"{root}/file/bot",
-            request=AiohttpRequest(pool_size=pool_size),
+            request=AiohttpRequest(
+                pool_size=pool_size, connect_timeout=CONNECT_TIMEOUT, read_timeout=self.send_timeout
+            ),
             get_updates_request=AiohttpRequest(pool_size=1, read_timeout=POLL_TIMEOUT + 10),
         )
         self._secret = (settings.telegram_webhook_secret or "").encode()
-        self._progress = PartProgress()
         self._hashed: OrderedDict[str, str] = OrderedDict()  # hashed callback data -> choice id
         self._tasks: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
@@ -243,32 +334,57 @@ class TelegramChannel:
         body = await request.body()
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # includes UnicodeDecodeError; absurd nesting
             return Response("malformed JSON", status_code=400)
         if not isinstance(data, dict) or type(data.get("update_id")) is not int:
             return Response("not an update", status_code=400)
         if not _KNOWN_TYPES.intersection(data):
             return Response("unknown update type", status_code=400)
+        if _depth(data) > MAX_DEPTH:
+            return Response("nested too deeply", status_code=400)
         try:
             update = Update.de_json(data, self.bot)
-        except Exception:  # a structurally wrong update: PTB raises assorted errors
+            inbound, change = self.read(update)
+        except Exception as exc:  # PTB raises assorted errors on structurally wrong updates
+            log.info("telegram update %s refused (%s)", data["update_id"], type(exc).__name__)
             return Response("malformed update", status_code=400)
-        if not await self.process(update):
+        if not await self.apply(update, inbound, change):
             return Response("try again", status_code=503)  # Telegram retries the update
         return Response(status_code=200)
 
-    async def process(self, update: Update) -> bool:
-        """Hands one update to `handle`; False when it must be retried (not acknowledged)."""
+    def read(self, update: Update) -> tuple[InboundMessage | None, ReachabilityChange | None]:
+        """What an update means for us; MalformedUpdate (or PTB's errors) when it is not one."""
+        return to_inbound(update, self._hashed.get), reachability_change(update)
+
+    async def apply(
+        self,
+        update: Update,
+        inbound: InboundMessage | None,
+        change: ReachabilityChange | None,
+    ) -> bool:
+        """Hands an update on; False when it must be retried (not acknowledged)."""
         try:
-            inbound = to_inbound(update, self._hashed.get)
             if inbound is not None:
                 await self.handle(inbound)
-        except Exception:
-            log.exception("telegram update %s not processed", update.update_id)
+            if change is not None and self.on_reachability is not None:
+                await self.on_reachability(change)
+        except Exception as exc:  # the dispatcher logged why; the update comes again
+            log.warning(
+                "telegram update %s not processed (%s)", update.update_id, type(exc).__name__
+            )
             return False
         if update.callback_query is not None:
             self._background(self._answer(update.callback_query.id))
         return True
+
+    async def process(self, update: Update) -> bool:
+        """One polled update: a malformed one is skipped (acknowledged), never retried."""
+        try:
+            inbound, change = self.read(update)
+        except Exception as exc:
+            log.info("telegram update %s skipped (%s)", update.update_id, type(exc).__name__)
+            return True
+        return await self.apply(update, inbound, change)
 
     async def _answer(self, query_id: str) -> None:
         with contextlib.suppress(TelegramError):  # the spinner stops by itself after a while
@@ -377,8 +493,12 @@ class TelegramChannel:
             return DeliveryResult(Outcome.FAILED, error="not a Telegram chat id")
         await self._ensure_initialized()
         steps = self._steps(chat_id, message)
-        return await self._progress.deliver(
-            message.outbox_id, [partial(_message_id, step) for step in steps], classify, NAME
+        return await deliver_parts(
+            [partial(_message_id, step) for step in steps],
+            done=message.parts_done,
+            classify=classify,
+            channel=NAME,
+            timeout=self.send_timeout,
         )
 
     def _steps(
@@ -407,10 +527,16 @@ class TelegramChannel:
             for i, piece in enumerate(pieces)
         ]
         for a in message.attachments:
+            # A URL or file id as is; a local file (no public URL to fetch it) is uploaded.
+            media: str | Path = (
+                Path(a.ref[len(LOCAL_FILE) :]) if a.ref.startswith(LOCAL_FILE) else a.ref
+            )
             if a.kind == "image":
-                steps.append(partial(bot.send_photo, chat_id=chat_id, photo=a.ref))
-            elif a.kind in ("audio", "voice"):
-                steps.append(partial(bot.send_audio, chat_id=chat_id, audio=a.ref))
+                steps.append(partial(bot.send_photo, chat_id=chat_id, photo=media))
+            elif a.kind == "voice":
+                steps.append(partial(bot.send_voice, chat_id=chat_id, voice=media))
+            elif a.kind == "audio":
+                steps.append(partial(bot.send_audio, chat_id=chat_id, audio=media))
             else:
-                steps.append(partial(bot.send_document, chat_id=chat_id, document=a.ref))
+                steps.append(partial(bot.send_document, chat_id=chat_id, document=media))
         return steps

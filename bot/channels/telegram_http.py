@@ -1,7 +1,9 @@
-"""python-telegram-bot's HTTP transport over aiohttp.
+"""python-telegram-bot's HTTP transport over aiohttp, with its timeouts really applied.
 
 PTB's default transport (httpx) costs more CPU per Bot API call than the rest of a
 webhook's handling together; aiohttp is already here (the Twilio client uses it).
+A call gets `connect_timeout` to connect and `read_timeout` to answer: at most their sum
+in all (aiohttp has no write or pool timeout of its own).
 """
 
 from __future__ import annotations
@@ -19,13 +21,10 @@ class AiohttpRequest(BaseRequest):
         *,
         pool_size: int = 16,
         connect_timeout: float = 5.0,
-        read_timeout: float = 10.0,
-        write_timeout: float = 10.0,
-        pool_timeout: float = 10.0,
+        read_timeout: float = 30.0,
     ) -> None:
         self._pool_size = pool_size
         self._connect, self._read = connect_timeout, read_timeout
-        self._write, self._pool = write_timeout, pool_timeout
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -57,10 +56,9 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("AiohttpRequest is not initialized")
         read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
-        write = self._write if isinstance(write_timeout, DefaultValue) else write_timeout
-        # aiohttp has no separate write timeout: the whole call is bounded by all of them.
-        total = sum(t for t in (read, connect, pool, write) if t is not None) or None
+        # A connection that cannot be made sent nothing (safe to retry at once); once the
+        # request is written, only the read timeout bounds the wait for the answer.
+        total = None if read is None else (connect or 0.0) + read
         timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
         data: aiohttp.FormData | dict[str, str] | None = None
         if request_data is not None:

@@ -21,12 +21,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from twilio.base.exceptions import TwilioRestException
-from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bot.channels.base import DeliveryResult, Handle, Outcome, RateLimit, StatusCallback
-from bot.channels.progress import PartProgress
+from bot.channels.base import (
+    DeliveryReport,
+    DeliveryResult,
+    Handle,
+    Outcome,
+    RateLimit,
+    StatusCallback,
+)
+from bot.channels.progress import deliver_parts
+from bot.channels.twilio_http import AiohttpTwilioClient
 from bot.core.messages import Attachment, AttachmentKind, InboundMessage, OutboundMessage
 from bot.core.render import numbered, split_text
 from bot.settings import Settings
@@ -47,8 +54,9 @@ MAX_BUTTON_TITLE = 20
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 # Twilio error codes with a meaning for us (https://www.twilio.com/docs/api/errors).
 HELD_CODES = {63016}  # outside the 24-hour window: only a template may go
-UNREACHABLE_CODES = {21610, 63003, 63024}  # unsubscribed (STOP), unreachable, invalid recipient
-REQUEST_TIMEOUT = 15.0
+# Unsubscribed (STOP), unreachable, invalid recipient, the user blocked the business.
+UNREACHABLE_CODES = {21610, 63003, 63024, 63014}
+CONNECT_TIMEOUT = 5.0
 
 
 class _Params(dict[str, list[str]]):
@@ -162,9 +170,9 @@ class WhatsAppChannel:
         self.public_base = (settings.public_base_url or "").rstrip("/")
         self.status_callback = self.public_base + STATUS_PATH if self.public_base else None
         self._auth = (settings.twilio_account_sid, settings.twilio_auth_token)
+        self.send_timeout = settings.outbox_send_timeout_seconds
         self._client: Client | None = None
-        self._http: AsyncTwilioHttpClient | None = None
-        self._progress = PartProgress()
+        self._http: AiohttpTwilioClient | None = None
 
     # --- receiving -------------------------------------------------------------------------
 
@@ -213,9 +221,9 @@ class WhatsAppChannel:
             return Response("not a WhatsApp message", status_code=400)
         try:
             await self.handle(message)
-        except Exception:
-            log.exception("whatsapp message not processed")
-            return Response("try again", status_code=503)  # Twilio may retry; dedupe holds
+        except Exception as exc:  # the dispatcher logged why; Twilio may retry, dedupe holds
+            log.warning("whatsapp message not processed (%s)", type(exc).__name__)
+            return Response("try again", status_code=503)
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     async def status(self, request: Request) -> Response:
@@ -225,8 +233,18 @@ class WhatsAppChannel:
         sid, status = params.first("MessageSid"), params.first("MessageStatus")
         if not sid or not status:
             return Response("not a status callback", status_code=400)
-        error = params.first("ErrorCode") or None
-        known = await self.on_status(sid[:64], status, error and error[:32])
+        error = params.first("ErrorCode")[:32] or None
+        report = DeliveryReport(
+            sid[:64],
+            status[:16],
+            error,
+            unreachable=error is not None and error.isdigit() and int(error) in UNREACHABLE_CODES,
+        )
+        try:
+            known = await self.on_status(report)
+        except Exception as exc:  # the database is down: Twilio retries the callback
+            log.warning("whatsapp status not recorded (%s)", type(exc).__name__)
+            return Response("try again", status_code=503)
         if not known:
             log.debug("status for an unknown message")
         return Response(status_code=204)
@@ -246,12 +264,10 @@ class WhatsAppChannel:
             self._http, self._client = None, None
 
     def client(self) -> Client:
-        """Twilio's client over its aiohttp-based async HTTP client, pointed at our API root."""
+        """Twilio's client over our aiohttp transport (timeouts applied), at our API root."""
         if self._client is None:
-            http = AsyncTwilioHttpClient(pool_connections=False)
-            http.session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
-                connector=aiohttp.TCPConnector(limit=100),
+            http = AiohttpTwilioClient(
+                connect_timeout=CONNECT_TIMEOUT, read_timeout=self.send_timeout
             )
             client = Client(
                 self._auth[0], self._auth[1], account_sid=self.account_sid, http_client=http
@@ -341,6 +357,10 @@ class WhatsAppChannel:
         async def create(call: dict[str, Any]) -> str:
             return str((await messages.create_async(**call)).sid)
 
-        return await self._progress.deliver(
-            message.outbox_id, [partial(create, call) for call in calls], classify, "whatsapp"
+        return await deliver_parts(
+            [partial(create, call) for call in calls],
+            done=message.parts_done,
+            classify=classify,
+            channel=NAME,
+            timeout=self.send_timeout,
         )

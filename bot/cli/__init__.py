@@ -8,11 +8,33 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import broadcasts, chat, coops, database, sales, serve, templates, users
+from bot.cli import (
+    broadcasts,
+    chat,
+    coops,
+    database,
+    inbox,
+    sales,
+    serve,
+    templates,
+    users,
+    workshops,
+)
 from bot.cli.runtime import CommandError, configure_logging
 from bot.settings import get_settings
 
-COMMAND_GROUPS = (serve, chat, database, users, coops, sales, broadcasts, templates)
+COMMAND_GROUPS = (
+    serve,
+    chat,
+    database,
+    users,
+    coops,
+    sales,
+    workshops,
+    inbox,
+    broadcasts,
+    templates,
+)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from bot.core import handlers
 from bot.core.lookup import BatchLookup, settings_facts
 from bot.core.messages import AttachmentKind, InboundMessage
+from bot.core.programme import Programme
 from bot.core.scene import Batch, Scene
 from bot.db.repos import conversations as repo
 from bot.db.session import Database
@@ -68,6 +69,7 @@ class Dispatcher:
         on_commit: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         facts: Mapping[str, str] | None = None,
+        programme: Programme | None = None,
     ) -> None:
         self.db, self.env, self.nlu = db, env, nlu
         self.on_commit, self.clock = on_commit, clock
@@ -75,6 +77,7 @@ class Dispatcher:
         if facts is None:  # a host that gives none: the settings' defaults
             facts = settings_facts(Settings.model_fields["retention_days"].default)
         self.facts = dict(facts)
+        self.programme = programme or Programme()  # time zone, office hours
         self._pending: deque[_Item] = deque()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -163,7 +166,7 @@ class Dispatcher:
         self, conn: Connection, items: list[_Item], now: datetime
     ) -> list[HandleResult]:
         """One batch, synchronously, inside the transaction `Database.run` opened."""
-        batch = Batch(now)
+        batch = Batch(now, self.programme)
         keys = [(i.message.channel, i.message.external_id) for i in items]
         fresh = repo.claim_inbound(conn, list(dict.fromkeys(keys)), now)
         todo = [i for i in items if (i.message.channel, i.message.external_id) in fresh]
@@ -206,7 +209,10 @@ class Dispatcher:
             heard: tuple[Event, ...] = ()
             if not scene.text.strip() and kinds & VOICE_KINDS:
                 heard = (HandoverRequested("voice_message"),)
-            env = replace(self.env, lookup=BatchLookup(conn, contact.id, self.facts))
+            lookup = BatchLookup(
+                conn, contact.id, self.facts, now=batch.now, programme=self.programme
+            )
+            env = replace(self.env, lookup=lookup)
             result = engine.resume(
                 env,
                 engine.Contact(contact.lang, contact.consent, contact.fields, contact.is_new),

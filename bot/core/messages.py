@@ -8,6 +8,10 @@ from typing import Literal
 
 from flows.events import QuickReply
 
+# An attachment whose ref starts with this is a file on this machine (to upload), not a
+# URL or a platform's file id.
+LOCAL_FILE = "file://"
+
 AttachmentKind = Literal["image", "audio", "voice", "video", "document", "sticker", "location"]
 
 
@@ -63,9 +67,11 @@ class OutboundMessage:
     outbox_id: int | None = None
     last_inbound_at: datetime | None = None  # the user's last message (WhatsApp 24-hour window)
     template: TemplateRef | None = None  # what goes outside that window, when given
+    parts_done: int = 0  # parts of a split message delivered by earlier attempts
 
 
 __all__ = [
+    "LOCAL_FILE",
     "Attachment",
     "AttachmentKind",
     "InboundMessage",

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from bot.core.messages import InboundMessage
+from bot.core.programme import Programme
 from bot.db.repos import conversations as repo
 from bot.delivery import outbox
 from bot.delivery.payload import Payload
@@ -21,6 +22,7 @@ class Batch:
     """The writes of one dispatcher batch, committed together in one transaction."""
 
     now: datetime
+    programme: Programme = field(default_factory=Programme)  # time zone, office hours
     contacts: list[repo.ContactRow] = field(default_factory=list)
     messages: list[repo.MessageRow] = field(default_factory=list)
     tickets: list[repo.TicketRow] = field(default_factory=list)
@@ -54,6 +56,10 @@ class Scene:
     def now(self) -> datetime:
         return self.batch.now
 
+    @property
+    def programme(self) -> Programme:
+        return self.batch.programme
+
     def finish(self, owner: int) -> None:
         """The message, its replies and their outbox rows join the batch."""
         contact, msg, now = self.contact, self.message, self.now
@@ -83,6 +89,8 @@ class Scene:
                     msg.address,
                     Payload.of(reply),
                     now,
+                    inbound_at=now,
+                    transient=self.erased,
                 )
             )
             self.batch.owners.append(owner)

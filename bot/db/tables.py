@@ -12,7 +12,9 @@ from bot.db.models import (
     BroadcastStop,
     BroadcastText,
     ChannelIdentity,
+    ChecklistProgress,
     Contact,
+    ContactPreferences,
     ContentConflict,
     ContentDraft,
     ContentHead,
@@ -20,17 +22,25 @@ from bot.db.models import (
     ContentVersion,
     Coop,
     DayTotal,
+    EligibilityFigure,
+    EligibilityResult,
+    HandoverReply,
     HandoverTicket,
     LedgerHead,
     LoginThrottle,
     Member,
     MessageLog,
+    ModuleProgress,
     Outbox,
     ProcessedInbound,
     Product,
+    RateLimitState,
     Sale,
+    ScheduledJob,
     ShippedContent,
     WhatsAppTemplate,
+    Workshop,
+    WorkshopRsvp,
 )
 
 contacts = table(Contact)
@@ -38,6 +48,7 @@ identities = table(ChannelIdentity)
 messages = table(MessageLog)
 outbox = table(Outbox)
 processed = table(ProcessedInbound)
+rate_limits = table(RateLimitState)
 tickets = table(HandoverTicket)
 sales = table(Sale)
 ledger_heads = table(LedgerHead)
@@ -55,6 +66,15 @@ users = table(AdminUser)
 sessions = table(AdminSession)
 login_throttle = table(LoginThrottle)
 audit = table(AuditEntry)
+replies = table(HandoverReply)
+workshops = table(Workshop)
+rsvps = table(WorkshopRsvp)
+module_progress = table(ModuleProgress)
+eligibility_results = table(EligibilityResult)
+eligibility_figures = table(EligibilityFigure)
+checklist_progress = table(ChecklistProgress)
+preferences = table(ContactPreferences)
+jobs = table(ScheduledJob)
 broadcasts = table(Broadcast)
 broadcast_texts = table(BroadcastText)
 recipients = table(BroadcastRecipient)

@@ -1,10 +1,12 @@
-"""Outbox rows: claiming what is due (in order per address) and recording outcomes."""
+"""Outbox rows: queueing them with a priority, claiming what is due (in order per address,
+for a lease the claimant renews: bot/delivery/claims.py), and recording outcomes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from enum import IntEnum
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -12,28 +14,41 @@ from sqlalchemy import (
     Connection,
     and_,
     bindparam,
+    delete,
     exists,
     insert,
-    literal_column,
     select,
-    tuple_,
     update,
 )
 
 from bot.core.messages import OutboundMessage
 from bot.db.tables import identities, outbox
+from bot.delivery import reachability, wakeup
+from bot.delivery.claims import Claimant, held_by, state, take
 from bot.delivery.payload import Payload
 
-LEASE = timedelta(minutes=2)
-# Written as literals, not bound parameters: SQLite uses a partial index only when the
-# query repeats the index's condition word for word.
-PENDING: ColumnElement[str] = literal_column("'pending'")
-UNFINISHED: tuple[ColumnElement[str], ...] = (PENDING, literal_column("'sending'"))
+WAITING, WORKING = "pending", "sending"  # the claim pattern's states, for the outbox
+UNFINISHED: tuple[ColumnElement[str], ...] = (state(WAITING), state(WORKING))
+ROWS_PER_ADDRESS = 10  # claimed at once behind an address's first due row
+
+
+class Priority(IntEnum):
+    """Which rows go first when sends must wait (rate limits, a backlog): lower first.
+
+    Each address's rows of one priority go out in the order they were queued; a row of a
+    higher priority (a reply) may overtake lower ones (a reminder, a broadcast) to the same
+    address.
+    """
+
+    REPLY = 0  # to someone writing now (and a facilitator's answer)
+    REMINDER = 10  # workshop reminders and checklist nudges (the scheduler)
+    BROADCAST = 20  # facilitators' broadcasts
 
 
 @dataclass(frozen=True, slots=True)
 class OutboxRow:
-    """A message to queue: to whom, what, and why (a template's purpose outside the window)."""
+    """A message to queue: to whom, what, why (a template's purpose outside WhatsApp's
+    window) and how urgently (`priority`, see `Priority`)."""
 
     contact_id: int | None
     channel: str
@@ -41,7 +56,12 @@ class OutboxRow:
     payload: Payload
     created_at: datetime
     purpose: str = "reply"
+    priority: int = Priority.REPLY
     next_attempt_at: datetime | None = None  # None: due at once
+    # When the message this answers arrived (opens WhatsApp's window); None for the rest.
+    inbound_at: datetime | None = None
+    # To someone who asked to be erased: the row is deleted once sent or given up.
+    transient: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,7 +69,9 @@ class Claimed:
     id: int
     message: OutboundMessage
     attempts: int  # including this one
-    unreachable: bool
+    unreachable: bool  # the contact is marked unreachable
+    transient: bool
+    priority: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +79,7 @@ class Sent:
     id: int
     provider_id: str | None
     at: datetime
+    forget: bool = False  # a transient row: delete it
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +88,7 @@ class Retry:
     at: datetime  # next attempt
     attempts: int  # attempts made so far (rows behind a failed one were not tried)
     error: str
+    parts_sent: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +98,21 @@ class Finished:
     id: int
     status: Literal["failed", "held"]
     error: str
+    forget: bool = False
 
 
 Outcome = Sent | Retry | Finished
 
 
 def enqueue(conn: Connection, rows: Sequence[OutboxRow]) -> list[int]:
-    """Queue messages in the caller's transaction; returns their outbox ids, in order."""
+    """Queue messages in the caller's transaction; returns their outbox ids, in order.
+
+    `OutboxRow.priority` orders waiting rows: `Priority.REPLY` before `REMINDER` before
+    `BROADCAST` (order per address is kept within one priority).
+    """
     if not rows:
         return []
+    wakeup.notify(conn)
     result = conn.execute(
         insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True),
         [
@@ -92,9 +122,13 @@ def enqueue(conn: Connection, rows: Sequence[OutboxRow]) -> list[int]:
                 "address": r.address,
                 "payload": r.payload.to_json(),
                 "purpose": r.purpose,
+                "priority": int(r.priority),
                 "status": "pending",
                 "attempts": 0,
+                "parts_sent": 0,
                 "next_attempt_at": r.next_attempt_at or r.created_at,
+                "inbound_at": r.inbound_at,
+                "transient": r.transient,
                 "created_at": r.created_at,
             }
             for r in rows
@@ -105,6 +139,7 @@ def enqueue(conn: Connection, rows: Sequence[OutboxRow]) -> list[int]:
 
 def to_outbound(row: Any, last_inbound_at: datetime | None) -> OutboundMessage:
     payload = Payload.from_json(row.payload)
+    inbound = [t for t in (last_inbound_at, row.inbound_at) if t is not None]
     return OutboundMessage(
         channel=row.channel,
         address=row.address,
@@ -114,53 +149,63 @@ def to_outbound(row: Any, last_inbound_at: datetime | None) -> OutboundMessage:
         attachments=payload.attachments,
         purpose=row.purpose,
         outbox_id=row.id,
-        last_inbound_at=last_inbound_at,
+        last_inbound_at=max(inbound, default=None),
+        parts_done=row.parts_sent,
         template=payload.template,
     )
 
 
-def release_stale(conn: Connection, now: datetime) -> int:
-    """Rows left 'sending' by a crashed sender go back to pending (at-least-once)."""
-    result = conn.execute(
-        update(outbox)
-        .where(outbox.c.status == "sending", outbox.c.claimed_until < now)
-        .values(status="pending", claimed_until=None)
-    )
-    return result.rowcount or 0
-
-
 def claim_due(
-    conn: Connection, now: datetime, channels: Sequence[str], limit: int = 200
+    conn: Connection,
+    now: datetime,
+    channel: str,
+    claimant: Claimant,
+    *,
+    limit: int = 64,
+    held: Collection[int] = (),
 ) -> list[Claimed]:
-    """Claim due rows: the head of each address's queue, then the due rows behind it.
+    """Claim up to `limit` due rows of one channel: the first unfinished row of
+    (address, priority) queues, highest priority first, each with the due rows right
+    behind it.
 
-    A row is a head when no earlier row to the same address is still pending or sending,
-    so two senders never deliver one address's messages out of order.
+    A row is first when no earlier row of its queue is pending or sending, so two senders
+    never deliver one queue out of order; a row left `sending` by a dead sender is first
+    again once its lease has run out. `held`: rows the claimant is still working on, never
+    taken again by it even if a stall let their lease run out.
     """
     earlier = outbox.alias("earlier")
     blocked = exists().where(
         earlier.c.channel == outbox.c.channel,
         earlier.c.address == outbox.c.address,
+        earlier.c.priority == outbox.c.priority,
         earlier.c.id < outbox.c.id,
         earlier.c.status.in_(UNFINISHED),
     )
-    heads_q = (
-        select(outbox.c.id, outbox.c.channel, outbox.c.address)
-        .where(
-            outbox.c.status == PENDING,
-            outbox.c.next_attempt_at <= now,
-            outbox.c.channel.in_(list(channels)),
-            ~blocked,
+    # Two small queries rather than one with an OR: each walks its own partial index
+    # (pending rows by priority and id; rows being sent by lease end) and stops early,
+    # however long the backlog.
+    due = (outbox.c.status == state(WAITING), outbox.c.next_attempt_at <= now)
+    expired = (outbox.c.status == state(WORKING), outbox.c.claimed_until < now)
+    heads: list[Any] = []
+    for condition in (due, expired):
+        heads_q = (
+            select(outbox.c.id, outbox.c.address, outbox.c.priority)
+            .where(
+                *condition,
+                outbox.c.channel == channel,
+                ~blocked,
+                *([outbox.c.id.not_in(list(held))] if held else []),
+            )
+            .order_by(outbox.c.priority, outbox.c.id)
+            .limit(limit)
         )
-        .order_by(outbox.c.id)
-        .limit(limit)
-    )
-    if conn.dialect.name == "postgresql":
-        heads_q = heads_q.with_for_update(skip_locked=True, of=outbox)
-    heads = (conn.execute(heads_q)).all()
+        if conn.dialect.name == "postgresql":
+            heads_q = heads_q.with_for_update(skip_locked=True, of=outbox)
+        heads += conn.execute(heads_q).all()
+    heads = sorted(heads, key=lambda h: (h.priority, h.id))[:limit]
     if not heads:
         return []
-    first = {(h.channel, h.address): h.id for h in heads}
+    first = {(h.address, h.priority): h.id for h in heads}
     rows_q = (
         select(outbox, identities.c.last_inbound_at, identities.c.unreachable)
         .outerjoin(
@@ -170,29 +215,69 @@ def claim_due(
             ),
         )
         .where(
-            tuple_(outbox.c.channel, outbox.c.address).in_(list(first)),
             outbox.c.status.in_(UNFINISHED),
-            outbox.c.status == PENDING,
-            outbox.c.next_attempt_at <= now,
+            outbox.c.channel == channel,
+            # A plain IN on the address walks the index; the priority is checked below.
+            outbox.c.address.in_(sorted({address for address, _ in first})),
         )
         .order_by(outbox.c.id)
     )
-    rows = [r for r in (conn.execute(rows_q)).all() if r.id >= first[(r.channel, r.address)]]
-    conn.execute(
-        update(outbox)
-        .where(outbox.c.id.in_([r.id for r in rows]))
-        .values(status="sending", claimed_until=now + LEASE, attempts=outbox.c.attempts + 1)
+    if conn.dialect.name == "postgresql":
+        rows_q = rows_q.with_for_update(of=outbox)
+    taken: dict[tuple[str, int], list[Any]] = {}
+    stopped: set[tuple[str, int]] = set()
+    for r in conn.execute(rows_q):
+        key = (r.address, r.priority)
+        if key not in first or r.id < first[key] or key in stopped:
+            continue
+        queue = taken.setdefault(key, [])
+        # Stop at the first row that is not due: the rows behind it keep their order.
+        if len(queue) >= ROWS_PER_ADDRESS or not _due(r, now) or r.id in held:
+            stopped.add(key)
+            continue
+        queue.append(r)
+    rows: list[Any] = []
+    for h in heads:  # highest priority first, until the limit
+        queue = taken.get((h.address, h.priority), [])
+        if rows and len(rows) + len(queue) > limit:
+            break
+        rows += queue
+    if not rows:
+        return []
+    take(
+        conn,
+        outbox,
+        claimant,
+        [r.id for r in rows],
+        now,
+        working=WORKING,
+        attempts=outbox.c.attempts + 1,
     )
     return [
-        Claimed(r.id, to_outbound(r, r.last_inbound_at), r.attempts + 1, bool(r.unreachable))
-        for r in rows
+        Claimed(
+            r.id,
+            to_outbound(r, r.last_inbound_at),
+            r.attempts + 1,
+            bool(r.unreachable),
+            bool(r.transient),
+            r.priority,
+        )
+        for r in sorted(rows, key=lambda r: (r.priority, r.id))
     ]
 
 
+def _due(row: Any, now: datetime) -> bool:
+    if row.status == WAITING:
+        return bool(row.next_attempt_at <= now)
+    return row.claimed_until is not None and bool(row.claimed_until < now)
+
+
 _BY_ID = outbox.c.id == bindparam("oid")
+# Only the claimant still holding a row may put it back or finish it; "sent" always wins.
+_HELD = and_(_BY_ID, held_by(outbox, bindparam("token"), working=WORKING))
 
 
-def record(conn: Connection, outcomes: Sequence[Outcome]) -> None:
+def record(conn: Connection, token: str, outcomes: Sequence[Outcome]) -> None:
     """Apply delivery outcomes: one statement per kind of outcome."""
     sent = [o for o in outcomes if isinstance(o, Sent)]
     retry = [o for o in outcomes if isinstance(o, Retry)]
@@ -200,7 +285,7 @@ def record(conn: Connection, outcomes: Sequence[Outcome]) -> None:
     if sent:
         conn.execute(
             update(outbox)
-            .where(_BY_ID)
+            .where(_BY_ID, outbox.c.status.in_(UNFINISHED))
             .values(
                 status="sent",
                 claimed_until=None,
@@ -212,47 +297,64 @@ def record(conn: Connection, outcomes: Sequence[Outcome]) -> None:
     if retry:
         conn.execute(
             update(outbox)
-            .where(_BY_ID)
+            .where(_HELD)
             .values(
                 status="pending",
                 claimed_until=None,
                 next_attempt_at=bindparam("v_at"),
                 attempts=bindparam("v_attempts"),
                 last_error=bindparam("v_error"),
+                parts_sent=bindparam("v_parts"),
             ),
             [
-                {"oid": o.id, "v_at": o.at, "v_attempts": o.attempts, "v_error": o.error[:500]}
+                {
+                    "oid": o.id,
+                    "token": token,
+                    "v_at": o.at,
+                    "v_attempts": o.attempts,
+                    "v_error": o.error[:500],
+                    "v_parts": o.parts_sent,
+                }
                 for o in retry
             ],
         )
     if finished:
         conn.execute(
             update(outbox)
-            .where(_BY_ID)
+            .where(_HELD)
             .values(
                 status=bindparam("v_status"), claimed_until=None, last_error=bindparam("v_error")
             ),
-            [{"oid": o.id, "v_status": o.status, "v_error": o.error[:500]} for o in finished],
+            [
+                {"oid": o.id, "token": token, "v_status": o.status, "v_error": o.error[:500]}
+                for o in finished
+            ],
         )
+    forget = [o.id for o in sent if o.forget] + [o.id for o in finished if o.forget]
+    if forget:
+        conn.execute(delete(outbox).where(outbox.c.id.in_(forget), outbox.c.transient))
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A platform refused a send because the user cannot receive (blocked us), as of `at`."""
+
+    channel: str
+    address: str
+    at: datetime
 
 
 def record_all(
-    conn: Connection, outcomes: Sequence[Outcome], unreachable: Sequence[tuple[str, str]]
+    conn: Connection, token: str, outcomes: Sequence[Outcome], refusals: Sequence[Refusal]
 ) -> None:
-    record(conn, outcomes)
-    for channel, address in unreachable:
-        mark_unreachable(conn, channel, address)
+    record(conn, token, outcomes)
+    for r in refusals:
+        reachability.mark_unreachable(conn, r.channel, r.address, since=r.at)
 
 
-def mark_unreachable(conn: Connection, channel: str, address: str) -> None:
-    conn.execute(
-        update(identities)
-        .where(identities.c.channel == channel, identities.c.address == address)
-        .values(unreachable=True)
-    )
-
-
-def record_status(conn: Connection, provider_id: str, status: str, error: str | None) -> bool:
+def record_status(
+    conn: Connection, provider_id: str, status: str, error: str | None, unreachable: bool
+) -> bool:
     """A provider's status callback (delivered, read, failed…) for a sent message."""
     values: dict[str, Any] = {"provider_status": status[:16]}
     if error:
@@ -260,6 +362,13 @@ def record_status(conn: Connection, provider_id: str, status: str, error: str | 
     if status in ("failed", "undelivered"):
         values["status"] = "failed"
     result = conn.execute(
-        update(outbox).where(outbox.c.provider_id == provider_id).values(**values)
-    )
-    return bool(result.rowcount)
+        update(outbox)
+        .where(outbox.c.provider_id == provider_id)
+        .values(**values)
+        .returning(outbox.c.channel, outbox.c.address, outbox.c.sent_at)
+    ).all()
+    if unreachable:
+        for channel, address, sent_at in result:
+            if sent_at is not None:
+                reachability.mark_unreachable(conn, channel, address, since=sent_at)
+    return bool(result)

@@ -1,11 +1,22 @@
-"""Token buckets: per address and per channel, so one busy chat cannot starve the rest."""
+"""Rate limits: token buckets per address and per channel, so one busy chat cannot starve
+the rest. With several sender processes (PostgreSQL), the channel's rate lives in the
+database and all of them share it."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from bot.channels.base import RateLimit
+from bot.db.session import Database
+from bot.db.tables import rate_limits
 
 
 @dataclass
@@ -27,7 +38,14 @@ class TokenBucket:
         return wait
 
 
+def channel_burst(limit: RateLimit) -> float:
+    """How many sends a channel may make at once after a quiet spell: one second's worth."""
+    return max(1.0, limit.global_per_second)
+
+
 class RateLimiter:
+    """Both buckets in memory: right when this process is the only sender (SQLite)."""
+
     def __init__(self, clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000):
         self.clock = clock
         self.max_keys = max_keys
@@ -41,19 +59,112 @@ class RateLimiter:
             bucket = self._buckets[key] = TokenBucket(rate, burst, burst, self.clock())
         return bucket
 
-    def reserve(
-        self, channel: str, address: str, *, per_address: float, burst: int, global_rate: float
-    ) -> float:
-        now = self.clock()
-        a = self._bucket((channel, address), per_address, burst).delay(now)
-        g = self._bucket((channel, ""), global_rate, max(1.0, global_rate)).delay(now)
-        return max(a, g)
-
-    async def acquire(
-        self, channel: str, address: str, *, per_address: float, burst: int, global_rate: float
-    ) -> None:
-        wait = self.reserve(
-            channel, address, per_address=per_address, burst=burst, global_rate=global_rate
+    def address_delay(self, channel: str, address: str, limit: RateLimit) -> float:
+        bucket = self._bucket(
+            (channel, address), limit.per_address_per_second, limit.per_address_burst
         )
+        return bucket.delay(self.clock())
+
+    def reserve(self, channel: str, address: str, limit: RateLimit) -> float:
+        """Seconds until this send may go; the tokens are taken (reserved) now."""
+        a = self.address_delay(channel, address, limit)
+        bucket = self._bucket((channel, ""), limit.global_per_second, channel_burst(limit))
+        return max(a, bucket.delay(self.clock()))
+
+    async def acquire(self, channel: str, address: str, limit: RateLimit) -> None:
+        wait = self.reserve(channel, address, limit)
         if wait > 0:
             await asyncio.sleep(wait)
+
+
+def reserve_slots(
+    conn: Connection, key: str, rate: float, burst: float, now: float, count: int = 1
+) -> list[float]:
+    """Take the next `count` send slots of `key` (GCRA, one statement); returns when each
+    may go (epoch seconds).
+
+    The row holds the theoretical arrival time (TAT): each send moves it 1/rate later, and a
+    send may go once TAT minus the burst's allowance is reached.
+    """
+    interval = 1.0 / rate
+    tolerance = (burst - 1.0) * interval
+    dialect = conn.dialect.name
+    greatest = func.greatest if dialect == "postgresql" else func.max
+    if dialect == "postgresql":  # slots need no durability: no wait for the disk
+        conn.execute(text("SET LOCAL synchronous_commit = off"))
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(rate_limits)
+    stmt = (
+        insert.values(key=key, tat=now + count * interval)
+        .on_conflict_do_update(
+            index_elements=[rate_limits.c.key],
+            set_={"tat": greatest(rate_limits.c.tat, now) + count * interval},
+        )
+        .returning(rate_limits.c.tat)
+    )
+    first = float(conn.execute(stmt).scalar_one()) - count * interval
+    return [first + i * interval - tolerance for i in range(count)]
+
+
+class SharedRateLimiter(RateLimiter):
+    """Per address in memory (an address's queue is held by one sender at a time), per
+    channel in the database: several worker processes together keep the channel's rate.
+
+    One statement takes the slots of every send waiting at that moment, and a tenth of a
+    second's worth more (kept here for the next sends, dropped after a second unused), so
+    neither the database's latency nor its load grows with the rate."""
+
+    BLOCK_SECONDS = 0.1
+    MAX_BLOCK = 32
+    STALE = 1.0  # seconds after which kept slots are dropped (the database's bucket refilled)
+
+    def __init__(self, db: Database, *, wall: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.db, self.wall = db, wall
+        self._kept: dict[str, deque[float]] = {}  # slots taken, not yet used
+        self._kept_at: dict[str, float] = {}  # when they were taken
+        self._waiting: dict[str, list[asyncio.Future[float]]] = {}
+        self._fetching: dict[str, asyncio.Task[None]] = {}
+
+    async def acquire(self, channel: str, address: str, limit: RateLimit) -> None:
+        local = self.address_delay(channel, address, limit)
+        wait = max(local, await self._slot(channel, limit) - self.wall())
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _slot(self, channel: str, limit: RateLimit) -> float:
+        kept = self._kept.setdefault(channel, deque())
+        if self._kept_at.get(channel, 0.0) < self.wall() - self.STALE:
+            kept.clear()
+        if kept:
+            return kept.popleft()
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(channel, []).append(future)
+        if channel not in self._fetching:
+            self._fetching[channel] = asyncio.create_task(self._reserve(channel, limit))
+        return await future
+
+    async def _reserve(self, channel: str, limit: RateLimit) -> None:
+        block = int(min(self.MAX_BLOCK, max(1.0, limit.global_per_second * self.BLOCK_SECONDS)))
+        try:
+            while waiting := self._waiting.pop(channel, []):
+                try:
+                    slots = await self.db.run(
+                        reserve_slots,
+                        f"channel:{channel}",
+                        limit.global_per_second,
+                        channel_burst(limit),
+                        self.wall(),
+                        max(len(waiting), block),
+                    )
+                except Exception as exc:
+                    for future in waiting:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for future, at in zip(waiting, slots, strict=False):
+                    if not future.done():
+                        future.set_result(at)
+                self._kept[channel] = deque(slots[len(waiting) :])
+                self._kept_at[channel] = self.wall()
+        finally:
+            del self._fetching[channel]

@@ -24,8 +24,12 @@ def execute(act: Any, run: Run) -> None:
 
 
 from flows.actions import (  # noqa: E402  (modules register themselves on import)
+    answer_workshop,
     data_request,
+    list_workshops,
+    pick_workshop,
     request_handover,
+    request_status,
     send_msg,
     set_broadcasts,
     set_consent,
@@ -36,9 +40,13 @@ from flows.actions import (  # noqa: E402  (modules register themselves on impor
 __all__ = [
     "HANDLERS",
     "action",
+    "answer_workshop",
     "data_request",
     "execute",
+    "list_workshops",
+    "pick_workshop",
     "request_handover",
+    "request_status",
     "send_msg",
     "set_broadcasts",
     "set_consent",

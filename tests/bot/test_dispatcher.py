@@ -81,9 +81,10 @@ async def test_each_contact_in_order_under_concurrency(chat: Chat) -> None:
     assert len(by_contact) == 30
     for cid, texts in by_contact.items():
         assert texts == script, cid
-        # fr confirmed, consent yes, language menu -> Arabic, my data -> menu, handover.
+        # fr confirmed, consent yes, language menu -> Arabic, my data -> menu, handover:
+        # waiting for the person.
         lang, session = final[cid]
-        assert lang == "ar" and session is None, cid
+        assert lang == "ar" and session["flow"] == "handover", cid
     assert await count(chat.services.db, HandoverTicket) == 30
 
 

@@ -180,3 +180,37 @@ async def test_retention_erases_inactive_contacts(chat: Chat) -> None:
         left = (await conn.execute(select(ChannelIdentity.address))).scalars().all()
         owners = (await conn.execute(select(MessageLog.contact_id).distinct())).scalars().all()
     assert left == ["recent"] and old_id not in owners
+
+
+async def test_retention_purges_old_outbox_rows_in_every_state(chat: Chat) -> None:
+    """Old rows go whatever their state (held ones included: WhatsApp never lets them out),
+    except one a sender is working on; recent rows stay."""
+    from bot.delivery import outbox
+    from bot.delivery.payload import Payload
+
+    db = chat.services.db
+    now = datetime.now(UTC)
+    old = now - timedelta(days=31)
+    ids = await db.run(
+        outbox.enqueue,
+        [
+            outbox.OutboxRow(None, "whatsapp", f"+3360000000{i}", Payload("texte"), old)
+            for i in range(7)
+        ]
+        + [outbox.OutboxRow(None, "whatsapp", "+33611111111", Payload("récent"), now)],
+    )
+    states = ["pending", "sending", "sent", "failed", "held", "held", "sending"]
+    async with db.begin() as conn:
+        for row_id, status in zip(ids, states, strict=False):
+            await conn.execute(update(Outbox).where(Outbox.id == row_id).values(status=status))
+        await conn.execute(
+            update(Outbox).where(Outbox.id == ids[1]).values(claimed_until=now - timedelta(1))
+        )
+        await conn.execute(
+            update(Outbox).where(Outbox.id == ids[6]).values(claimed_until=now + timedelta(1))
+        )
+        await conn.execute(update(Outbox).where(Outbox.id == ids[7]).values(status="held"))
+    await db.run(purge_inactive, now=now, retention_days=730)
+    async with db.connect() as conn:
+        left = (await conn.execute(select(Outbox.id).order_by(Outbox.id))).scalars().all()
+    assert left == [ids[6], ids[7]]  # being sent right now; recent

@@ -21,7 +21,7 @@ async def test_model_is_loaded_at_start_only_where_messages_arrive(
     await services.open()
     pipeline.models.cache_clear()
     try:
-        await services.start_background(sender=False, scheduler=False, receive=receive)
+        await services.start_background(receive=receive, deliver=False)
         assert pipeline.models.cache_info().currsize == (1 if receive else 0)
     finally:
         await services.close()

@@ -43,6 +43,7 @@ async def test_worker_sends_pending_replies_and_does_not_poll(
         "DATABASE_URL": db.url,
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_BASE_URL": url,  # no PUBLIC_BASE_URL: the web process would poll
+        "WORKER_ENABLED": "true",
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "worker"],
@@ -65,3 +66,18 @@ async def test_worker_sends_pending_replies_and_does_not_poll(
     assert "français" in sent[0].params["text"]
     methods = {c.method for c in fake.calls()}
     assert not methods & {"getUpdates", "setWebhook", "deleteWebhook"}, methods
+
+
+def test_worker_refuses_to_run_beside_a_sending_web_process(db: Database) -> None:
+    env = {**os.environ, "DATABASE_URL": db.url, "WORKER_ENABLED": "false"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "worker"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("python -m bot worker: WORKER_ENABLED is false")

@@ -54,6 +54,7 @@ class Workers:
             "TELEGRAM_API_BASE_URL": url,
             "TIMEZONE": zone,
             "LOG_LEVEL": "WARNING",
+            "WORKER_ENABLED": "true",
         }
         self.procs: list[subprocess.Popen[bytes]] = []
 

@@ -31,7 +31,6 @@ from tests.channels.conftest import (
     open_stack,
     sign,
 )
-from tests.fakes.scripting import Failure
 from tests.fakes.telegram_api import BLOCKED, FakeTelegram
 from tests.fakes.twilio_api import ACCOUNT_SID, OUTSIDE_WINDOW, FakeTwilio
 
@@ -230,16 +229,8 @@ async def test_statuses_follow_twilio_callbacks_and_telegram_answers(h: Harness)
     blocked_chat = int((await h.addresses(ids))[5])
     created = await h.service.new(texts={"fr": TEXTS["fr"]}, audience=Audience(), by="n")
 
-    # The sixth blocked the bot on Telegram: 403 to every send.
-    original = h.stack.fake_telegram.next_failure
-
-    def fail_blocked(method: str) -> Failure | None:
-        calls = h.stack.fake_telegram.calls(method)
-        if method == "sendMessage" and int(calls[-1].params["chat_id"]) == blocked_chat:
-            return BLOCKED
-        return original(method)
-
-    h.stack.fake_telegram.next_failure = fail_blocked  # type: ignore[method-assign]
+    # The sixth blocked the bot on Telegram: 403 to its send.
+    h.stack.fake_telegram.fail("sendMessage", BLOCKED, to=str(blocked_chat))
     await h.send_all()
     sids = [
         r.provider_id
@@ -262,9 +253,10 @@ async def test_statuses_follow_twilio_callbacks_and_telegram_answers(h: Harness)
     reasons = {why for status, why, _ in progress.reasons if status == "failed"}
     assert any("63014" in why for why in reasons)
     assert any("blocked" in why for why in reasons)
-    # Blocked on Telegram: unreachable, and out of the next audience.
+    # Blocked on Telegram (403), or the business on WhatsApp (63014 in a status callback):
+    # unreachable, and out of the next audience.
     count = await h.service.preview(Audience())
-    assert count.total == 5
+    assert count.total == 4 and count.by_channel == {"telegram": 1, "whatsapp": 3}
 
 
 async def test_cancel_during_sending_stops_the_rest(h: Harness) -> None:

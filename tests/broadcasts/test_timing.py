@@ -18,7 +18,15 @@ def test_parse_local_is_paris_time() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["2026-12-02", "10:00", "2026-13-01 10:00", "02/12/2026 10:00", "2026-03-29 02:30"]
+    "value",
+    [
+        "2026-12-02",
+        "10:00",
+        "2026-13-01 10:00",
+        "02/12/2026 10:00",
+        "2026-03-29 02:30",
+        "2026-10-25 02:30",
+    ],
 )
 def test_parse_local_refuses(value: str) -> None:
     with pytest.raises(TimingError):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import collections
+import itertools
 import json
+import logging
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -14,6 +18,7 @@ from tests.channels.conftest import (
     sign,
     stored_counts,
 )
+from tests.fakes.webhooks import my_chat_member
 
 PUBLIC_PATH = "https://bot.example.org/webhooks/whatsapp"
 
@@ -164,3 +169,103 @@ async def test_whatsapp_broken_forms(stack: Stack) -> None:
 async def test_get_is_not_allowed(stack: Stack) -> None:
     for path in ("/webhooks/telegram", "/webhooks/whatsapp", "/webhooks/whatsapp/status"):
         assert (await stack.client.get(path)).status_code == 405
+
+
+# --- updates no Telegram would send: 400, never 5xx, never a traceback -------------------
+
+
+def _deep(depth: int) -> bytes:
+    return ('{"update_id": 1, "message": ' + "[" * depth + "]" * depth + "}").encode()
+
+
+def _mutations(update: dict[str, Any]) -> list[dict[str, Any]]:
+    """The update with each field in turn removed, or replaced by a value of another type."""
+    out: list[dict[str, Any]] = []
+    odd_values: list[Any] = [None, 12345, "text", [], {}, True, -1.5, [1, [2]], {"id": "x"}]
+
+    def walk(node: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, (*path, i))
+        if not path or path[-1] == "update_id":
+            return
+        for replacement in [_REMOVE, *odd_values]:
+            if replacement is not _REMOVE and type(replacement) is type(node):
+                continue
+            copy = json.loads(json.dumps(update))
+            parent = copy
+            for step in path[:-1]:
+                parent = parent[step]
+            if replacement is _REMOVE:
+                if isinstance(parent, dict):
+                    del parent[path[-1]]
+                else:
+                    parent.pop(path[-1])
+            else:
+                parent[path[-1]] = replacement
+            copy["update_id"] = next(_fuzz_ids)
+            out.append(copy)
+
+    walk(update, ())
+    return out
+
+
+_REMOVE = object()
+_fuzz_ids = itertools.count(50_000)
+
+
+async def test_the_updates_of_the_issue_are_400(stack: Stack) -> None:
+    h = tg(stack)
+    no_chat = h.message_update(1, text="Bonjour")
+    del no_chat["message"]["chat"]
+    number_text = h.message_update(1, text="Bonjour")
+    number_text["message"]["text"] = 12345
+    no_sender = {
+        "update_id": 90,
+        "callback_query": {
+            "id": "q",
+            "chat_instance": "c",
+            "data": "x",
+            "message": h.message_update(1, text="x")["message"],
+        },
+    }
+    for body in (_deep(10_000), _deep(200), no_chat, number_text, no_sender):
+        content = body if isinstance(body, bytes) else json.dumps(body).encode()
+        assert (await h.post(content)).status_code == 400
+    await assert_nothing_stored(stack)
+
+
+async def test_fuzzed_updates_never_fail_the_server(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every field of a message, a button press and a block, removed or of the wrong type:
+    400 (or 200 when it still makes sense), never 5xx, and no traceback in the log."""
+    h = tg(stack)
+    press = {
+        "update_id": 1,
+        "callback_query": {
+            "id": "q1",
+            "from": h.user(2),
+            "chat_instance": "c",
+            "data": "lang.fr",
+            "message": {
+                "message_id": 3,
+                "date": 1_700_000_000,
+                "chat": h.chat(2),
+                "text": "Langue ?",
+            },
+        },
+    }
+    samples = [h.message_update(1, text="Bonjour"), press, my_chat_member(3, "kicked")]
+    statuses = collections.Counter()
+    caplog.set_level(logging.INFO)
+    for sample in samples:
+        for update in _mutations(sample):
+            r = await h.post(json.dumps(update).encode())
+            statuses[r.status_code] += 1
+    assert set(statuses) <= {200, 400}, statuses
+    assert statuses[400] > 50 and statuses[200] > 10, statuses
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from telegram import Update
 
 from bot.channels.base import Outcome
-from bot.channels.telegram import MAX_CALLBACK_DATA, callback_data, to_inbound
+from bot.channels.telegram import (
+    MAX_CALLBACK_DATA,
+    TelegramChannel,
+    callback_data,
+    to_inbound,
+)
 from bot.core.messages import OutboundMessage, QuickReply
 from tests.channels.conftest import (
     PUBLIC,
@@ -23,8 +30,9 @@ from tests.channels.conftest import (
     open_stack,
     query,
 )
-from tests.fakes.scripting import Failure
+from tests.fakes.scripting import HANG, Failure
 from tests.fakes.telegram_api import BLOCKED, CHAT_NOT_FOUND, flood
+from tests.fakes.webhooks import my_chat_member
 
 
 def tg(stack: Stack) -> TelegramHarness:
@@ -211,8 +219,9 @@ async def test_split_message_resumes_after_failure_without_repeating(stack: Stac
     assert ok.outcome is Outcome.SENT
     fake.reset()
     first = await _send_with_failure_on_second(stack, text)
-    assert first.outcome is Outcome.RETRY
-    again = await stack.telegram.send(_out(text, outbox_id=77))
+    assert first.outcome is Outcome.RETRY and first.parts_done == 1
+    # The outbox keeps the count: the retry (by any sender) resumes at the second piece.
+    again = await stack.telegram.send(_out(text, outbox_id=77, parts_done=first.parts_done))
     assert again.outcome is Outcome.SENT
     texts = [c.params["text"] for c in fake.sent()]
     assert len(texts) == 3  # piece 1, piece 2 (failed), piece 2 again
@@ -224,12 +233,12 @@ async def _send_with_failure_on_second(stack: Stack, text: str) -> Any:
     original = fake.next_failure
     count = {"n": 0}
 
-    def second_fails(method: str) -> Failure | None:
+    def second_fails(method: str, to: str | None = None) -> Failure | None:
         if method == "sendMessage":
             count["n"] += 1
             if count["n"] == 2:
                 return Failure(502, "Bad Gateway")
-        return original(method)
+        return original(method, to)
 
     fake.next_failure = second_fails  # type: ignore[method-assign]
     try:
@@ -357,3 +366,51 @@ async def test_polling_mode_reads_updates_and_replies(
         assert [int(c.params["chat_id"]) for c in stack.fake_telegram.sent()] == [h.chat_id(3)]
     finally:
         await close_stack(polled)
+
+
+async def test_a_hanging_bot_api_call_is_cut_off(stack: Stack) -> None:
+    """Both bounds hold: PTB's transport (aiohttp read timeout) and the channel's own."""
+    from telegram.error import TimedOut
+
+    settings = channel_settings(
+        stack.services.db,
+        stack.fake_telegram,
+        stack.fake_twilio,
+        outbox_send_timeout_seconds=0.5,
+    )
+    channel = TelegramChannel(settings, handle=stack.services.handle, text=stack.services.text)
+    try:
+        await channel.send(_out("warm-up"))  # getMe and a first send, answered at once
+        stack.fake_telegram.delay(HANG, to="7000001")
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        result = await channel.send(_out("hello"))
+        assert result.outcome is Outcome.RETRY and result.error == "timeout"
+        assert loop.time() - t0 < 3
+        t0 = loop.time()
+        with pytest.raises(TimedOut):  # the transport alone, without the channel's bound
+            await channel.bot.send_message(chat_id=7000001, text="direct")
+        assert loop.time() - t0 < 3
+        other = OutboundMessage(channel="telegram", address="7000002", text="fine")
+        assert (await channel.send(other)).outcome is Outcome.SENT
+    finally:
+        await channel.stop()
+
+
+async def test_my_chat_member_blocks_and_unblocks(stack: Stack) -> None:
+    h = tg(stack)
+    assert await h.say(1, "Bonjour") == 200
+    user = h.chat_id(1) - 7_000_000
+    for status, unreachable in (("kicked", True), ("member", False), ("left", True)):
+        r = await h.post(json.dumps(my_chat_member(user, status)).encode())
+        assert r.status_code == 200
+        [ident] = await query(stack, "SELECT unreachable FROM channel_identities")
+        assert bool(ident.unreachable) is unreachable, status
+    # Someone we never met blocks the bot: acknowledged, nothing stored.
+    assert (await h.post(json.dumps(my_chat_member(999, "kicked")).encode())).status_code == 200
+    [count] = await query(stack, "SELECT COUNT(*) FROM channel_identities")
+    assert count[0] == 1
+    # Writing again makes them reachable.
+    assert await h.say(1, "menu") == 200
+    [ident] = await query(stack, "SELECT unreachable FROM channel_identities")
+    assert not ident.unreachable

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +14,7 @@ from bot.channels.base import Outcome
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.core.messages import OutboundMessage, QuickReply
 from bot.core.render import KEYCAPS
-from bot.db.models import ChannelIdentity
+from bot.db.models import ChannelIdentity, Outbox
 from tests.channels.conftest import (
     PUBLIC,
     Stack,
@@ -22,7 +24,7 @@ from tests.channels.conftest import (
     query,
     sign,
 )
-from tests.fakes.scripting import Failure
+from tests.fakes.scripting import HANG, Failure
 from tests.fakes.twilio_api import (
     BAD_NUMBER,
     OUTSIDE_WINDOW,
@@ -132,12 +134,11 @@ async def test_status_callback_is_recorded(stack: Stack) -> None:
 
 
 async def _age_window(stack: Stack, hours: float) -> None:
+    """The user's last message, and the one the queued replies answer, `hours` ago."""
+    then = datetime.now(UTC) - timedelta(hours=hours)
     async with stack.services.db.begin() as conn:
-        await conn.execute(
-            update(ChannelIdentity.__table__).values(
-                last_inbound_at=datetime.now(UTC) - timedelta(hours=hours)
-            )
-        )
+        await conn.execute(update(ChannelIdentity.__table__).values(last_inbound_at=then))
+        await conn.execute(update(Outbox.__table__).values(inbound_at=then))
 
 
 async def test_outside_the_window_a_reply_is_held(stack: Stack) -> None:
@@ -247,3 +248,83 @@ def test_signature_is_checked_against_the_public_url() -> None:
     good = sign(PUBLIC + "/webhooks/whatsapp", params)
     internal = sign("http://127.0.0.1:8000/webhooks/whatsapp", params)
     assert good != internal
+
+
+async def test_a_hanging_twilio_call_is_cut_off(stack: Stack) -> None:
+    """twilio's own client passes timeout=None (no timeout at all in aiohttp); ours bounds
+    every call, and the channel bounds the send as well."""
+    settings = channel_settings(
+        stack.services.db,
+        stack.fake_telegram,
+        stack.fake_twilio,
+        outbox_send_timeout_seconds=0.5,
+    )
+    channel = WhatsAppChannel(
+        settings, handle=stack.services.handle, on_status=stack.services.record_status
+    )
+    try:
+        stack.fake_twilio.delay(HANG, to="whatsapp:+33612340001")
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        result = await channel.send(_out("Bonjour"))
+        assert result.outcome is Outcome.RETRY and result.error == "timeout"
+        assert loop.time() - t0 < 3
+        t0 = loop.time()
+        with pytest.raises(TimeoutError):  # the transport alone
+            await channel.client().messages.create_async(
+                to="whatsapp:+33612340001", from_=SENDER, body="direct"
+            )
+        assert loop.time() - t0 < 3
+        other = replace(_out("Salut"), address="+33612340002")
+        assert (await channel.send(other)).outcome is Outcome.SENT
+    finally:
+        await channel.stop()
+
+
+async def test_a_user_who_blocked_the_business_becomes_unreachable(stack: Stack) -> None:
+    h = wa(stack)
+    await h.say(1, "Bonjour")
+    await h.deliver()
+    [row] = await query(stack, "SELECT provider_id FROM outbox")
+    status = {
+        "AccountSid": h.form(1)["AccountSid"],
+        "MessageSid": row.provider_id,
+        "MessageStatus": "failed",
+        "ErrorCode": "63014",
+    }
+    assert (await h.post("/webhooks/whatsapp/status", status)).status_code == 204
+    [ident] = await query(stack, "SELECT unreachable FROM channel_identities")
+    assert ident.unreachable
+
+
+async def _everything_stored(stack: Stack) -> str:
+    """Every row of every table, as text."""
+    from bot.db.base import Base
+
+    out = []
+    for table in Base.metadata.sorted_tables:
+        out += [repr(tuple(r)) for r in await query(stack, f"SELECT * FROM {table.name}")]
+    return "\n".join(out)
+
+
+async def test_erasure_delivers_the_confirmation_then_keeps_nothing(stack: Stack) -> None:
+    """WhatsApp, "my data" -> delete while an export waits to be sent: the export is
+    dropped, the confirmation arrives (inside the 24-hour window, with the identity already
+    gone), and no row anywhere keeps the number or a text of theirs."""
+    h = wa(stack)
+    for text in ("Bonjour", "1", "oui", "projet-couture-42", "mes données"):
+        await h.say(1, text)
+        await h.deliver()
+    await h.say(1, "2")  # the export: queued, full of their conversation, not sent yet
+    [export] = await query(stack, "SELECT status, payload FROM outbox WHERE status = 'pending'")
+    assert "projet-couture-42" in str(export.payload)
+    sent_before = len(stack.fake_twilio.sent())
+    for text in ("mes données", "3", "1"):  # delete, yes
+        await h.say(1, text)
+    await h.deliver()
+    bodies = stack.fake_twilio.bodies()[sent_before:]
+    assert bodies and "effacé" in bodies[-1]
+    assert not any("📦" in b for b in bodies)  # the export was dropped, not sent
+    assert await query(stack, "SELECT id FROM outbox") == []
+    stored = await _everything_stored(stack)
+    assert h.number(1) not in stored and "projet-couture-42" not in stored

@@ -1,7 +1,8 @@
 """A fake Telegram Bot API: `{root}/bot{token}/{method}` and `{root}/file/bot{token}/{path}`.
 
 Answers like Telegram (`{"ok": true, "result": …}` or `{"ok": false, "error_code", …}`),
-records every call, and can be told to fail: 429 with retry_after, 5xx, 403 blocked.
+records every call, and can be told to fail (429 with retry_after, 5xx, 403 blocked) or to
+answer late, per chat or for all (tests/fakes/scripting.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from starlette.routing import Route
 
 from tests.fakes.scripting import Call, Failure, Recorder
 
+TOKEN = "123456:TEST-token"
 BOT_USER = {
     "id": 999000,
     "is_bot": True,
@@ -39,7 +41,7 @@ def flood(retry_after: int) -> Failure:
 
 
 class FakeTelegram(Recorder):
-    def __init__(self, token: str = "123456:TEST-token") -> None:
+    def __init__(self, token: str = TOKEN) -> None:
         super().__init__()
         self.token = token
         self._ids = itertools.count(1)
@@ -49,7 +51,7 @@ class FakeTelegram(Recorder):
             routes=[
                 Route("/bot{token}/{method}", self._method, methods=["GET", "POST"]),
                 Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
-                Route("/_fake/calls", self._calls_view, methods=["GET"]),
+                *self.control_routes(),
             ]
         )
 
@@ -94,11 +96,24 @@ class FakeTelegram(Recorder):
         if token != self.token:
             return _error(Failure(401, "Unauthorized"))
         params = await self._params(request)
-        self.record(Call(method, params, dict(request.headers)))
-        failure = self.next_failure(method)
+        to = str(params.get("chat_id", ""))
+        failure = self.next_failure(method, to)
+        result = None if failure else await self._result(method, params)
+        issued = result.get("message_id") if isinstance(result, dict) else None
+        self.record(
+            Call(
+                method,
+                params,
+                dict(request.headers),
+                to=to,
+                result_id=None if issued is None else str(issued),
+            )
+        )
+        if method in SEND_METHODS:
+            await self.wait_before_answering(to)
         if failure is not None:
             return _error(failure)
-        return JSONResponse({"ok": True, "result": await self._result(method, params)})
+        return JSONResponse({"ok": True, "result": result})
 
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -144,11 +159,6 @@ class FakeTelegram(Recorder):
         if request.path_params["token"] != self.token:
             return Response(status_code=404)
         return Response(b"OggS-fake-audio", media_type="audio/ogg")
-
-    async def _calls_view(self, request: Request) -> Response:
-        return JSONResponse(
-            [{"method": c.method, "params": c.params, "at": c.at} for c in self.calls()]
-        )
 
 
 def _error(failure: Failure) -> JSONResponse:

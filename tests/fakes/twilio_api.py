@@ -1,4 +1,5 @@
-"""A fake Twilio REST API: the Messages resource, Basic auth, Twilio-shaped errors."""
+"""A fake Twilio REST API: the Messages resource, Basic auth, Twilio-shaped errors; it can
+be told to fail or answer late, per recipient or for all (tests/fakes/scripting.py)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class FakeTwilio(Recorder):
         self.app = Starlette(
             routes=[
                 Route("/2010-04-01/Accounts/{sid}/Messages.json", self._create, methods=["POST"]),
-                Route("/_fake/calls", self._calls_view, methods=["GET"]),
+                *self.control_routes(),
             ]
         )
 
@@ -63,11 +64,13 @@ class FakeTwilio(Recorder):
                     params[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
                 else:
                     params[key] = value
-        self.record(Call("messages", params, dict(request.headers)))
-        failure = self.next_failure("messages")
+        to = str(params.get("To", ""))
+        failure = self.next_failure("messages", to)
+        message_sid = None if failure else f"SM{next(self._ids):032x}"
+        self.record(Call("messages", params, dict(request.headers), to=to, result_id=message_sid))
+        await self.wait_before_answering(to)
         if failure is not None:
             return _error(failure)
-        message_sid = f"SM{next(self._ids):032x}"
         return JSONResponse(
             {
                 "sid": message_sid,
@@ -84,11 +87,6 @@ class FakeTwilio(Recorder):
                 "uri": f"/2010-04-01/Accounts/{sid}/Messages/{message_sid}.json",
             },
             status_code=201,
-        )
-
-    async def _calls_view(self, request: Request) -> Response:
-        return JSONResponse(
-            [{"method": c.method, "params": c.params, "at": c.at} for c in self.calls()]
         )
 
 

@@ -74,6 +74,70 @@ def test_evaluate_reports_each_set_and_both_readings(tmp_path: Path) -> None:
     assert report[str(second)]["languages"]["fr"]["amount_accuracy"] == 1.0
 
 
+def test_evaluate_scores_what_a_line_gives(tmp_path: Path) -> None:
+    """A line without an intent (as in nlu/dev) is scored on its language and amount; an
+    amount of null means no number of it is a sale's amount."""
+    cases = tmp_path / "dev.jsonl"
+    cases.write_text(
+        '{"text": "vendu 3 robes a 20 euros", "lang": "fr", "amount": 60}\n'
+        '{"text": "mon loyer est de 500 euros", "lang": "fr", "amount": null}\n'
+        '{"text": "rdv a 14h", "lang": "fr", "amount": null}\n'
+        '{"text": "bonsoir", "lang": "fr"}\n',
+        encoding="utf-8",
+    )
+    report = json.loads(run("evaluate", "--json", str(cases)).stdout)["languages"]["fr"]
+    assert (report["n"], report["intent_n"], report["lang_accuracy"]) == (4, 0, 1.0)
+    assert (report["amount_n"], report["amount_accuracy"]) == (1, 1.0)
+    assert (report["no_amount_n"], report["no_amount_accuracy"]) == (2, 1.0)
+    out = run("evaluate", str(cases)).stdout
+    assert "no amount given 2/2" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "nlu/data/fr.yml:1: not a JSON-lines file"),  # the training data itself
+        ("version: 3.1\n", "not a JSON-lines file (this line is not JSON)"),
+        ('{"text": "ok", "lang": "fr"}\n[1, 2]\n', ":2: not a JSON-lines file"),
+        ('{"intent": "greet", "lang": "fr"}\n', 'needs "text" and "lang"'),
+        ('{"text": "x", "lang": "fr", "amount": "12"}\n', '"amount" must be a number'),
+        ("\n\n", "no cases in"),
+    ],
+)
+def test_evaluate_on_a_file_that_is_not_cases_says_so_in_one_line(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = "nlu/data/fr.yml"
+    if content is not None:
+        path = str(tmp_path / "bad.jsonl")
+        Path(path).write_text(content, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "nlu", "evaluate", path],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_evaluate_on_a_binary_file_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    path.write_bytes(bytes(range(256)))
+    done = subprocess.run(
+        [sys.executable, "-m", "nlu", "evaluate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "not a JSON-lines file" in done.stderr and "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlu.language import language_text
 from nlu.pipeline import guess_language
 
 CASES = [
@@ -72,6 +73,62 @@ CASES = [
 @pytest.mark.parametrize(("text", "lang"), CASES)
 def test_guess_language(text: str, lang: str) -> None:
     assert guess_language(text)[0] == lang
+
+
+# Sales typed in Latin letters: Tigrinya and Dari, numbers and "euro" around a few words.
+LATIN_SALES = [
+    ("shetku 6 borsa nhade 12 euro", "ti"),
+    ("lomi bdmr 80 euro shetna", "ti"),
+    ("sambusa 25 hade b 1", "ti"),
+    ("forokhtam 5 ta keik yaki 6 euro", "prs"),
+    ("emroz jaman 90 euro forosh", "prs"),
+    ("4 ta piran har kodam 20 euro", "prs"),
+    ("bi3t 6 sahn b 9 lwa7ed", "ar"),
+    ("10 crepes a 2€ et 4 the a 1", "fr"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), LATIN_SALES)
+def test_latin_sales(text: str, lang: str) -> None:
+    assert guess_language(text)[0] == lang
+
+
+# English is not served: `und` (the bot asks which language), never French; French with a
+# few English words stays French.
+ENGLISH = [
+    "where can I find a doctor for my son",
+    "I want to sell food at the market",
+    "please can somebody help me with my papers",
+    "what time is the meeting tomorrow",
+    "my friend told me to write to you",
+]
+FRENCH_WITH_ENGLISH = [
+    ("ok thanks a demain", "fr"),
+    ("yes merci beaucoup madame", "fr"),
+    ("sorry je peux pas venir", "fr"),
+    ("c est good pour moi", "fr"),
+]
+
+
+@pytest.mark.parametrize("text", ENGLISH)
+def test_english_is_not_french(text: str) -> None:
+    assert guess_language(text)[0] == "und"
+
+
+@pytest.mark.parametrize("text", ENGLISH[:2])
+def test_english_from_a_french_contact_is_not_french_either(text: str) -> None:
+    assert guess_language(text, "fr")[0] == "und"
+
+
+@pytest.mark.parametrize(("text", "lang"), FRENCH_WITH_ENGLISH)
+def test_french_with_english_words_stays_french(text: str, lang: str) -> None:
+    assert guess_language(text)[0] == lang
+
+
+def test_times_say_nothing_of_the_language() -> None:
+    # "18h30" was cut to "8h3", which looks like Arabizi.
+    assert language_text("la reunion c mardi 18h30") == "la reunion c mardi"
+    assert language_text("3likoum 7abibi 45") == "3likoum 7abibi"
 
 
 @pytest.mark.parametrize(

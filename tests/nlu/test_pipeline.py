@@ -46,6 +46,49 @@ def test_global_commands(text: str, intent: str) -> None:
     assert parse(text).intent == intent
 
 
+# Misreadings found by the first-contact issue (#9), and what each should be instead.
+MISREADINGS = [
+    # what some apps send in place of a voice note: never "my data", never a 12 € sale
+    ("🎤 Message vocal", {"out_of_scope"}),
+    ("[voice note 0:12]", {"out_of_scope"}),
+    ("🎤 رسالة صوتية", {"out_of_scope"}),
+    ("🎤 پیام صوتی", {"out_of_scope"}),
+    ("🎤 ድምጻዊ መልእኽቲ", {"out_of_scope"}),
+    # asking to speak Dari is a language change, not a person
+    ("من می‌خواهم به دری گپ بزنم", {"change_language"}),
+    # "hello, I want information" is not a question about one's data
+    ("سلام، معلومات می‌خواهم", {"menu", "greet", "learn_coop"}),
+    ("bonjour je voudrais des informations", {"menu", "greet", "learn_coop"}),
+    # a lost paper is a question about papers, not about joining
+    ("j'ai perdu mon récépissé", {"out_of_scope", "talk_to_human"}),
+    ("ضاع ليا الرسبيسي", {"out_of_scope", "talk_to_human"}),
+    ("رسید پناهندگی مه گم شده", {"out_of_scope", "talk_to_human"}),
+    ("ሪሰፒሰይ ጠፊኡ እንታይ ክገብር", {"out_of_scope", "talk_to_human"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MISREADINGS)
+def test_misreadings_of_the_first_contact_issue(text: str, expected: set[str]) -> None:
+    result = parse(text)
+    assert result.intent in expected, (result.intent, result.confidence)
+    assert result.entity("amount") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I open a bank account",
+        "where is the nearest hospital",
+        "I lost my residence permit",
+        "can you help me find a lawyer",
+    ],
+)
+def test_english_is_never_read_as_french(text: str) -> None:
+    """We do not serve English: `und` (the bot asks), not French at 0.95."""
+    assert parse(text).lang == "und"
+    assert parse(text, known_lang="fr").lang == "und"
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "lang"),
     [

@@ -14,7 +14,7 @@ import yaml
 
 from nlu import pipeline, store, training
 from nlu.backend import EmbeddedBackend
-from nlu.training import AMHARIC, DATA_DIR
+from nlu.training import DATA_DIR, NEGATIVES
 from nlu.types import LANGS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def small_data(folder: Path, per_intent: int = 5) -> Path:
     """A copy of nlu/data with the first examples of each intent and language."""
     (folder / "language").mkdir(parents=True)
-    (folder / AMHARIC).write_bytes((DATA_DIR / AMHARIC).read_bytes())
+    for negatives in NEGATIVES.values():
+        (folder / negatives).write_bytes((DATA_DIR / negatives).read_bytes())
     for lang in LANGS:
         doc = yaml.safe_load((DATA_DIR / f"{lang}.yml").read_text(encoding="utf-8"))
         for block in doc["nlu"]:

@@ -37,10 +37,16 @@ from bot.core.handlers import (  # noqa: E402  (modules register themselves on i
     contact_field_changed,
     contact_language_changed,
     data_requested,
+    eligibility_decided,
     flow_entered,
     handover_requested,
     input_not_understood,
+    module_completed,
+    module_progressed,
     msg_created,
+    nudges_changed,
+    step_marked,
+    workshop_answered,
 )
 
 __all__ = [
@@ -51,9 +57,15 @@ __all__ = [
     "contact_field_changed",
     "contact_language_changed",
     "data_requested",
+    "eligibility_decided",
     "flow_entered",
     "handles",
     "handover_requested",
     "input_not_understood",
+    "module_completed",
+    "module_progressed",
     "msg_created",
+    "nudges_changed",
+    "step_marked",
+    "workshop_answered",
 ]

@@ -1,4 +1,5 @@
-"""handover_requested: a request to talk to a person, for a facilitator to answer."""
+"""handover_requested: a request to talk to a person, with what led there, for a
+facilitator to answer."""
 
 from bot.core.handlers import handles
 from bot.core.scene import Scene
@@ -8,4 +9,5 @@ from flows.events import HandoverRequested
 
 @handles(HandoverRequested)
 def handover_requested(scene: Scene, event: HandoverRequested) -> None:
-    scene.batch.tickets.append(TicketRow(scene.contact.id, event.reason, scene.now))
+    context = dict(event.context) or None
+    scene.batch.tickets.append(TicketRow(scene.contact.id, event.reason, scene.now, context))

@@ -8,7 +8,13 @@ from bot.db.models.broadcasts import (
     BroadcastText,
     WhatsAppTemplate,
 )
-from bot.db.models.contacts import ChannelIdentity, Contact, HandoverTicket, MessageLog
+from bot.db.models.contacts import (
+    ChannelIdentity,
+    Contact,
+    HandoverReply,
+    HandoverTicket,
+    MessageLog,
+)
 from bot.db.models.content import (
     ContentConflict,
     ContentDraft,
@@ -18,8 +24,17 @@ from bot.db.models.content import (
     ShippedContent,
 )
 from bot.db.models.coops import Coop, Member, Product
-from bot.db.models.delivery import Outbox, ProcessedInbound
+from bot.db.models.delivery import Outbox, ProcessedInbound, RateLimitState
+from bot.db.models.journeys import (
+    ChecklistProgress,
+    ContactPreferences,
+    EligibilityFigure,
+    EligibilityResult,
+    ModuleProgress,
+)
 from bot.db.models.sales import DayTotal, LedgerHead, Sale
+from bot.db.models.schedule import ScheduledJob
+from bot.db.models.workshops import Workshop, WorkshopRsvp
 
 __all__ = [
     "AdminSession",
@@ -30,7 +45,9 @@ __all__ = [
     "BroadcastStop",
     "BroadcastText",
     "ChannelIdentity",
+    "ChecklistProgress",
     "Contact",
+    "ContactPreferences",
     "ContentConflict",
     "ContentDraft",
     "ContentHead",
@@ -38,15 +55,23 @@ __all__ = [
     "ContentVersion",
     "Coop",
     "DayTotal",
+    "EligibilityFigure",
+    "EligibilityResult",
+    "HandoverReply",
     "HandoverTicket",
     "LedgerHead",
     "LoginThrottle",
     "Member",
     "MessageLog",
+    "ModuleProgress",
     "Outbox",
     "ProcessedInbound",
     "Product",
+    "RateLimitState",
     "Sale",
+    "ScheduledJob",
     "ShippedContent",
     "WhatsAppTemplate",
+    "Workshop",
+    "WorkshopRsvp",
 ]

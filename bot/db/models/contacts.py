@@ -57,6 +57,9 @@ class MessageLog(Base):
 
 
 class HandoverTicket(Base):
+    """A request to talk to a person: open -> answered (a person replied; the conversation
+    with them goes on) -> closed."""
+
     __tablename__ = "handover_tickets"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -65,5 +68,26 @@ class HandoverTicket(Base):
     )
     reason: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    # What led there: the flow and question, the checklist step, the eligibility outcome.
+    context: Mapped[dict[str, Any] | None] = mapped_column(JsonType, nullable=True)
+    assigned_to: Mapped[str | None] = mapped_column(String(254), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class HandoverReply(Base):
+    """A person's answer to a request, and the outbox row that carries it to the chat."""
+
+    __tablename__ = "handover_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("handover_tickets.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(254))
+    text: Mapped[str] = mapped_column(Text)
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

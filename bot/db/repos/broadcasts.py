@@ -42,14 +42,18 @@ from bot.db.tables import (
     broadcast_stops,
     broadcast_texts,
     broadcasts,
+    checklist_progress,
     contacts,
     coops,
+    eligibility_results,
     identities,
     members,
     outbox,
     recipients,
+    rsvps,
+    workshops,
 )
-from bot.delivery.outbox import OutboxRow, enqueue
+from bot.delivery.outbox import OutboxRow, Priority, enqueue
 from bot.delivery.payload import Payload
 from content.catalog import BASE_LANG, LANGS
 
@@ -127,8 +131,41 @@ def _in_coops(names: frozenset[str]) -> ColumnElement[bool]:
     )
 
 
+def _eligibility(outcomes: frozenset[str]) -> ColumnElement[bool]:
+    return exists().where(
+        eligibility_results.c.contact_id == contacts.c.id,
+        eligibility_results.c.outcome.in_(sorted(outcomes)),
+    )
+
+
+def _steps(stages: frozenset[str]) -> ColumnElement[bool]:
+    """pending: a checklist step marked "not yet" or "help"; help: one marked "help"."""
+    statuses = {"help"} | ({"not_yet"} if "pending" in stages else set())
+    return exists().where(
+        checklist_progress.c.contact_id == contacts.c.id,
+        checklist_progress.c.status.in_(sorted(statuses)),
+    )
+
+
+def _answered(values: frozenset[str]) -> ColumnElement[bool]:
+    """Who answered the workshops named ("12": yes, "12:no": no)."""
+    answers = [_rsvp(v) for v in sorted(values)]
+    return exists().where(
+        rsvps.c.contact_id == contacts.c.id,
+        or_(*(and_(rsvps.c.workshop_id == wid, rsvps.c.answer == a) for wid, a in answers)),
+    )
+
+
+def _rsvp(value: str) -> tuple[int, str]:
+    wid, _, answer = value.partition(":")
+    return int(wid), answer or "yes"
+
+
 CONDITIONS: dict[str, Callable[[frozenset[str]], ColumnElement[bool]]] = {
     "coop": _in_coops,
+    "eligibility": _eligibility,
+    "steps": _steps,
+    "workshop": _answered,
 }
 # What each key's values must name, to be told when they name nothing: KEY -> the values
 # that exist among those given.
@@ -137,6 +174,11 @@ KNOWN: dict[str, Callable[[Connection, frozenset[str]], set[str]]] = {
         n
         for n in names
         if conn.execute(select(coops.c.id).where(func.lower(coops.c.name) == n.lower())).first()
+    },
+    "workshop": lambda conn, values: {
+        v
+        for v in values
+        if conn.execute(select(workshops.c.id).where(workshops.c.id == _rsvp(v)[0])).first()
     },
 }
 
@@ -528,7 +570,13 @@ def materialise(
                 continue
         payload = Payload(outgoing.text, r.lang, (), outgoing.attachments, template)
         row = OutboxRow(
-            r.contact_id, r.channel, target.address, payload, created_at=now, purpose=purpose
+            r.contact_id,
+            r.channel,
+            target.address,
+            payload,
+            created_at=now,
+            purpose=purpose,
+            priority=Priority.BROADCAST,  # after replies and reminders, whatever the backlog
         )
         queue.append((r.id, row))
     outbox_ids = enqueue(conn, [row for _, row in queue])
@@ -848,8 +896,20 @@ def broadcasts_stopped(conn: Connection, contact_id: int) -> bool:
 
 
 def forget_contact(conn: Connection, contact_id: int, now: datetime) -> None:
-    """Before a contact is erased: no broadcast still waiting goes to them."""
+    """Before a contact is erased (which deletes their outbox rows): no broadcast still
+    waiting goes to them, and none of their rows points at an outbox row any more."""
     leave_broadcasts(conn, contact_id, "erased", now)
+    # A sender holds the rest: it may have reached the platform, nothing will tell us.
+    conn.execute(
+        update(recipients)
+        .where(recipients.c.contact_id == contact_id, recipients.c.status == "queued")
+        .values(status="failed", error="erased while being sent (it may have gone)")
+    )
+    conn.execute(
+        update(recipients)
+        .where(recipients.c.contact_id == contact_id, recipients.c.outbox_id.is_not(None))
+        .values(outbox_id=None, updated_at=now)
+    )
 
 
 def leave_broadcasts(conn: Connection, contact_id: int, why: str, now: datetime) -> None:

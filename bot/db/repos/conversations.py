@@ -48,6 +48,7 @@ class TicketRow:
     contact_id: int
     reason: str
     created_at: datetime
+    context: dict[str, str] | None = None  # what led there (flow, question, step…)
 
 
 def claim_inbound(
@@ -207,6 +208,7 @@ def add_tickets(conn: Connection, rows: Sequence[TicketRow]) -> None:
                     "contact_id": r.contact_id,
                     "reason": r.reason[:32],
                     "status": "open",
+                    "context": r.context or None,
                     "created_at": r.created_at,
                 }
                 for r in rows
@@ -215,12 +217,13 @@ def add_tickets(conn: Connection, rows: Sequence[TicketRow]) -> None:
 
 
 def open_tickets(conn: Connection, contact_id: int) -> int:
-    """How many requests to talk to a person the contact has open."""
+    """How many requests to talk to a person the contact has open (answered by a person
+    but not closed counts: the conversation with them goes on)."""
     return int(
         conn.execute(
             select(func.count())
             .select_from(tickets)
-            .where(tickets.c.contact_id == contact_id, tickets.c.status == "open")
+            .where(tickets.c.contact_id == contact_id, tickets.c.status.in_(("open", "answered")))
         ).scalar_one()
     )
 

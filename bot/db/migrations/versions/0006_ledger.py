@@ -1,7 +1,7 @@
 """the sales ledger: coops, products, members; hash-chained sales rows and chain heads
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02
 
 The old `sales` table had no writer; it is replaced (and must be empty: a ledger row is
@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql
 import bot.db.base
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """broadcasts: texts per language, recipients, stops, WhatsApp templates
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0003
 Create Date: 2026-12-02 01:49:38.750019
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import bot.db.base
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
