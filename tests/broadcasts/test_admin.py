@@ -177,3 +177,48 @@ async def test_staff_cannot_broadcast(panel: Panel) -> None:
     client = await panel.signed_in("staff")
     assert (await client.get("/admin/broadcasts")).status_code == 403
     assert (await post(client, "/admin/broadcasts", {})).status_code == 403
+
+
+async def test_audience_by_journey_stage_and_workshop_answer(panel: Panel) -> None:
+    """The list offers the outcomes of "can I join?", pending steps and the upcoming
+    workshops' answers; the count follows what is ticked."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.db.repos.journeys import record_step
+    from bot.db.repos.workshops import add_workshop, answer
+
+    db = panel.services.db
+    coming, stuck, _ = await db.run(add_people, [Person("fr"), Person("ar"), Person("ti")])
+    now = panel.clock.now
+
+    def journeys(conn: object) -> int:
+        wid = add_workshop(
+            conn,  # type: ignore[arg-type]
+            titles={"fr": "Budget <b>fête</b>"},
+            starts_at=now + timedelta(days=2),
+            place="Maison des associations",
+            langs=["fr"],
+            now=now,
+        )
+        tz = ZoneInfo("Europe/Paris")
+        assert answer(conn, workshop_id=wid, contact_id=coming, coming=True, now=now, tz=tz)  # type: ignore[arg-type]
+        record_step(conn, stuck, "bank_account", "help", now)  # type: ignore[arg-type]
+        return wid
+
+    wid = await db.run(journeys)
+    client = await panel.signed_in("facilitator")
+    listing = (await client.get("/admin/broadcasts")).text
+    assert f'name="workshop" value="{wid}"' in listing
+    assert f'name="workshop" value="{wid}:no"' in listing
+    assert "Budget &lt;b&gt;fête&lt;/b&gt;" in listing  # a title is text, never markup
+    assert 'name="eligibility" value="cae"' in listing
+    assert 'name="steps" value="pending"' in listing
+
+    bid = broadcast_id(await post(client, "/admin/broadcasts", {"workshop": [str(wid)]}))
+    assert "<strong>1</strong> personne" in (await client.get(f"/admin/broadcasts/{bid}")).text
+    bid = broadcast_id(await post(client, "/admin/broadcasts", {"steps": ["help"]}))
+    [(audience,)] = await rows(db, "SELECT audience FROM broadcasts WHERE id = :b", b=bid)
+    assert "help" in str(audience)
+    bad = await post(client, "/admin/broadcasts", {"workshop": ["999999"]})
+    assert bad.status_code == 422 and "nothing is named workshop=999999" in bad.text

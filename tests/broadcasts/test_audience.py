@@ -141,3 +141,80 @@ async def test_coop_filter(db: Database) -> None:
 
     unknown = await db.run(unknown_values, Audience.parse(["coop=Cuisine,Jardin"]))
     assert unknown == ["coop=Jardin"]
+
+
+async def test_journey_stage_filters(db: Database) -> None:
+    """eligibility=OUTCOME (the kept outcome of "can I join?"); steps=pending (a step marked
+    "not yet" or "help") or steps=help."""
+    from datetime import UTC, datetime
+
+    from bot.db.repos.journeys import record_eligibility, record_step
+
+    cae, ephemeral, stuck, helped, done, nothing = await db.run(add_people, [Person()] * 6)
+    now = datetime.now(UTC)
+
+    def answers(conn: object) -> None:
+        record_eligibility(conn, cae, "cae", {}, now)  # type: ignore[arg-type]
+        record_eligibility(conn, ephemeral, "ephemeral_culinary", {}, now)  # type: ignore[arg-type]
+        record_step(conn, stuck, "bank_account", "not_yet", now)  # type: ignore[arg-type]
+        record_step(conn, stuck, "residence_permit", "done", now)  # type: ignore[arg-type]
+        record_step(conn, helped, "bank_account", "help", now)  # type: ignore[arg-type]
+        record_step(conn, done, "bank_account", "done", now)  # type: ignore[arg-type]
+
+    await db.run(answers)
+    assert await _reach(db, Audience.parse(["eligibility=cae"])) == {cae}
+    both = Audience.parse(["eligibility=cae,ephemeral_culinary"])
+    assert await _reach(db, both) == {cae, ephemeral}
+    assert await _reach(db, Audience.parse(["steps=pending"])) == {stuck, helped}
+    assert await _reach(db, Audience.parse(["steps=help"])) == {helped}
+    # Different keys narrow: nobody with a CAE outcome has a step pending.
+    assert await _reach(db, Audience.parse(["eligibility=cae", "steps=pending"])) == set()
+    assert nothing not in await _reach(db, Audience.parse(["steps=pending,help"]))
+    with pytest.raises(AudienceError, match="expected one of"):
+        Audience.parse(["eligibility=maybe"])
+    with pytest.raises(AudienceError, match="expected one of pending, help"):
+        Audience.parse(["steps=late"])
+
+
+async def test_workshop_answer_filter(db: Database) -> None:
+    """workshop=ID: who said they would come; ID:no who said they would not."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.db.repos.broadcasts import unknown_values
+    from bot.db.repos.workshops import add_workshop, answer
+
+    coming, not_coming, other, silent = await db.run(add_people, [Person()] * 4)
+    now, tz = datetime.now(UTC), ZoneInfo("Europe/Paris")
+
+    def workshops(conn: object) -> tuple[int, int]:
+        ids = [
+            add_workshop(
+                conn,  # type: ignore[arg-type]
+                titles={"fr": title},
+                starts_at=now + timedelta(days=3),
+                place="Maison des associations",
+                langs=["fr"],
+                now=now,
+            )
+            for title in ("Budget", "Vente")
+        ]
+        for wid, contact, yes in (
+            (ids[0], coming, True),
+            (ids[0], not_coming, False),
+            (ids[1], other, True),
+        ):
+            assert answer(conn, workshop_id=wid, contact_id=contact, coming=yes, now=now, tz=tz)  # type: ignore[arg-type]
+        return ids[0], ids[1]
+
+    budget, sale = await db.run(workshops)
+    assert await _reach(db, Audience.parse([f"workshop={budget}"])) == {coming}
+    assert await _reach(db, Audience.parse([f"workshop={budget}:yes"])) == {coming}
+    assert await _reach(db, Audience.parse([f"workshop={budget}:no"])) == {not_coming}
+    assert await _reach(db, Audience.parse([f"workshop={budget},{sale}"])) == {coming, other}
+    assert silent not in await _reach(db, Audience.parse([f"workshop={budget}:no,{sale}"]))
+    assert Audience.parse([f"workshop={budget}:yes"]).describe() == f"workshop={budget}"
+    unknown = await db.run(unknown_values, Audience.parse([f"workshop={budget},999999"]))
+    assert unknown == ["workshop=999999"]
+    with pytest.raises(AudienceError, match="workshop id"):
+        Audience.parse(["workshop=Budget"])
