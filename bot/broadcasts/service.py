@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Final
 from datetime import UTC, datetime
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection

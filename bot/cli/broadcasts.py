@@ -1,6 +1,7 @@
 """`broadcast new | status | cancel | list`: one message to many contacts, each in their
 language. `new` without `--yes` only counts (and shows machine drafts); with it, it
-schedules and prints `broadcast N: M recipients` as its last line."""
+schedules and prints `broadcast N: M recipients` as its last line. `broadcast
+reminder-note W`: a facilitator's own words added to workshop W's reminders."""
 
 from __future__ import annotations
 
@@ -116,7 +117,8 @@ def register(sub: Subparsers) -> None:
         type=_audience_item,
         default=[],
         metavar="KEY=VALUE",
-        help="lang=fr|ar|prs|ti, channel=telegram|whatsapp, coop=NAME (comma for several); "
+        help="lang=fr|ar|prs|ti, channel=telegram|whatsapp, coop=NAME, eligibility=OUTCOME, "
+        "steps=pending|help, workshop=ID[:no] (comma for several); "
         "default: every consenting contact",
     )
     new.add_argument(
@@ -146,6 +148,28 @@ def register(sub: Subparsers) -> None:
     cancel.add_argument("--by", help="who cancels (default: your login)")
 
     command(actions, "list", cmd_list, help="the latest broadcasts")
+
+    note = command(
+        actions,
+        "reminder-note",
+        cmd_reminder_note,
+        help="your words added to a workshop's reminders",
+    )
+    note.add_argument("workshop", type=_workshop, metavar="WORKSHOP")
+    note.add_argument(
+        "--text",
+        action=LangValues,
+        metavar='LANG="TEXT"',
+        help="the note in one language (a reminder in another language goes without it)",
+    )
+    note.add_argument("--clear", action="store_true", help="remove the workshop's notes")
+    note.add_argument("--by", help="who writes the note (default: your login)")
+
+
+def _workshop(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a workshop id (workshop list)")
+    return int(value)
 
 
 def _parser_error(message: str) -> int:
@@ -288,4 +312,28 @@ def cmd_list(settings: Settings, args: argparse.Namespace) -> int:
     for b in run_async(run):
         when = local_text(b.scheduled_at, tz) if b.scheduled_at else "-"
         print(f"{b.id} {b.state} {when} {b.audience.describe()}")
+    return 0
+
+
+def cmd_reminder_note(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db.repos.reminder_notes import NoteError, notes_of, set_notes
+
+    texts: dict[str, str] = args.text or {}
+    if bool(texts) == bool(args.clear):
+        return _parser_error("reminder-note: give --text LANG=… (per language) or --clear")
+    by = actor(args)
+
+    async def run() -> dict[str, str]:
+        async with database(settings) as db:
+            try:
+                await db.run(
+                    lambda conn: set_notes(conn, args.workshop, texts, by=by, now=datetime.now(UTC))
+                )
+            except NoteError as exc:
+                raise CommandError(str(exc)) from None
+            return await db.run(notes_of, args.workshop)
+
+    notes = run_async(run)
+    langs = ", ".join(notes) or "none"
+    print(f"workshop {args.workshop}: reminder notes in {langs}")
     return 0

@@ -35,6 +35,7 @@ from bot.db.models import (
     ProcessedInbound,
     Product,
     RateLimitState,
+    ReminderNote,
     Sale,
     ScheduledJob,
     ShippedContent,
@@ -80,3 +81,4 @@ broadcast_texts = table(BroadcastText)
 recipients = table(BroadcastRecipient)
 broadcast_stops = table(BroadcastStop)
 templates = table(WhatsAppTemplate)
+reminder_notes = table(ReminderNote)

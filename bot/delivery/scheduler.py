@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, select
 
-from bot.db.repos import conversations, journeys, workshops
+from bot.db.repos import conversations, journeys, reminder_notes, workshops
 from bot.db.repos import jobs as jobs_repo
 from bot.db.repos.jobs import RUNNING
 from bot.db.repos.reach import reach
@@ -82,6 +82,7 @@ def find_due(
         eligibility=journeys.eligibilities(conn, _NUDGED),
         checklist=checklist,
         superseded=_superseded(due),
+        notes=reminder_notes.notes_for(conn, _CLAIMED_WORKSHOPS),
     )
     return due, loaded
 

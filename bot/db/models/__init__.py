@@ -6,6 +6,7 @@ from bot.db.models.broadcasts import (
     BroadcastRecipient,
     BroadcastStop,
     BroadcastText,
+    ReminderNote,
     WhatsAppTemplate,
 )
 from bot.db.models.contacts import (
@@ -68,6 +69,7 @@ __all__ = [
     "ProcessedInbound",
     "Product",
     "RateLimitState",
+    "ReminderNote",
     "Sale",
     "ScheduledJob",
     "ShippedContent",

@@ -1,5 +1,6 @@
 """Broadcasts (texts per language, audience, schedule), their recipients, the contacts who
-stopped broadcasts, and the WhatsApp templates used outside the 24-hour window."""
+stopped broadcasts, the WhatsApp templates used outside the 24-hour window, and the
+facilitators' own words added to a workshop's reminders."""
 
 from __future__ import annotations
 
@@ -90,6 +91,21 @@ class BroadcastStop(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
     )
     stopped_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ReminderNote(Base):
+    """A facilitator's own text, in one language, added to a workshop's reminders ("bring
+    your residence permit"). Written by a person: never a machine draft."""
+
+    __tablename__ = "workshop_reminder_notes"
+
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True
+    )
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    written_by: Mapped[str] = mapped_column(String(254), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class WhatsAppTemplate(Base):

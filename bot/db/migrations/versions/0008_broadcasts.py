@@ -1,4 +1,4 @@
-"""broadcasts: texts per language, recipients, stops, WhatsApp templates
+"""broadcasts: texts per language, recipients, stops, WhatsApp templates, reminder notes
 
 Revision ID: 0008
 Revises: 0003
@@ -133,10 +133,26 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("broadcast_id", "lang", name=op.f("pk_broadcast_texts")),
     )
+    op.create_table(
+        "workshop_reminder_notes",
+        sa.Column("workshop_id", sa.Integer(), nullable=False),
+        sa.Column("lang", sa.String(length=8), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("written_by", sa.String(length=254), nullable=False),
+        sa.Column("updated_at", bot.db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workshop_id"],
+            ["workshops.id"],
+            name=op.f("fk_workshop_reminder_notes_workshop_id_workshops"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("workshop_id", "lang", name=op.f("pk_workshop_reminder_notes")),
+    )
 
 
 def downgrade() -> None:
 
+    op.drop_table("workshop_reminder_notes")
     op.drop_table("broadcast_texts")
     op.drop_table("broadcast_stops")
     with op.batch_alter_table("broadcast_recipients", schema=None) as batch_op:
