@@ -299,3 +299,51 @@ async def test_stop_word_and_erasure_take_effect_mid_broadcast(h: Harness) -> No
     assert await h.db.run(start_broadcasts, stopping)
     assert (await h.service.preview(Audience())).total == 2
     assert staying
+
+
+async def test_paid_broadcasts_and_the_whatsapp_rate_are_settings(
+    db: Database,
+    fake_telegram: FakeTelegram,  # noqa: F811
+    fake_twilio: FakeTwilio,  # noqa: F811
+) -> None:
+    """TELEGRAM_ALLOW_PAID_BROADCAST: broadcast messages carry allow_paid_broadcast and the
+    bot's rate is the paid one; replies never pay. WHATSAPP_RATE_PER_SECOND sets the
+    sender's rate."""
+    from bot.core.messages import OutboundMessage
+
+    await seed_if_empty(db)
+    fake_telegram.reset()
+    fake_twilio.reset()
+    settings = channel_settings(
+        db,
+        fake_telegram,
+        fake_twilio,
+        timezone=daytime_zone(),
+        telegram_allow_paid_broadcast=True,
+        telegram_paid_rate_per_second=500,
+        whatsapp_rate_per_second=120,
+    )
+    stack = await open_stack(settings, db, fake_telegram, fake_twilio)
+    try:
+        h = Harness(stack)
+        channels = stack.services.channels
+        assert channels["telegram"].rate_limit.global_per_second == 500
+        assert channels["whatsapp"].rate_limit.global_per_second == 120
+        ids = await db.run(add_people, [Person("fr"), Person("fr")])
+        await h.service.new(
+            texts={"fr": TEXTS["fr"]},
+            audience=Audience(),
+            by="n",
+            media={"fr": Media("image", "https://example.org/a.png")},
+        )
+        await h.send_all()
+        sent = fake_telegram.calls("sendMessage") + fake_telegram.calls("sendPhoto")
+        assert len(sent) == 4
+        assert all(str(c.params.get("allow_paid_broadcast")).lower() == "true" for c in sent)
+        [chat] = (await h.addresses(ids))[:1]
+        result = await channels["telegram"].send(OutboundMessage("telegram", chat, "Bonjour"))
+        assert result.provider_id
+        reply = fake_telegram.calls("sendMessage")[-1]
+        assert reply.params["text"] == "Bonjour" and "allow_paid_broadcast" not in reply.params
+    finally:
+        await close_stack(stack)
