@@ -108,3 +108,54 @@ async def test_cli(db: Database) -> None:
     cleared = run(str(ws), "--clear")
     assert cleared.stdout == f"workshop {ws}: reminder notes in none\n"
     assert await db.run(notes_of, ws) == {}
+
+
+async def test_whatsapp_reminders_carry_the_databases_template(town: Town) -> None:  # noqa: F811
+    """Templates are managed in the database for reminders too: a WhatsApp reminder
+    carries the approved template of its language (filled with its text, note included),
+    for when the person's 24-hour window has closed."""
+    import json
+
+    from bot.db.repos import conversations
+    from bot.db.repos.templates import set_template
+
+    sid = "HX" + "c3" * 16
+
+    def people(conn: object) -> list[int]:
+        rows = conversations.create_contacts(
+            conn,  # type: ignore[arg-type]
+            [("whatsapp", "+33600000001", "ar"), ("whatsapp", "+33600000002", "ti")],
+            town.clock.now,
+        )
+        for row in rows.values():
+            row.consent = True
+        conversations.save_contacts(conn, list(rows.values()), town.clock.now)  # type: ignore[arg-type]
+        set_template(
+            conn,  # type: ignore[arg-type]
+            purpose="reminder",
+            lang="ar",
+            content_sid=sid,
+            variables=None,
+            by="nadia",
+            now=town.clock.now,
+        )
+        return [r.id for r in rows.values()]
+
+    arabic, tigrinya = await town.db.run(people)
+    ws = await town.workshop("2026-12-12 14:30")
+    for who in (arabic, tigrinya):
+        assert await town.answer(ws, who)
+    await town.db.run(
+        lambda conn: set_notes(conn, ws, {"ar": "أحضروا قلما."}, by="n", now=datetime.now(UTC))
+    )
+    town.clock.now = datetime(2026, 12, 11, 13, 30, tzinfo=UTC)  # 14:30 in Paris
+    await town.scheduler.drain()
+    payloads = {
+        r.contact_id: json.loads(r.payload) if isinstance(r.payload, str) else r.payload
+        for r in await town.rows("SELECT contact_id, payload FROM outbox")
+    }
+    template = payloads[arabic]["template"]
+    assert template["content_sid"] == sid
+    assert template["variables"]["1"] == payloads[arabic]["text"]
+    assert payloads[arabic]["text"].endswith("أحضروا قلما.")
+    assert "template" not in payloads[tigrinya]  # none in the database: the settings' fallback
