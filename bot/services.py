@@ -172,7 +172,8 @@ class Services:
 
         The scheduler's jobs are claimed once across processes, and what a job sends is
         queued with `outbox.enqueue` at `Priority.REMINDER` in the same transaction that
-        marks the job done.
+        marks the job done; the broadcast runner hands recipients to the outbox at
+        `Priority.BROADCAST`, each batch claimed once across processes likewise.
         """
         loops: dict[str, Loop] = {"retention": self._retention_loop}
         if self.sender is not None:

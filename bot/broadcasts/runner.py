@@ -4,8 +4,10 @@ each), and brings recipients' statuses up to date. It runs where the outbox send
 
 Each channel is fed at its own pace: the outbox holds about `lead` seconds of a
 channel's sends (its rate limit) that no sender has claimed yet. So a cancel stops the
-rest at once, a reply to someone writing now never queues behind thousands of
-broadcast messages, and a sender killed mid-broadcast had little in flight.
+rest at once, and whoever stops broadcasts, withdraws consent or is erased meanwhile is
+skipped rather than sent to. The rows go at `Priority.BROADCAST`: the outbox's claims,
+leases, priority gate and shared rate (bot/delivery/) do the rest, so a reply to someone
+writing now never waits behind them.
 """
 
 from __future__ import annotations
