@@ -172,8 +172,10 @@ async def chat_load(
         tasks.append(asyncio.create_task(client.post(path, body, headers)))
         i += 1
         await asyncio.sleep(max(0.0, t0 + i / rate - time.perf_counter()))
-    await asyncio.gather(*tasks)
+    statuses = Counter(await asyncio.gather(*tasks))
     await client.close()
+    if set(statuses) - {200}:
+        print(f"  webhook answers: {dict(statuses)}", file=sys.stderr)
     replies: dict[str, float] = {}
     deadline = time.monotonic() + 60
     while len(replies) < len(started) and time.monotonic() < deadline:
