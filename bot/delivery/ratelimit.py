@@ -84,26 +84,44 @@ class PriorityGate:
         await future
 
     async def _run(self) -> None:
-        while self._heap:
-            priority, _, future = self._heap[0]
-            if future.done():  # its sender gave up (cancelled)
-                heapq.heappop(self._heap)
-                continue
-            self._arrived.clear()
-            try:
-                wait = await self.take(priority)
-            except Exception as exc:  # the database is away: this send fails, not all
-                heapq.heappop(self._heap)
+        try:
+            while self._heap:
+                entry = self._heap[0]
+                priority, _, future = entry
+                if future.done():  # its sender gave up (cancelled)
+                    heapq.heappop(self._heap)
+                    continue
+                self._arrived.clear()
+                try:
+                    wait = await self.take(priority)
+                except Exception as exc:  # the database is away: this send fails, not all
+                    self._remove(entry)
+                    if not future.done():
+                        future.set_exception(exc)
+                    continue
+                if wait <= 0:
+                    self._remove(entry)
+                    if not future.done():
+                        future.set_result(None)
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._arrived.wait(), wait)
+        except BaseException:  # stopped (the loop closing): no send may wait for ever
+            for _, _, future in self._heap:
                 if not future.done():
-                    future.set_exception(exc)
-                continue
-            if wait <= 0:
-                heapq.heappop(self._heap)
-                if not future.done():
-                    future.set_result(None)
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._arrived.wait(), wait)
+                    future.set_exception(RuntimeError("rate gate stopped"))
+            self._heap.clear()
+            raise
+
+    def _remove(self, entry: tuple[int, int, asyncio.Future[None]]) -> None:
+        """Take `entry` out of the heap. Not always the first: a more urgent send may have
+        arrived while `take` waited (for the database), and it must stay waiting, not be
+        dropped in place of this one."""
+        if self._heap[0] is entry:
+            heapq.heappop(self._heap)
+        else:
+            self._heap.remove(entry)
+            heapq.heapify(self._heap)
 
 
 class RateLimiter:
