@@ -185,6 +185,7 @@ async def chat_load(
                 key = str(c["params"].get("chat_id") or c["params"].get("To"))
                 if key in started and key not in replies:
                     replies[key] = c["at"]
+    LAST_MISSING[0] = len(started) - len(replies)
     LAST_BY_CHANNEL.clear()
     for k in replies:
         channel = "whatsapp" if k.startswith("whatsapp:") else "telegram"
@@ -194,6 +195,7 @@ async def chat_load(
 
 # The last chat_load's latencies per channel (printed beside the overall figures).
 LAST_BY_CHANNEL: dict[str, list[float]] = {}
+LAST_MISSING = [0]  # and how many of its replies never reached a fake within 60 s
 
 
 async def run_broadcast(url: str, n: int) -> tuple[int, int, float]:
@@ -276,6 +278,7 @@ def bench(name: str, url: str, args: argparse.Namespace, tmp: str) -> bool:
         asyncio.run(_wait_healthy(base, proc))
         asyncio.run(chat_load(base, 3, args.chat_rate, 9_000_000, fakes))  # warm-up
         baseline = asyncio.run(chat_load(base, args.baseline, args.chat_rate, 1_000_000, fakes))
+        missing = LAST_MISSING[0]
         for fake in fakes.values():
             fake.sent()  # (the fakes keep every call; the broadcast's are told apart by address)
         memory: list[float] = [rss_mb(proc.pid)]
@@ -298,6 +301,7 @@ def bench(name: str, url: str, args: argparse.Namespace, tmp: str) -> bool:
 
         replies, handed_s = asyncio.run(during())
         during_by_channel = dict(LAST_BY_CHANNEL)
+        missing += LAST_MISSING[0]
         # Every recipient's message on the wire (or the time limit).
         deadline = time.time() + args.timeout
         sends: dict[str, list[float]] = {}
@@ -348,6 +352,8 @@ def bench(name: str, url: str, args: argparse.Namespace, tmp: str) -> bool:
         f"p99 {b99 * 1000:.0f} ms ({len(baseline)}); during it p50 {_pct(replies, 50) * 1000:.0f}"
         f" ms p99 {d99 * 1000:.0f} ms ({len(replies)}) = {d99 / b99:.1f}x (target <= 2x)"
     )
+    ok &= missing == 0
+    print(f"  replies never on the wire within 60 s: {missing} (target 0)")
     for ch, lat in sorted(during_by_channel.items()):
         print(
             f"    {ch}: during p50 {_pct(lat, 50) * 1000:.0f} ms p99 {_pct(lat, 99) * 1000:.0f} ms"
