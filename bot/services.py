@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Connection
+
+from bot.broadcasts.runner import BroadcastRunner
+from bot.broadcasts.service import BroadcastService
 from bot.channels.base import Channel, DeliveryReport, HostedChannel, ReachabilityChange
 from bot.channels.registry import hosted_channels
 from bot.core.content import ContentReloader, load_content
@@ -18,6 +23,7 @@ from bot.core.lookup import settings_facts
 from bot.core.messages import InboundMessage
 from bot.core.programme import Programme
 from bot.db.migrate import ensure_migrated
+from bot.db.repos import broadcasts as broadcasts_repo
 from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
 from bot.delivery import outbox, reachability
@@ -56,6 +62,7 @@ class Services:
         self.nlu: NluBackend = EmbeddedBackend()
         self.sender: OutboxSender | None = None
         self.scheduler: Scheduler | None = None
+        self.broadcasts: BroadcastRunner | None = None
         # Which steps apply to a contact, for the weekly nudge (the journeys' content).
         self.checklist: ChecklistSource | None = shipped_checklist
         self.media = MediaLinks(
@@ -101,6 +108,9 @@ class Services:
             on_enqueue=self.sender.wake,
             clock=self.clock,
         )
+        self.broadcasts = BroadcastRunner(
+            self.db, self.settings, rates=self._rates, clock=self.clock, on_queued=self.sender.wake
+        )
         self.content = ContentReloader(self.db, loaded, self._use_content)
         _tune_gc()
 
@@ -124,13 +134,7 @@ class Services:
 
     async def record_status(self, report: DeliveryReport) -> bool:
         """A platform's delivery report; True when the message was ours."""
-        return await self.db.run(
-            outbox.record_status,
-            report.provider_id,
-            report.status,
-            report.error,
-            report.unreachable,
-        )
+        return await self.db.run(_record_status, report)
 
     async def record_reachability(self, change: ReachabilityChange) -> None:
         """A user blocked or unblocked the bot."""
@@ -147,6 +151,14 @@ class Services:
             return key
         return self.dispatcher.env.catalog.text(key, lang)
 
+    @functools.cached_property
+    def broadcast_service(self) -> BroadcastService:
+        """Broadcasts as the admin pages use them (one translator, loaded once)."""
+        return BroadcastService(self.db, self.settings, clock=self.clock)
+
+    def _rates(self) -> dict[str, float]:
+        return {name: ch.rate_limit.global_per_second for name, ch in self.channels.items()}
+
     def add_channel(self, channel: Channel) -> None:
         self.channels[channel.name] = channel
         if self.sender is not None:
@@ -162,7 +174,8 @@ class Services:
 
         The scheduler's jobs are claimed once across processes, and what a job sends is
         queued with `outbox.enqueue` at `Priority.REMINDER` in the same transaction that
-        marks the job done.
+        marks the job done; the broadcast runner hands recipients to the outbox at
+        `Priority.BROADCAST`, each batch claimed once across processes likewise.
         """
         loops: dict[str, Loop] = {"retention": self._retention_loop}
         if self.sender is not None:
@@ -171,6 +184,8 @@ class Services:
             loops["scheduler"] = self.scheduler.run_forever
         if mail.configured(self.settings):  # the daily digest e-mail, sent once a day
             loops["digest"] = self._digest_loop
+        if self.broadcasts is not None:
+            loops["broadcasts"] = self.broadcasts.run_forever
         return loops
 
     async def _digest_loop(self) -> None:
@@ -226,6 +241,16 @@ class Services:
         if self.dispatcher is not None:
             await self.dispatcher.close()
         await self.db.dispose()
+
+
+def _record_status(conn: Connection, report: DeliveryReport) -> bool:
+    """The outbox row, and the broadcast recipient it was for, in one transaction."""
+    known = outbox.record_status(
+        conn, report.provider_id, report.status, report.error, report.unreachable
+    )
+    if known:
+        broadcasts_repo.record_report(conn, report.provider_id, report.status, report.error)
+    return known
 
 
 def _tune_gc() -> None:

@@ -42,11 +42,17 @@ class Settings(BaseSettings):
     telegram_mode: Literal["polling", "webhook"] | None = None
     # The bot's username (without @): the admin prints t.me invite links with it.
     telegram_bot_username: str | None = None
+    # Broadcasts sent with Telegram's allow_paid_broadcast (about 1,000/s, paid in Stars):
+    # the channel's rate becomes TELEGRAM_PAID_RATE_PER_SECOND.
+    telegram_allow_paid_broadcast: bool = False
+    telegram_paid_rate_per_second: float = Field(default=1000.0, gt=0)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_whatsapp_from: str | None = None
     twilio_api_base_url: str = "https://api.twilio.com"
+    # Messages per second from the WhatsApp sender (Twilio's default is about 80).
+    whatsapp_rate_per_second: float = Field(default=80.0, gt=0)
     # Approved WhatsApp templates, "purpose.lang" -> ContentSid (body variable {{1}} = the text),
     # used outside the 24-hour window: {"reply.fr": "HX…", "reminder.ar": "HX…"}.
     twilio_templates: dict[str, str] = Field(default_factory=dict)

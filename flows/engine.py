@@ -7,6 +7,7 @@ One message is read in this order; the first reading that applies wins:
 1. a new contact starts the onboarding (language, then the privacy notice and consent);
 2. an explicit answer to the waiting question: a pressed button, its number, its label
    or words, a yes/no word alone (flows/answers.py) — or a sentence naming one choice;
+   then the one word that stops broadcasts, or starts them again (flows/broadcast_words.py);
 3. a request to switch language, or a second message in a row clearly in another one;
 4. a slash command, a flow's keyword at the start of the message ("JOIN K7M4Q2"; not at
    a question waiting for free text), or a sentence sure enough (flows/confidence.py) to
@@ -33,6 +34,7 @@ from content.journeys import Journeys, shipped_journeys
 from content.stop_words import STOP_WORDS
 from flows.actions import execute
 from flows.answers import explicit_choice, free_answer, loose_choice, named_choice, names
+from flows.broadcast_words import broadcast_word
 from flows.confidence import THRESHOLDS, Thresholds
 from flows.events import Event, FlowEntered, InputNotUnderstood
 from flows.lookup import NO_LOOKUP, Lookup
@@ -73,6 +75,9 @@ GLOBAL_INTENTS = {
 SHORT_REPLIES = {"thanks": "common.you_are_welcome", "goodbye": "common.goodbye"}
 # The host's fact: the language of the contact's previous message, as the NLU read it.
 PREVIOUS_LANG = "previous_lang"
+# The host's fact: "yes" when the contact stopped broadcasts.
+BROADCASTS_STOPPED = "broadcasts_stopped"
+BROADCAST_FLOWS = {"stop": "broadcasts_stop", "start": "broadcasts_start"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +210,9 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         choice = explicit_choice(ask, text, inp.payload, run) or named_choice(ask, text)
         if choice is not None:
             return walker.answered(session.flow_id, node, (choice.id, choice))
+    broadcasts = None if command else _broadcast_flow(env, run, text)
+    if broadcasts is not None:
+        return walker.leave_for(broadcasts)
 
     # 3. Another language.
     choosing = session.flow_id == env.onboarding_flow  # the language is not confirmed yet
@@ -265,6 +273,9 @@ def _nothing_waiting(
 ) -> Result:
     """No question waits: the message is read as an answer to the main menu."""
     run, bars = walker.run, env.thresholds
+    broadcasts = None if command else _broadcast_flow(env, run, text)
+    if broadcasts is not None:
+        return walker.leave_for(broadcasts)
     lang = None if command else _language_switch(env, run, inp, text, None, False)
     if lang is not None:
         return walker.switch_language(lang, None, _request(env, inp, bars.open_part, parts=True))
@@ -411,6 +422,17 @@ def _menu_choice(env: Environment, intent: str) -> Choice | None:
     if start.ask is None:
         return None
     return next((c for c in start.ask.choices if intent in c.intents), None)
+
+
+def _broadcast_flow(env: Environment, run: Run, text: str) -> str | None:
+    """The flow for a message that is only the word stopping broadcasts (or starting them
+    again, for someone who stopped them: for the others "start" is an ordinary word)."""
+    word = broadcast_word(text)
+    if word is None or BROADCAST_FLOWS[word] not in env.flows:
+        return None
+    if word == "start" and run.lookup.value(BROADCASTS_STOPPED) != "yes":
+        return None
+    return FLOW_PREFIX + BROADCAST_FLOWS[word]
 
 
 def _command_destination(command: tuple[str, str] | None) -> str | None:

@@ -40,6 +40,13 @@ class ConsentChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class BroadcastsChanged:
+    """The contact stopped broadcasts (one word), or asked for them again."""
+
+    stopped: bool
+
+
+@dataclass(frozen=True, slots=True)
 class HandoverRequested:
     reason: str
     # What led there, for the person who answers: ("flow", "steps"), ("step", "bank")…
@@ -159,6 +166,7 @@ Event = (
     | ContactLanguageChanged
     | ContactFieldChanged
     | ConsentChanged
+    | BroadcastsChanged
     | HandoverRequested
     | DataRequested
     | FlowEntered

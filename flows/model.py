@@ -46,6 +46,13 @@ class SetConsent(_Strict):
     value: bool
 
 
+class SetBroadcasts(_Strict):
+    """Stop broadcasts to the contact, or start them again."""
+
+    type: Literal["set_broadcasts"]
+    value: Literal["stop", "start"]
+
+
 class RequestHandover(_Strict):
     type: Literal["request_handover"]
     reason: str = "user_request"
@@ -225,6 +232,7 @@ Action = Annotated[
     | SetField
     | SetLanguage
     | SetConsent
+    | SetBroadcasts
     | RequestHandover
     | DataRequest
     | ReadCoop

@@ -67,6 +67,7 @@ NAME = "telegram"
 WEBHOOK_PATH = "/webhooks/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_TEXT = 4096
+BROADCAST_PURPOSE = "broadcast"  # outbox rows of broadcasts (bot/db/repos/broadcasts.py)
 MAX_CALLBACK_DATA = 64  # bytes
 HASHED_PREFIX = "~"
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
@@ -301,9 +302,12 @@ class TelegramChannel:
         self.settings, self.handle, self.text = settings, handle, text
         self.on_reachability = on_reachability
         self.send_timeout = settings.outbox_send_timeout_seconds
-        # ~1 message/s per chat with a small burst, ~30/s for the bot (Telegram's limits).
+        # ~1 message/s per chat with a small burst, ~30/s for the bot (Telegram's limits),
+        # ~1,000/s when broadcasts are paid for (allow_paid_broadcast).
+        self.paid_broadcast = settings.telegram_allow_paid_broadcast
+        overall = settings.telegram_paid_rate_per_second if self.paid_broadcast else 30.0
         self.rate_limit = rate_limit or RateLimit(
-            per_address_per_second=1.0, per_address_burst=3, global_per_second=30.0
+            per_address_per_second=1.0, per_address_burst=3, global_per_second=overall
         )
         root = settings.telegram_api_base_url.rstrip("/")
         self.bot = Bot(
@@ -517,12 +521,15 @@ class TelegramChannel:
         if markup is not None and not pieces:
             pieces = ["👇"]
         bot = self.bot
+        paid = self.paid_broadcast and message.purpose == BROADCAST_PURPOSE
+        extra: dict[str, Any] = {"allow_paid_broadcast": True} if paid else {}
         steps: list[Callable[[], Awaitable[Message]]] = [
             partial(
                 bot.send_message,
                 chat_id=chat_id,
                 text=piece,
                 reply_markup=markup if i == len(pieces) - 1 else None,
+                **extra,
             )
             for i, piece in enumerate(pieces)
         ]
@@ -532,11 +539,11 @@ class TelegramChannel:
                 Path(a.ref[len(LOCAL_FILE) :]) if a.ref.startswith(LOCAL_FILE) else a.ref
             )
             if a.kind == "image":
-                steps.append(partial(bot.send_photo, chat_id=chat_id, photo=media))
+                steps.append(partial(bot.send_photo, chat_id=chat_id, photo=media, **extra))
             elif a.kind == "voice":
-                steps.append(partial(bot.send_voice, chat_id=chat_id, voice=media))
+                steps.append(partial(bot.send_voice, chat_id=chat_id, voice=media, **extra))
             elif a.kind == "audio":
-                steps.append(partial(bot.send_audio, chat_id=chat_id, audio=media))
+                steps.append(partial(bot.send_audio, chat_id=chat_id, audio=media, **extra))
             else:
-                steps.append(partial(bot.send_document, chat_id=chat_id, document=media))
+                steps.append(partial(bot.send_document, chat_id=chat_id, document=media, **extra))
         return steps

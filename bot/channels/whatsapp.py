@@ -160,7 +160,9 @@ class WhatsAppChannel:
         self.handle, self.on_status = handle, on_status
         # Twilio's default is about 80 messages/s per sender; a person reads one at a time.
         self.rate_limit = rate_limit or RateLimit(
-            per_address_per_second=1.0, per_address_burst=3, global_per_second=80.0
+            per_address_per_second=1.0,
+            per_address_burst=3,
+            global_per_second=settings.whatsapp_rate_per_second,
         )
         self.account_sid = settings.twilio_account_sid
         self.sender = settings.twilio_whatsapp_from
@@ -293,6 +295,15 @@ class WhatsAppChannel:
         if self.status_callback:
             base["status_callback"] = self.status_callback
         if not self.in_window(message):
+            if message.template is not None:  # chosen by the sender's side (the database)
+                variables = dict(message.template.variables)
+                return [
+                    {
+                        **base,
+                        "content_sid": message.template.content_sid,
+                        "content_variables": json.dumps(variables, ensure_ascii=False),
+                    }
+                ]
             sid = self._template(message)
             if sid is None:
                 return DeliveryResult(Outcome.HELD, error="outside the 24-hour window")

@@ -10,11 +10,35 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot.cli import chat, coops, database, inbox, reports, sales, serve, users, workshops
+from bot.cli import (
+    broadcasts,
+    chat,
+    coops,
+    database,
+    inbox,
+    reports,
+    sales,
+    serve,
+    templates,
+    users,
+    workshops,
+)
 from bot.cli.runtime import CommandError, configure_logging
 from bot.settings import get_settings
 
-COMMAND_GROUPS = (serve, chat, database, users, coops, sales, workshops, inbox, reports)
+COMMAND_GROUPS = (
+    serve,
+    chat,
+    database,
+    users,
+    coops,
+    sales,
+    workshops,
+    inbox,
+    reports,
+    broadcasts,
+    templates,
+)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -14,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.db.session import Database
 from bot.settings import Settings
+from content.catalog import LANGS
 
 T = TypeVar("T")
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -75,3 +77,24 @@ def command(
     p: argparse.ArgumentParser = sub.add_parser(name, **kw)
     p.set_defaults(run=run)
     return p
+
+
+def language(value: str) -> str:
+    """argparse type: one of our language codes."""
+    lang = value.strip().lower()
+    if lang not in LANGS:
+        raise argparse.ArgumentTypeError(
+            f"unknown language {value!r} (expected one of {', '.join(LANGS)})"
+        )
+    return lang
+
+
+def actor(args: argparse.Namespace) -> str:
+    """Who runs a command, for the audit log: `--by`, else the login name."""
+    given = str(getattr(args, "by", None) or "").strip()
+    if given:
+        return given[:254]
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection
 
 from bot.core.programme import Programme
+from bot.db.repos import broadcasts as broadcasts_repo
 from bot.db.repos import conversations as repo
 from bot.db.repos import journeys, workshops
 from bot.db.repos.coops import CoopRow, MemberRow
@@ -34,6 +35,10 @@ FACTS: dict[str, Callable[[Connection, int], str]] = {
     # The weekly nudge about the next administrative step: on (unless stopped) or off.
     "nudges": lambda conn, contact_id: (
         "on" if journeys.nudges_on(conn, [contact_id]).get(contact_id, True) else "off"
+    ),
+    # Whether the word "start" means "broadcasts again" (flows/engine.py).
+    "broadcasts_stopped": lambda conn, contact_id: (
+        "yes" if broadcasts_repo.broadcasts_stopped(conn, contact_id) else "no"
     ),
 }
 

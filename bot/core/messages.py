@@ -25,6 +25,15 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class TemplateRef:
+    """An approved WhatsApp template (Twilio ContentSid) and its variables, filled in:
+    what goes instead of the text outside the 24-hour window."""
+
+    content_sid: str
+    variables: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class InboundMessage:
     """One message from a user, as the channel received it.
 
@@ -57,6 +66,7 @@ class OutboundMessage:
     purpose: str = "reply"  # "reply", or what a template is for outside the WhatsApp window
     outbox_id: int | None = None
     last_inbound_at: datetime | None = None  # the user's last message (WhatsApp 24-hour window)
+    template: TemplateRef | None = None  # what goes outside that window, when given
     parts_done: int = 0  # parts of a split message delivered by earlier attempts
 
 
@@ -67,4 +77,5 @@ __all__ = [
     "InboundMessage",
     "OutboundMessage",
     "QuickReply",
+    "TemplateRef",
 ]

@@ -8,6 +8,10 @@ from bot.db.models import (
     AdminSession,
     AdminUser,
     AuditEntry,
+    Broadcast,
+    BroadcastRecipient,
+    BroadcastStop,
+    BroadcastText,
     ChannelIdentity,
     ChecklistProgress,
     Contact,
@@ -36,9 +40,11 @@ from bot.db.models import (
     ProcessedInbound,
     Product,
     RateLimitState,
+    ReminderNote,
     Sale,
     ScheduledJob,
     ShippedContent,
+    WhatsAppTemplate,
     Workshop,
     WorkshopRsvp,
 )
@@ -80,3 +86,9 @@ erased_people = table(ErasedPeople)
 erased_attendance = table(ErasedAttendance)
 misunderstood = table(Misunderstood)
 digests_sent = table(DigestSent)
+broadcasts = table(Broadcast)
+broadcast_texts = table(BroadcastText)
+recipients = table(BroadcastRecipient)
+broadcast_stops = table(BroadcastStop)
+templates = table(WhatsAppTemplate)
+reminder_notes = table(ReminderNote)

@@ -151,6 +151,7 @@ def to_outbound(row: Any, last_inbound_at: datetime | None) -> OutboundMessage:
         outbox_id=row.id,
         last_inbound_at=max(inbound, default=None),
         parts_done=row.parts_sent,
+        template=payload.template,
     )
 
 
@@ -162,6 +163,7 @@ def claim_due(
     *,
     limit: int = 64,
     held: Collection[int] = (),
+    later_limit: int | None = None,
 ) -> list[Claimed]:
     """Claim up to `limit` due rows of one channel: the first unfinished row of
     (address, priority) queues, highest priority first, each with the due rows right
@@ -170,7 +172,8 @@ def claim_due(
     A row is first when no earlier row of its queue is pending or sending, so two senders
     never deliver one queue out of order; a row left `sending` by a dead sender is first
     again once its lease has run out. `held`: rows the claimant is still working on, never
-    taken again by it even if a stall let their lease run out.
+    taken again by it even if a stall let their lease run out. `later_limit`: at most so
+    many rows below `Priority.REPLY` (the rest of `limit` is for replies).
     """
     earlier = outbox.alias("earlier")
     blocked = exists().where(
@@ -236,10 +239,15 @@ def claim_due(
             continue
         queue.append(r)
     rows: list[Any] = []
+    later = 0
     for h in heads:  # highest priority first, until the limit
         queue = taken.get((h.address, h.priority), [])
         if rows and len(rows) + len(queue) > limit:
             break
+        if h.priority > Priority.REPLY and later_limit is not None:
+            if later + len(queue) > later_limit:
+                continue
+            later += len(queue)
         rows += queue
     if not rows:
         return []

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.messages import Attachment, AttachmentKind, QuickReply
+from bot.core.messages import Attachment, AttachmentKind, QuickReply, TemplateRef
 from flows.events import MsgCreated
 
 
@@ -17,6 +17,8 @@ class Payload:
     lang: str = "und"
     quick_replies: tuple[QuickReply, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    # A WhatsApp template for outside the 24-hour window (broadcasts, reminders).
+    template: TemplateRef | None = None
 
     @classmethod
     def of(cls, msg: MsgCreated) -> Payload:
@@ -33,7 +35,7 @@ class Payload:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "text": self.text,
             "lang": self.lang,
             "quick_replies": [{"id": q.id, "title": q.title} for q in self.quick_replies],
@@ -42,9 +44,16 @@ class Payload:
                 for a in self.attachments
             ],
         }
+        if self.template is not None:
+            data["template"] = {
+                "content_sid": self.template.content_sid,
+                "variables": dict(self.template.variables),
+            }
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Payload:
+        template = data.get("template")
         return cls(
             str(data.get("text", "")),
             str(data.get("lang", "und")),
@@ -53,4 +62,10 @@ class Payload:
                 Attachment(a["kind"], str(a["ref"]), a.get("mime"))
                 for a in data.get("attachments", [])
             ),
+            TemplateRef(
+                str(template["content_sid"]),
+                tuple((str(k), str(v)) for k, v in template.get("variables", {}).items()),
+            )
+            if template
+            else None,
         )

@@ -1,13 +1,23 @@
 """Rate limits: token buckets per address and per channel, so one busy chat cannot starve
 the rest. With several sender processes (PostgreSQL), the channel's rate lives in the
-database and all of them share it."""
+database and all of them share it.
+
+A channel's sends wait at a `PriorityGate`, the most urgent first, and a send below
+`Priority.REPLY` goes only while the bucket keeps `HEADROOM` sends in reserve: a broadcast
+still runs at the channel's full rate (the reserve refills as fast as it spends), and a
+reply to someone writing now finds a send ready instead of queueing behind the next
+seconds of broadcast.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, text
@@ -17,6 +27,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from bot.channels.base import RateLimit
 from bot.db.session import Database
 from bot.db.tables import rate_limits
+from bot.delivery.outbox import Priority
+
+HEADROOM = 2  # channel sends kept for replies while lower priorities wait
 
 
 @dataclass
@@ -43,6 +56,74 @@ def channel_burst(limit: RateLimit) -> float:
     return max(1.0, limit.global_per_second)
 
 
+def headroom(priority: int, limit: RateLimit) -> float:
+    """Sends of the channel's burst that `priority` must leave for replies."""
+    if priority <= Priority.REPLY:
+        return 0.0
+    return min(float(HEADROOM), channel_burst(limit) - 1.0)
+
+
+class PriorityGate:
+    """One channel's waiting sends, let through one at a time, the lowest priority number
+    first (then in arrival order). `take(priority)` takes a send now and returns 0, or
+    returns the seconds until one could be taken (nothing taken)."""
+
+    def __init__(self, take: Callable[[int], Awaitable[float]]) -> None:
+        self.take = take
+        self._heap: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._arrived = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def enter(self, priority: int) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._heap, (priority, next(self._order), future))
+        self._arrived.set()  # a more urgent send may now be first
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="rate-gate")
+        await future
+
+    async def _run(self) -> None:
+        try:
+            while self._heap:
+                entry = self._heap[0]
+                priority, _, future = entry
+                if future.done():  # its sender gave up (cancelled)
+                    heapq.heappop(self._heap)
+                    continue
+                self._arrived.clear()
+                try:
+                    wait = await self.take(priority)
+                except Exception as exc:  # the database is away: this send fails, not all
+                    self._remove(entry)
+                    if not future.done():
+                        future.set_exception(exc)
+                    continue
+                if wait <= 0:
+                    self._remove(entry)
+                    if not future.done():
+                        future.set_result(None)
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._arrived.wait(), wait)
+        except BaseException:  # stopped (the loop closing): no send may wait for ever
+            for _, _, future in self._heap:
+                if not future.done():
+                    future.set_exception(RuntimeError("rate gate stopped"))
+            self._heap.clear()
+            raise
+
+    def _remove(self, entry: tuple[int, int, asyncio.Future[None]]) -> None:
+        """Take `entry` out of the heap. Not always the first: a more urgent send may have
+        arrived while `take` waited (for the database), and it must stay waiting, not be
+        dropped in place of this one."""
+        if self._heap[0] is entry:
+            heapq.heappop(self._heap)
+        else:
+            self._heap.remove(entry)
+            heapq.heapify(self._heap)
+
+
 class RateLimiter:
     """Both buckets in memory: right when this process is the only sender (SQLite)."""
 
@@ -50,6 +131,7 @@ class RateLimiter:
         self.clock = clock
         self.max_keys = max_keys
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        self._gates: dict[str, PriorityGate] = {}
 
     def _bucket(self, key: tuple[str, str], rate: float, burst: float) -> TokenBucket:
         bucket = self._buckets.get(key)
@@ -71,10 +153,31 @@ class RateLimiter:
         bucket = self._bucket((channel, ""), limit.global_per_second, channel_burst(limit))
         return max(a, bucket.delay(self.clock()))
 
-    async def acquire(self, channel: str, address: str, limit: RateLimit) -> None:
-        wait = self.reserve(channel, address, limit)
+    async def acquire(
+        self, channel: str, address: str, limit: RateLimit, priority: int = Priority.REPLY
+    ) -> None:
+        """Wait for the address's rate, then for the channel's, behind more urgent sends."""
+        wait = self.address_delay(channel, address, limit)
         if wait > 0:
             await asyncio.sleep(wait)
+        await self.gate(channel, limit).enter(priority)
+
+    def gate(self, channel: str, limit: RateLimit) -> PriorityGate:
+        found = self._gates.get(channel)
+        if found is None:
+            found = self._gates[channel] = PriorityGate(lambda p: self._take(channel, limit, p))
+        return found
+
+    async def _take(self, channel: str, limit: RateLimit, priority: int) -> float:
+        bucket = self._bucket((channel, ""), limit.global_per_second, channel_burst(limit))
+        now = self.clock()
+        bucket.tokens = min(bucket.burst, bucket.tokens + (now - bucket.updated) * bucket.rate)
+        bucket.updated = now
+        need = 1.0 + headroom(priority, limit) - 1e-9  # (float sums of refills)
+        if bucket.tokens >= need:
+            bucket.tokens -= 1
+            return 0.0
+        return (need - bucket.tokens) / bucket.rate
 
 
 def reserve_slots(
@@ -125,18 +228,24 @@ class SharedRateLimiter(RateLimiter):
         self._waiting: dict[str, list[asyncio.Future[float]]] = {}
         self._fetching: dict[str, asyncio.Task[None]] = {}
 
-    async def acquire(self, channel: str, address: str, limit: RateLimit) -> None:
-        local = self.address_delay(channel, address, limit)
-        wait = max(local, await self._slot(channel, limit) - self.wall())
-        if wait > 0:
-            await asyncio.sleep(wait)
-
-    async def _slot(self, channel: str, limit: RateLimit) -> float:
+    async def _take(self, channel: str, limit: RateLimit, priority: int) -> float:
+        """The next slot kept (or reserved now) once `priority` may use it: a lower
+        priority uses a slot `headroom` sends after a reply could."""
         kept = self._kept.setdefault(channel, deque())
         if self._kept_at.get(channel, 0.0) < self.wall() - self.STALE:
             kept.clear()
-        if kept:
-            return kept.popleft()
+        if not kept:
+            first = await self._slot(channel, limit)
+            kept = self._kept.setdefault(channel, deque())  # the block fetched with it
+            kept.appendleft(first)
+        at = kept[0] + headroom(priority, limit) / limit.global_per_second
+        wait = at - self.wall()
+        if wait <= 0:
+            kept.popleft()
+        return wait
+
+    async def _slot(self, channel: str, limit: RateLimit) -> float:
+        """One slot reserved in the database (with a block more kept for the next)."""
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(channel, []).append(future)
         if channel not in self._fetching:

@@ -20,10 +20,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, select
 
-from bot.db.repos import conversations, journeys, workshops
+from bot.core.messages import TemplateRef
+from bot.db.repos import conversations, journeys, reminder_notes, workshops
 from bot.db.repos import jobs as jobs_repo
 from bot.db.repos.jobs import RUNNING
 from bot.db.repos.reach import reach
+from bot.db.repos.templates import Template, templates_for
 from bot.db.session import Database
 from bot.db.tables import jobs, rsvps
 from bot.delivery import coop_jobs, outbox
@@ -84,6 +86,7 @@ def find_due(
         eligibility=journeys.eligibilities(conn, _NUDGED),
         checklist=checklist,
         superseded=_superseded(due),
+        notes=reminder_notes.notes_for(conn, _CLAIMED_WORKSHOPS),
     )
     return due, loaded
 
@@ -94,6 +97,10 @@ def handle_due(conn: Connection, due: list[jobs_repo.Job], loaded: Loaded) -> Ti
     finished: list[jobs_repo.Finished] = []
     rows: list[outbox.OutboxRow] = []
     logged: list[conversations.MessageRow] = []
+    # Outside WhatsApp's window only an approved template goes: those in the database
+    # first (per language), TWILIO_TEMPLATES otherwise (the channel's fallback).
+    wa_langs = {loaded.lang(c) for c, who in loaded.reach.items() if who.channel == "whatsapp"}
+    approved = templates_for(conn, PURPOSE, wa_langs) if wa_langs else {}
     for item in due:
         decision = decide(item, loaded)
         finished.append(
@@ -108,7 +115,11 @@ def handle_due(conn: Connection, due: list[jobs_repo.Job], loaded: Loaded) -> Ti
                 who.contact_id,
                 who.channel,
                 who.address,
-                Payload(decision.text, lang),
+                Payload(
+                    decision.text,
+                    lang,
+                    template=_filled(approved, who.channel, lang, decision.text),
+                ),
                 now,
                 purpose=PURPOSE,
                 priority=outbox.Priority.REMINDER,
@@ -121,6 +132,13 @@ def handle_due(conn: Connection, due: list[jobs_repo.Job], loaded: Loaded) -> Ti
     conversations.add_messages(conn, logged)
     jobs_repo.finish(conn, finished, now)
     return TickResult(len(due), len(rows))
+
+
+def _filled(
+    approved: dict[str, Template], channel: str, lang: str, text: str
+) -> TemplateRef | None:
+    found = approved.get(lang) if channel == "whatsapp" else None
+    return found.filled({"text": text}) if found is not None else None
 
 
 def _superseded(due: list[jobs_repo.Job]) -> frozenset[int]:

@@ -46,6 +46,11 @@ STOP_GRACE = 5.0  # seconds a stopping sender lets sends in flight finish
 TIMEOUT_GRACE = 5.0  # the sender's bound on a send: the channel's timeout plus this
 
 
+def _later(rows: list[outbox.Claimed]) -> int:
+    """How many of the rows may wait for replies (reminders, broadcasts)."""
+    return sum(1 for r in rows if r.priority > outbox.Priority.REPLY)
+
+
 def backoff(attempts: int, retry_after: float | None = None) -> float:
     delay: float = min(MAX_BACKOFF, BASE_BACKOFF * 2.0 ** max(0, attempts - 1))
     delay *= random.uniform(0.9, 1.1)  # jitter: clients retrying together spread out
@@ -123,6 +128,7 @@ class OutboxSender:
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._groups: dict[str, set[asyncio.Task[None]]] = {}  # per channel
         self._in_hand: Counter[str] = Counter()  # rows of running groups, per channel
+        self._in_hand_later: Counter[str] = Counter()  # of them, below Priority.REPLY
         self._keeper = LeaseKeeper(db, outbox_table, self.claimant, clock, working=outbox.WORKING)
         self._held = self._keeper.held  # rows claimed and not yet recorded
         self._stopping = False
@@ -176,11 +182,16 @@ class OutboxSender:
 
     async def _claim_and_start(self) -> int:
         """Claim due rows for every channel with room, and start one task per address."""
+        # Replies may always take `max_in_flight` rows more than the horizon: a broadcast
+        # filling the horizon never keeps someone writing now from being claimed.
         wanted = {
-            name: self._horizon(channel) - self._in_hand[name]
+            name: (
+                self._horizon(channel) + self.max_in_flight - self._in_hand[name],
+                self._horizon(channel) - self._in_hand_later[name],
+            )
             for name, channel in self.channels.items()
         }
-        wanted = {name: n for name, n in wanted.items() if n > 0}
+        wanted = {name: n for name, n in wanted.items() if n[0] > 0}
         if not wanted or self._stopping:
             return 0
         claimed = await self.db.run(self._claim, wanted, self.clock())
@@ -191,6 +202,7 @@ class OutboxSender:
             groups.setdefault(key, []).append(c)
         for (channel, _, _), rows in groups.items():
             self._in_hand[channel] += len(rows)
+            self._in_hand_later[channel] += _later(rows)
             task = asyncio.create_task(self._deliver(rows), name=f"outbox-{channel}")
             tasks = self._groups.setdefault(channel, set())
             tasks.add(task)
@@ -206,12 +218,14 @@ class OutboxSender:
         return max(2 * self.max_in_flight, min(MAX_CLAIMED, int(2 * rate)))
 
     def _claim(
-        self, conn: Connection, wanted: dict[str, int], now: datetime
+        self, conn: Connection, wanted: dict[str, tuple[int, int]], now: datetime
     ) -> list[outbox.Claimed]:
         out: list[outbox.Claimed] = []
         held = set(self._held)
-        for channel, rows in wanted.items():
-            out += outbox.claim_due(conn, now, channel, self.claimant, limit=rows, held=held)
+        for channel, (rows, later) in wanted.items():
+            out += outbox.claim_due(
+                conn, now, channel, self.claimant, limit=rows, held=held, later_limit=later
+            )
         return out
 
     async def _stop(self) -> None:
@@ -258,6 +272,7 @@ class OutboxSender:
             self._held.difference_update(r.id for r in rows)
         finally:
             self._in_hand[channel] -= len(rows)
+            self._in_hand_later[channel] -= _later(rows)
 
     async def _step(self, rows: list[outbox.Claimed], i: int) -> bool:
         """Deliver rows[i] and record the outcome; True when the rows behind it must wait."""
@@ -274,7 +289,7 @@ class OutboxSender:
             ]
             await self._record(outcomes, [])
             return row.unreachable
-        await self.limiter.acquire(msg.channel, msg.address, channel.rate_limit)
+        await self.limiter.acquire(msg.channel, msg.address, channel.rate_limit, row.priority)
         if self._stopping:
             return True  # given back unsent
         async with self._slot(msg.channel):

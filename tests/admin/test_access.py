@@ -31,6 +31,7 @@ SAMPLES = {
     "contact_id": "1",  # samples()' person
     "miss_id": "1",  # a message the bot did not understand, made for this test
     "table": "all",
+    "broadcast_id": "1",  # a draft, made for this test
 }
 # A query a page needs to name something (the file samples() puts in the media folder).
 QUERIES = {"/media/file": "?ref=learn/sample.png"}
@@ -56,6 +57,15 @@ EXPECTED: dict[tuple[str, str], Role | str] = {
     ("POST", "/inbox/{request_id:int}/assign"): Role.facilitator,
     ("POST", "/inbox/{request_id:int}/close"): Role.facilitator,
     ("POST", "/inbox/{request_id:int}/reply"): Role.facilitator,
+    ("GET", "/broadcasts"): Role.facilitator,
+    ("POST", "/broadcasts"): Role.facilitator,
+    ("GET", "/broadcasts/{broadcast_id:int}"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/cancel"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/drafts"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/schedule"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/texts/{lang}"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/texts/{lang}/french"): Role.facilitator,
+    ("POST", "/broadcasts/{broadcast_id:int}/texts/{lang}/review"): Role.facilitator,
     ("POST", "/conflicts/{conflict_id:int}/resolve"): Role.facilitator,
     ("GET", "/contacts/{contact_id:int}"): Role.staff,
     ("GET", "/dashboard"): Role.staff,
@@ -160,6 +170,11 @@ async def test_routes_by_role(panel: Panel) -> None:
     assert target is not None and target[0].id == int(SAMPLES["user_id"])
     await samples(panel)
     await _a_contact_not_understood(panel)
+
+    from bot.broadcasts.audience import Audience
+
+    draft = await panel.services.broadcast_service.draft(Audience(), "ada@example.org")
+    assert draft == int(SAMPLES["broadcast_id"])
     clients = {"anonymous": panel.client()}
     for role in ROLES:
         clients[role] = await panel.signed_in(role)

@@ -23,7 +23,7 @@ NLU pipeline (nlu.pipeline.parse), as the host does; `parse: real` does it for o
 Events are written compactly: `msg <text> [choice ids]`, `lang ar`, `field x=y`,
 `consent yes`, `handover <reason>`, `data <op>`, `flow <id>`, `not_understood <n>`,
 `join <code>`, `sale <qty> <product> <cents> <payment> <day>`, `undo <sale id>`,
-`correct <sale id> <qty> <product> <cents> <payment>`, `reminders on|off`.
+`correct <sale id> <qty> <product> <cents> <payment>`, `reminders on|off`, `broadcasts stop|start`.
 The amounts of a parse reach the engine in cents as the host converts them
 (bot.ledger.money.nlu_cents).
 Messages read as their content key (typed labels still match the shipped texts), so
@@ -43,6 +43,7 @@ from bot.ledger.money import nlu_cents
 from content.catalog import LANGS, Catalog, load_locale_files
 from flows import engine
 from flows.events import (
+    BroadcastsChanged,
     ConsentChanged,
     ContactFieldChanged,
     ContactLanguageChanged,
@@ -71,7 +72,7 @@ from tests.flows.sales_facts import memory_lookup
 
 CASES_DIR = Path(__file__).parent / "cases"
 # Facts the host always knows (bot/core/lookup.py); a case may override them.
-HOST_FACTS = {"retention_days": "730", "open_requests": "0"}
+HOST_FACTS = {"retention_days": "730", "open_requests": "0", "broadcasts_stopped": "no"}
 # What the host answers itself to a data request (bot/core/handlers/data_requested.py).
 DATA_REPLIES = {
     "delete": "mydata.deleted",
@@ -173,6 +174,8 @@ def show(ev: Event) -> str:
             return f"field {f}={v}"
         case ConsentChanged(given=given):
             return f"consent {'yes' if given else 'no'}"
+        case BroadcastsChanged(stopped=stopped):
+            return f"broadcasts {'stop' if stopped else 'start'}"
         case HandoverRequested(reason=reason, context=context):
             return f"handover {reason}" + "".join(f" {k}={v}" for k, v in context)
         case DataRequested(op=op):
@@ -293,6 +296,8 @@ class Host:
                 self.consent = e.given
                 if not e.given:
                     self.fields, self.outcome, self.checklist = {}, None, {}
+            elif isinstance(e, BroadcastsChanged):  # bot/core/lookup.py reads it back
+                self.facts["broadcasts_stopped"] = "yes" if e.stopped else "no"
             elif isinstance(e, ContactFieldChanged) and self.consent:
                 self.fields[e.field] = e.value
             elif isinstance(e, DataRequested) and e.op == "delete":

@@ -246,7 +246,13 @@ def test_i_need_help_while_a_request_is_open_says_so() -> None:
 def test_a_stop_word_alone_stops_the_nudges_from_anywhere(lang: str, word: str) -> None:
     h = host(lang=lang)
     say(h, payload="join")  # waiting on a question
-    assert say(h, word) == ["flow stop", "nudges off", "msg steps.nudge_stopped"]
+    assert say(h, word) == [
+        "flow stop",
+        "nudges off",
+        "broadcasts stop",  # one word stops both
+        "msg steps.nudge_stopped",
+        "msg broadcasts.stopped",
+    ]
     assert h.session is None and h.facts["nudges"] == "off"
     assert say(h, f" {word.lower()} ! ")[:2] == ["flow stop", "nudges off"]
 

@@ -32,6 +32,8 @@ def test_shipped_flows_fit_the_engine() -> None:
         "handover",
         "handover_offer",
         "stop",  # it only stops the weekly nudges
+        "broadcasts_stop",  # stopping broadcasts needs no consent
+        "broadcasts_start",
     }
     menu = flows[env.entry_flow].nodes[flows[env.entry_flow].start].ask
     assert menu is not None

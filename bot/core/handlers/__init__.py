@@ -32,6 +32,7 @@ def apply(scene: Scene, events: Iterable[object]) -> None:
 
 
 from bot.core.handlers import (  # noqa: E402  (modules register themselves on import)
+    broadcasts_changed,
     consent_changed,
     contact_field_changed,
     contact_language_changed,
@@ -56,6 +57,7 @@ from bot.core.handlers import (  # noqa: E402  (modules register themselves on i
 __all__ = [
     "HANDLERS",
     "apply",
+    "broadcasts_changed",
     "consent_changed",
     "contact_field_changed",
     "contact_language_changed",

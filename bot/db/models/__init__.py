@@ -1,6 +1,14 @@
 """All tables. Money is integer cents; times are UTC."""
 
 from bot.db.models.admin import AdminSession, AdminUser, AuditEntry, LoginThrottle
+from bot.db.models.broadcasts import (
+    Broadcast,
+    BroadcastRecipient,
+    BroadcastStop,
+    BroadcastText,
+    ReminderNote,
+    WhatsAppTemplate,
+)
 from bot.db.models.contacts import (
     ChannelIdentity,
     Contact,
@@ -41,6 +49,10 @@ __all__ = [
     "AdminSession",
     "AdminUser",
     "AuditEntry",
+    "Broadcast",
+    "BroadcastRecipient",
+    "BroadcastStop",
+    "BroadcastText",
     "ChannelIdentity",
     "ChecklistProgress",
     "Contact",
@@ -69,9 +81,11 @@ __all__ = [
     "ProcessedInbound",
     "Product",
     "RateLimitState",
+    "ReminderNote",
     "Sale",
     "ScheduledJob",
     "ShippedContent",
+    "WhatsAppTemplate",
     "Workshop",
     "WorkshopRsvp",
 ]

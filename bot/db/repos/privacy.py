@@ -11,8 +11,11 @@ from sqlalchemy import Connection, and_, delete, func, not_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.db.base import utcnow
+from bot.db.repos.broadcasts import forget_contact
 from bot.db.repos.conversations import open_tickets
 from bot.db.tables import (
+    broadcast_stops,
     checklist_progress,
     contacts,
     eligibility_results,
@@ -46,6 +49,7 @@ OWNED = (
     checklist_progress,
     preferences,
     jobs,
+    broadcast_stops,
 )
 
 
@@ -136,6 +140,7 @@ def erase_contact(conn: Connection, contact_id: int, *, tz: ZoneInfo = PARIS) ->
     """
     count_erased(conn, contact_id, tz)
     count_erased_answers(conn, contact_id)
+    forget_contact(conn, contact_id, utcnow())  # no broadcast still waiting goes to them
     conn.execute(update(members).where(members.c.contact_id == contact_id).values(contact_id=None))
     conn.execute(delete(outbox).where(outbox.c.contact_id == contact_id))
     own_tickets = select(tickets.c.id).where(tickets.c.contact_id == contact_id)

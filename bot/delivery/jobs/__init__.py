@@ -4,7 +4,7 @@ of the job and what the scheduler loaded for the batch, returning a `Decision`."
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,8 @@ class Loaded:
     # Reminders due together for one workshop and person (after a night or a stop): only
     # the latest goes; these are the others.
     superseded: frozenset[int] = frozenset()
+    # (workshop, language) -> a facilitator's own words added to its reminders.
+    notes: Mapping[tuple[int, str], str] = field(default_factory=dict)
 
     def lang(self, contact_id: int) -> str:
         who = self.reach.get(contact_id)

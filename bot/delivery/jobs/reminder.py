@@ -1,4 +1,5 @@
-"""reminder: "your workshop is tomorrow / today", to someone who said they would come."""
+"""reminder: "your workshop is tomorrow / today", to someone who said they would come,
+followed by the facilitator's own words in their language when there are some."""
 
 from __future__ import annotations
 
@@ -21,4 +22,6 @@ def reminder(item: Job, loaded: Loaded) -> Decision:
     if ws.starts_at - loaded.now < MIN_NOTICE:  # late (the scheduler was down): no use now
         return Decision("skipped", "too late")
     lang = loaded.lang(item.contact_id)
-    return Decision("done", text=reminder_text(loaded.catalog, ws, lang, loaded.now, loaded.tz))
+    text = reminder_text(loaded.catalog, ws, lang, loaded.now, loaded.tz)
+    note = loaded.notes.get((ws.id, lang))
+    return Decision("done", text=f"{text}\n\n{note}" if note else text)
