@@ -32,8 +32,12 @@ async def test_stop_and_start_again(db: Database, chat: Chat, lang: str) -> None
     stop, start = WORDS[lang]
 
     replies = await chat.say(address, stop)
-    assert [m.text for m in replies] == [catalog("broadcasts.stopped", lang)]
-    assert replies[0].lang == lang
+    # One word stops the weekly nudges and the broadcasts, and says both.
+    assert [m.text for m in replies] == [
+        catalog("steps.nudge_stopped", lang),
+        catalog("broadcasts.stopped", lang),
+    ]
+    assert all(m.lang == lang for m in replies)
     assert await rows(db, "SELECT contact_id FROM broadcast_stops") == [(cid,)]
 
     replies = await chat.say(address, start)
