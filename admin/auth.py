@@ -172,8 +172,8 @@ async def _count_attempt(
         by_address = _counted(
             states.get(address_key), now, window=ADDRESS_WINDOW, limit=ADDRESS_LIMIT
         )
-        await repo.save_throttle(conn, account_key, account)
-        await repo.save_throttle(conn, address_key, by_address)
+        await repo.save_throttle(conn, account_key, account, read=account_key in states)
+        await repo.save_throttle(conn, address_key, by_address, read=address_key in states)
         return account, await repo.credentials(conn, email)
 
 
@@ -196,7 +196,9 @@ async def _take_back(conn: AsyncConnection, key: str, now: datetime) -> None:
         return
     failures = max(0, state.failures - 1)
     still_locked = state.locked_until if failures >= ADDRESS_LIMIT else None
-    await repo.save_throttle(conn, key, Throttle(failures, state.window_start, still_locked))
+    await repo.save_throttle(
+        conn, key, Throttle(failures, state.window_start, still_locked), read=True
+    )
 
 
 async def log_out(db: Database, token: str) -> None:

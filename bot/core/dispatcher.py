@@ -253,5 +253,7 @@ def _media_reply(
 def _retryable(exc: Exception) -> bool:
     if isinstance(exc, IntegrityError):
         return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True  # the server dropped the connection (restarted): a new one is taken
     text = str(getattr(exc, "orig", exc)).lower()
     return "deadlock" in text or "could not serialize" in text or "database is locked" in text

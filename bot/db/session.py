@@ -10,6 +10,7 @@ async engine. Cold paths may use the async engine directly (`begin`, `connect`).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -19,9 +20,11 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
+IDLE_PING = 5.0  # seconds unused after which a PostgreSQL connection is checked before use
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -53,10 +56,13 @@ class Database:
             event.listen(self._writer, "connect", _sqlite_pragmas)
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         else:
-            kwargs.update(pool_size=10, max_overflow=5, pool_pre_ping=True)
+            kwargs.update(pool_size=10, max_overflow=5)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            event.listen(self.engine.sync_engine, "checkin", _note_checkin)
+            event.listen(self.engine.sync_engine, "checkout", _ping_if_idle)
 
     async def run(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run `fn(conn, *args, **kwargs)` in one transaction; commit unless it raises."""
@@ -95,6 +101,25 @@ class Database:
         await self.engine.dispose()
         if self._writer is not None and self._executor is not None:
             await asyncio.get_running_loop().run_in_executor(self._executor, self._writer.dispose)
+
+
+def _note_checkin(_dbapi_conn: Any, record: Any) -> None:
+    if record is not None:
+        record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+    """`pool_pre_ping`, for connections idle `IDLE_PING` seconds or more: a busy process
+    (the worker during a broadcast) would otherwise spend a round trip on every
+    transaction. A dead connection is replaced (the pool connects again). One the server
+    dropped while it was in use a moment ago fails its transaction once, and the pool
+    starts afresh (the dispatcher runs such a batch again: `connection_invalidated`)."""
+    if time.monotonic() - record.info.get("checked_in", -IDLE_PING) < IDLE_PING:
+        return
+    try:
+        dbapi_conn.ping()
+    except Exception as exc:
+        raise DisconnectionError("the connection was closed while idle") from exc
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

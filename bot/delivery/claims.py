@@ -1,4 +1,5 @@
-"""Claims on rows that several workers share: the outbox's messages, and the scheduler's jobs.
+"""Claims on rows that several workers share: the outbox's messages, the scheduler's jobs and
+the broadcasts' recipients.
 
 The pattern (a table needs `id`, `status`, `claimed_by` and `claimed_until` columns):
 - claim: in one transaction, select what is `claimable` — waiting and due, or claimed by
@@ -10,6 +11,11 @@ The pattern (a table needs `id`, `status`, `claimed_by` and `claimed_until` colu
   claimant dies first, the lease runs out and another one does the work from the start,
   so each job's effects happen exactly once;
 - give back (`release`) what is claimed and not done when stopping normally.
+
+A claim without a claimant (`claimant` None; the table needs only `id` and `status`) lasts as
+long as its transaction: the scheduler's jobs are claimed, done and finished in one
+transaction, and broadcast recipients handed to the outbox in theirs, so a crash leaves them
+waiting; there is no lease to renew or reclaim.
 """
 
 from __future__ import annotations
@@ -20,13 +26,24 @@ import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, and_, literal_column, or_, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    and_,
+    literal_column,
+    or_,
+    text,
+    update,
+)
 
 from bot.db.session import Database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T", bound=tuple[Any, ...])
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,27 +80,71 @@ def held_by(table: Any, token: Any, *, working: str) -> ColumnElement[bool]:
     return and_(table.c.claimed_by == token, table.c.status == state(working))
 
 
+def skip_locked(conn: Connection, query: Select[T], table: Any) -> Select[T]:
+    """On PostgreSQL, lock the rows chosen until the commit and pass over those another
+    transaction holds (another claimant is taking them); SQLite has one writer at a time."""
+    if conn.dialect.name == "postgresql":
+        return query.with_for_update(skip_locked=True, of=table)
+    return query
+
+
+def claim(
+    conn: Connection,
+    table: Any,
+    candidates: Select[Any],
+    claimant: Claimant | None,
+    now: datetime,
+    *,
+    working: str,
+    guard: ColumnElement[bool] | None = None,
+    returning: Sequence[ColumnElement[Any]] = (),
+    **values: Any,
+) -> list[Row[Any]]:
+    """Choose the ids `candidates` selects (skipping rows locked by others), then `take` them.
+
+    Chosen first, then updated: as a subquery inside the UPDATE, PostgreSQL may run the
+    LIMIT ... SKIP LOCKED more than once and claim more rows than the limit.
+    """
+    ids = list(conn.execute(skip_locked(conn, candidates, table)).scalars())
+    if not ids:
+        return []
+    return take(
+        conn,
+        table,
+        claimant,
+        ids,
+        now,
+        working=working,
+        guard=guard,
+        returning=returning,
+        **values,
+    )
+
+
 def take(
     conn: Connection,
     table: Any,
-    claimant: Claimant,
+    claimant: Claimant | None,
     ids: Sequence[int],
     now: datetime,
     *,
     working: str,
+    guard: ColumnElement[bool] | None = None,
+    returning: Sequence[ColumnElement[Any]] = (),
     **values: Any,
-) -> None:
-    """Write the claim on rows just selected as claimable (in the same transaction)."""
-    conn.execute(
-        update(table)
-        .where(table.c.id.in_(list(ids)))
-        .values(
-            status=working,
-            claimed_by=claimant.token,
-            claimed_until=now + claimant.lease,
-            **values,
-        )
-    )
+) -> list[Row[Any]]:
+    """Write the claim on rows just chosen as claimable (in the same transaction): the
+    claimant's token and lease end, or (claimant None) only the status, for a claim that
+    lasts as long as the transaction. `guard`: what the rows must still be (others are
+    left alone); `returning`: columns of the rows taken, returned."""
+    stmt = update(table).where(table.c.id.in_(list(ids)), *([guard] if guard is not None else []))
+    if claimant is not None:
+        values.update(claimed_by=claimant.token, claimed_until=now + claimant.lease)
+    stmt = stmt.values(status=working, **values)
+    if not returning:
+        conn.execute(stmt)
+        return []
+    return list(conn.execute(stmt.returning(*returning)).all())
 
 
 def renew(

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.repos import conversations
@@ -59,6 +59,21 @@ def ensure(conn: Connection, now: datetime, tz: ZoneInfo) -> int:
     return len(rows)
 
 
+def reschedule(conn: Connection, coop_id: int, now: datetime, tz: ZoneInfo) -> None:
+    """The coop's dates or reminder time were changed: its jobs start again from `now`, so a
+    coop extended after its jobs finished gets them back, and a new reminder time counts
+    from today. (A scheduler working on a job meanwhile holds its row: this waits for it.)"""
+    coop = coops_repo.coop_by_id(conn, coop_id)
+    if coop is None:
+        return
+    for kind, due in ((CLOSE, now), (REMIND, next_reminder(coop, now, tz))):
+        conn.execute(
+            update(jobs)
+            .where(jobs.c.key == f"{kind}:{coop.id}")
+            .values(status="pending", due_at=due, note=None, done_at=None)
+        )
+
+
 def next_reminder(
     coop: coops_repo.CoopRow, now: datetime, tz: ZoneInfo, *, now_too: bool = False
 ) -> datetime:
@@ -82,10 +97,7 @@ def run_one(
     due = jobs_repo.claim_due(conn, now, 1, kinds=kinds)
     if not due:
         return 0, 0
-    item = due[0]
-    # PostgreSQL may claim more than the LIMIT (an IN over a SKIP LOCKED subquery can be
-    # evaluated again): the others go back, for a transaction of their own.
-    back = [jobs_repo.Finished(j.id, "pending", due_at=j.due_at) for j in due[1:]]
+    item = due[0]  # never more than the limit (bot/delivery/claims.py: chosen, then taken)
     coop = coops_repo.coop_by_id(conn, int(item.key.partition(":")[2]))
     sent = 0
     if coop is None:
@@ -94,7 +106,7 @@ def run_one(
         done, sent = _remind(conn, item, coop, now, tz, catalog)
     else:
         done = _close(conn, item, coop, now, tz)
-    jobs_repo.finish(conn, [done, *back], now)
+    jobs_repo.finish(conn, [done], now)
     return 1, sent
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from bot.core.messages import OutboundMessage
 from bot.db.tables import identities, outbox
 from bot.delivery import reachability, wakeup
-from bot.delivery.claims import Claimant, held_by, state, take
+from bot.delivery.claims import Claimant, held_by, skip_locked, state, take
 from bot.delivery.payload import Payload
 
 WAITING, WORKING = "pending", "sending"  # the claim pattern's states, for the outbox
@@ -188,22 +188,19 @@ def claim_due(
     # however long the backlog.
     due = (outbox.c.status == state(WAITING), outbox.c.next_attempt_at <= now)
     expired = (outbox.c.status == state(WORKING), outbox.c.claimed_until < now)
+    # The rows the claimant holds are left out here, not in SQL (a list of hundreds of ids
+    # in every claim costs more than the query): a held row is being sent, so it is never
+    # pending, and is among the expired only if a stall let its lease run out.
     heads: list[Any] = []
-    for condition in (due, expired):
+    for condition, room in ((due, 0), (expired, len(held))):
         heads_q = (
             select(outbox.c.id, outbox.c.address, outbox.c.priority)
-            .where(
-                *condition,
-                outbox.c.channel == channel,
-                ~blocked,
-                *([outbox.c.id.not_in(list(held))] if held else []),
-            )
+            .where(*condition, outbox.c.channel == channel, ~blocked)
             .order_by(outbox.c.priority, outbox.c.id)
-            .limit(limit)
+            .limit(limit + room)
         )
-        if conn.dialect.name == "postgresql":
-            heads_q = heads_q.with_for_update(skip_locked=True, of=outbox)
-        heads += conn.execute(heads_q).all()
+        found: Sequence[Any] = conn.execute(skip_locked(conn, heads_q, outbox)).all()
+        heads += [h for h in found if h.id not in held]
     heads = sorted(heads, key=lambda h: (h.priority, h.id))[:limit]
     if not heads:
         return []

@@ -104,8 +104,9 @@ class PriorityGate:
                     if not future.done():
                         future.set_result(None)
                     continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._arrived.wait(), wait)
+                with contextlib.suppress(TimeoutError):  # (not wait_for: see the sender)
+                    async with asyncio.timeout(wait):
+                        await self._arrived.wait()
         except BaseException:  # stopped (the loop closing): no send may wait for ever
             for _, _, future in self._heap:
                 if not future.done():

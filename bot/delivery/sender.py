@@ -19,8 +19,9 @@ import contextlib
 import logging
 import random
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Literal
 
 from sqlalchemy import Connection
@@ -41,6 +42,7 @@ MAX_BACKOFF = 3600.0
 LEASE = timedelta(seconds=30)
 SEND_TIMEOUT = 30.0
 MAX_IN_FLIGHT = 8
+REPLY_SLOTS = 2  # of them, kept for replies while broadcasts and reminders go
 MAX_CLAIMED = 256  # rows claimed at once per channel, at most
 STOP_GRACE = 5.0  # seconds a stopping sender lets sends in flight finish
 TIMEOUT_GRACE = 5.0  # the sender's bound on a send: the channel's timeout plus this
@@ -55,6 +57,25 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     delay: float = min(MAX_BACKOFF, BASE_BACKOFF * 2.0 ** max(0, attempts - 1))
     delay *= random.uniform(0.9, 1.1)  # jitter: clients retrying together spread out
     return max(delay, retry_after or 0.0)
+
+
+class Slots:
+    """A channel's sends in flight: at most `size` at once, of which rows below
+    `Priority.REPLY` take at most `size - REPLY_SLOTS`, so a reply never waits for a slot
+    behind a broadcast's sends (each holds its slot until its outcome is committed)."""
+
+    def __init__(self, size: int) -> None:
+        self._all = asyncio.Semaphore(size)
+        self._later = asyncio.Semaphore(max(1, size - REPLY_SLOTS))
+
+    @contextlib.asynccontextmanager
+    async def take(self, priority: int) -> AsyncIterator[None]:
+        if priority <= outbox.Priority.REPLY:
+            async with self._all:
+                yield
+        else:
+            async with self._later, self._all:
+                yield
 
 
 class OutcomeWriter:
@@ -125,7 +146,7 @@ class OutboxSender:
         self.gather = gather  # seconds to let replies accumulate: fewer, larger claims
         self._wake = asyncio.Event()
         self._writer = OutcomeWriter(db, self.claimant.token)
-        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._slots: dict[str, Slots] = {}
         self._groups: dict[str, set[asyncio.Task[None]]] = {}  # per channel
         self._in_hand: Counter[str] = Counter()  # rows of running groups, per channel
         self._in_hand_later: Counter[str] = Counter()  # of them, below Priority.REPLY
@@ -145,16 +166,21 @@ class OutboxSender:
         listener = asyncio.create_task(wakeup.listen(self.db, self.wake), name="outbox-listen")
         try:
             while True:
+                # Cleared before claiming: a message queued while the claim runs wakes the
+                # next one, never waits for the poll.
+                self._wake.clear()
                 try:
-                    started = await self._claim_and_start()
+                    await self._claim_and_start()
                 except Exception as exc:  # the database is away: try again next poll
                     log.warning("outbox claim failed (%s)", type(exc).__name__)
                     log.debug("outbox claim failed", exc_info=True)
-                    started = 0
-                if not started:
-                    self._wake.clear()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self.idle_poll)
+                # Claim again when rows are queued (this process, or another's NOTIFY), when
+                # room is made (`_done`), or at the poll (retries due, leases run out).
+                # (asyncio.timeout, not wait_for: Python 3.11's wait_for loses a cancel
+                # that comes as the event is set, and the sender would not stop.)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.idle_poll):
+                        await self._wake.wait()
                 await asyncio.sleep(self.gather)
         finally:
             keeper.cancel()
@@ -207,8 +233,21 @@ class OutboxSender:
             tasks = self._groups.setdefault(channel, set())
             tasks.add(task)
             task.add_done_callback(tasks.discard)
-            task.add_done_callback(lambda _: self._wake.set())
+            task.add_done_callback(partial(self._done, channel, rows))
         return len(claimed)
+
+    def _done(self, name: str, rows: list[outbox.Claimed], _: object) -> None:
+        """An address's rows are done: claim again if that made room that matters. Replies
+        always do; a broadcast's or reminder's rows only once half the channel's horizon is
+        free, or when more may wait behind them (refilling in bulk, not one claim a send)."""
+        later = rows[0].priority > outbox.Priority.REPLY
+        full = len(rows) >= outbox.ROWS_PER_ADDRESS
+        if (
+            not later
+            or full
+            or self._in_hand_later[name] <= self._horizon(self.channels[name]) // 2
+        ):
+            self._wake.set()
 
     def _horizon(self, channel: Channel) -> int:
         """Rows to hold at once: about two seconds of the channel's rate (more would only
@@ -250,10 +289,10 @@ class OutboxSender:
 
     # --- delivering --------------------------------------------------------------------
 
-    def _slot(self, channel: str) -> asyncio.Semaphore:
+    def _slot(self, channel: str, priority: int) -> contextlib.AbstractAsyncContextManager[None]:
         if channel not in self._slots:
-            self._slots[channel] = asyncio.Semaphore(self.max_in_flight)
-        return self._slots[channel]
+            self._slots[channel] = Slots(self.max_in_flight)
+        return self._slots[channel].take(priority)
 
     async def _deliver(self, rows: list[outbox.Claimed]) -> None:
         """One address's claimed rows, in order, each outcome committed as it comes."""
@@ -292,7 +331,7 @@ class OutboxSender:
         await self.limiter.acquire(msg.channel, msg.address, channel.rate_limit, row.priority)
         if self._stopping:
             return True  # given back unsent
-        async with self._slot(msg.channel):
+        async with self._slot(msg.channel, row.priority):
             started = self.clock()
             result = await self._send(channel, row)
             outcomes, refusals, stop = self._judge(rows, i, result, started)

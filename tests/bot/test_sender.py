@@ -22,7 +22,7 @@ from bot.delivery import outbox
 from bot.delivery.outbox import OutboxRow, Priority
 from bot.delivery.payload import Payload
 from bot.delivery.ratelimit import RateLimiter, SharedRateLimiter, reserve_slots
-from bot.delivery.sender import OutboxSender
+from bot.delivery.sender import REPLY_SLOTS, OutboxSender
 from tests.bot.conftest import Chat
 
 
@@ -486,3 +486,95 @@ async def test_a_worker_hears_new_rows_at_once(chat: Chat) -> None:
             assert loop.time() - t0 < 2.0
     finally:
         await other.dispose()
+
+
+async def test_a_reply_finds_a_send_slot_while_broadcast_sends_hold_theirs(chat: Chat) -> None:
+    """Each send holds its slot until its outcome is committed; a broadcast's sends (here
+    hanging) take at most `max_in_flight - REPLY_SLOTS` of them, so a reply goes at once."""
+    db = chat.services.db
+    release = asyncio.Event()
+
+    async def behave(msg: OutboundMessage) -> DeliveryResult:
+        if msg.address.startswith("b"):
+            await release.wait()
+        return DeliveryResult(Outcome.SENT, "ok")
+
+    channel = ScriptedChannel("test", behave)
+    await queue(db, [f"b{i}" for i in range(20)], priority=Priority.BROADCAST)
+    sender = OutboxSender(db, {"test": channel}, max_in_flight=4)
+    async with running(sender):
+        await until(lambda: channel.in_flight == 4 - REPLY_SLOTS)
+        await asyncio.sleep(0.3)
+        assert channel.in_flight == 4 - REPLY_SLOTS  # the broadcast takes no more
+        await queue(db, ["reply"])
+        sender.wake()
+        await until(lambda: bool(channel.sent_to("reply")), timeout=5)
+        assert not release.is_set() and channel.in_flight == 4 - REPLY_SLOTS
+        release.set()
+        await until(lambda: len(channel.finished) == 21)
+
+
+async def test_a_row_queued_while_a_claim_runs_never_waits_for_the_poll(chat: Chat) -> None:
+    """A wake-up that comes while the sender is claiming is kept for the next claim: each
+    row here is queued (and the sender woken) as the previous one is being sent, and the
+    sender never polls, so a lost wake-up would leave a row waiting."""
+    db = chat.services.db
+    pending: list[asyncio.Task[None]] = []
+    sender: OutboxSender
+
+    async def next_row(n: int) -> None:
+        await queue(db, [f"u{n}"])
+        sender.wake()
+
+    async def behave(msg: OutboundMessage) -> DeliveryResult:
+        n = int(msg.address[1:])
+        if n < 40:
+            pending.append(asyncio.create_task(next_row(n + 1)))
+        return DeliveryResult(Outcome.SENT, "ok")
+
+    channel = ScriptedChannel("test", behave)
+    sender = OutboxSender(db, {"test": channel}, idle_poll=600, gather=0.001)
+    await queue(db, ["u0"])
+    async with running(sender):
+        for n in range(41):
+            await until(lambda n=n: bool(channel.sent_to(f"u{n}")), timeout=5)  # type: ignore[misc]
+    await asyncio.gather(*pending)
+
+
+@pytest.mark.parametrize("per_address", [1, 12])
+async def test_a_broadcast_larger_than_the_horizon_goes_out_without_polling(
+    chat: Chat, per_address: int
+) -> None:
+    """Room made by finished sends is claimed again in bulk (half the horizon), and an
+    address with more rows than one claim takes is claimed again when its rows are done:
+    nothing waits for the poll."""
+    db = chat.services.db
+    addresses = [f"b{i}" for i in range(150 // per_address)]
+    await queue(db, addresses, per_address=per_address, priority=Priority.BROADCAST)
+    channel = ScriptedChannel("test")
+    # 50/s: the sender holds 100 rows at once (two seconds' worth), less than queued.
+    channel.rate_limit = RateLimit(
+        per_address_per_second=1000, per_address_burst=1000, global_per_second=50
+    )
+    sender = OutboxSender(db, {"test": channel}, max_in_flight=2, idle_poll=600)
+    assert sender._horizon(channel) < len(addresses) * per_address
+    async with running(sender):
+        await until(lambda: len(channel.finished) == len(addresses) * per_address, timeout=20)
+    assert [status for status, _ in await statuses(db)] == ["sent"] * len(channel.finished)
+
+
+async def test_a_sender_stopped_as_it_is_woken_stops(chat: Chat) -> None:
+    """Cancelled in the same moment as it is woken (a send just finished, a row queued), the
+    sender still stops: Python 3.11's `asyncio.wait_for` could swallow that cancellation and
+    leave the sender waiting for its next poll, and `serve` or a test waiting on it."""
+    for _ in range(5):
+        sender = OutboxSender(chat.services.db, {"test": ScriptedChannel("test")}, idle_poll=600)
+        task = asyncio.create_task(sender.run_forever())
+        await asyncio.sleep(0.2)  # claimed nothing; waiting to be woken
+        sender.wake()
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=5)
+        if not done:  # (the bug: stop it for good before failing)
+            task.cancel()
+            await asyncio.wait({task}, timeout=5)
+        assert done, "the sender went on waiting after it was cancelled"

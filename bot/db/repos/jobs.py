@@ -7,25 +7,18 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Select,
-    bindparam,
-    insert,
-    literal_column,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, insert, select, update
 
 from bot.db.tables import jobs
+from bot.delivery.claims import claim, state
 
-# Literals, as the partial indexes' conditions: SQLite uses an index only then.
-PENDING: ColumnElement[str] = literal_column("'pending'")
+# The claim pattern's states (bot/delivery/claims.py), for the jobs.
+WAITING, WORKING = "pending", "running"
+PENDING: ColumnElement[str] = state(WAITING)
 # Claimed by this transaction and not finished yet: never committed (finish() moves every
 # claimed job on), so other transactions never see it; queries join on it instead of
 # carrying long id lists.
-RUNNING: ColumnElement[str] = literal_column("'running'")
+RUNNING: ColumnElement[str] = state(WORKING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +108,7 @@ def claim_due(
     skip: Collection[str] = (),
 ) -> list[Job]:
     """Due pending jobs (of `kinds`, if given, and none of `skip`), each claimed by one
-    transaction only.
+    transaction only (bot/delivery/claims.py: a claim without a claimant).
 
     PostgreSQL: rows another scheduler holds are skipped (SKIP LOCKED) and stay locked
     until this transaction commits. Every backend: the claim is an UPDATE guarded by
@@ -128,26 +121,23 @@ def claim_due(
     if skip:
         wanted.append(jobs.c.kind.not_in(list(skip)))
     candidates = select(jobs.c.id).where(*wanted).order_by(jobs.c.due_at, jobs.c.id).limit(limit)
-    if conn.dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    # Chosen first, then updated: as a subquery inside the UPDATE, PostgreSQL may run the
-    # LIMIT ... SKIP LOCKED more than once and claim more than `limit` rows.
-    ids = list(conn.execute(candidates).scalars())
-    if not ids:
-        return []
-    rows = conn.execute(
-        update(jobs)
-        .where(jobs.c.id.in_(ids), jobs.c.status == PENDING)
-        .values(status="running")
-        .returning(
+    rows = claim(
+        conn,
+        jobs,
+        candidates,
+        None,
+        now,
+        working=WORKING,
+        guard=jobs.c.status == PENDING,
+        returning=(
             jobs.c.id,
             jobs.c.kind,
             jobs.c.key,
             jobs.c.contact_id,
             jobs.c.workshop_id,
             jobs.c.due_at,
-        )
-    ).all()
+        ),
+    )
     return sorted(
         (Job(r.id, r.kind, r.key, r.contact_id, r.workshop_id, r.due_at) for r in rows),
         key=lambda j: (j.due_at, j.id),
