@@ -283,16 +283,21 @@ async def throttles(
     return {r.key: Throttle(r.failures, r.window_start, r.locked_until) for r in rows}
 
 
-async def save_throttle(conn: AsyncConnection, key: str, state: Throttle) -> None:
+async def save_throttle(conn: AsyncConnection, key: str, state: Throttle, *, read: bool) -> None:
+    """Write a counter computed from what `throttles` read: `read` says whether its row
+    was there. A row that was not is inserted, never updated: if a parallel attempt created
+    it meanwhile, the insert fails (IntegrityError) and the caller counts again from that
+    row (locked), instead of overwriting its count with one computed from nothing."""
     values = {
         "failures": state.failures,
         "window_start": state.window_start,
         "locked_until": state.locked_until,
     }
-    result = await conn.execute(
-        update(login_throttle).where(login_throttle.c.key == key).values(**values)
-    )
-    if not result.rowcount:
+    if read:
+        await conn.execute(
+            update(login_throttle).where(login_throttle.c.key == key).values(**values)
+        )
+    else:
         await conn.execute(insert(login_throttle).values(key=key, **values))
 
 

@@ -53,6 +53,7 @@ from bot.db.tables import (
     rsvps,
     workshops,
 )
+from bot.delivery.claims import claim
 from bot.delivery.outbox import OutboxRow, Priority, enqueue
 from bot.delivery.payload import Payload
 from content.catalog import BASE_LANG, LANGS
@@ -482,21 +483,23 @@ def materialise(
     )
     if channel is not None:
         pick = pick.where(recipients.c.channel == channel)
-    if conn.dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    # Picked by a statement of its own: inside UPDATE … WHERE id IN (…) PostgreSQL may
-    # rescan a LIMIT … FOR UPDATE subquery once per row, and claim them all.
-    picked = list(conn.execute(pick).scalars())
-    if not picked:
-        return Batch(finished=finish_if_done(conn, broadcast_id, now))
-    claimed = conn.execute(
-        update(recipients)
-        .where(recipients.c.id.in_(picked), recipients.c.status == "waiting")
-        .values(status="queued", updated_at=now)
-        .returning(
-            recipients.c.id, recipients.c.contact_id, recipients.c.channel, recipients.c.lang
-        )
-    ).all()
+    # Claimed for this transaction (bot/delivery/claims.py), which hands them to the outbox.
+    claimed = claim(
+        conn,
+        recipients,
+        pick,
+        None,
+        now,
+        working="queued",
+        guard=recipients.c.status == "waiting",
+        returning=(
+            recipients.c.id,
+            recipients.c.contact_id,
+            recipients.c.channel,
+            recipients.c.lang,
+        ),
+        updated_at=now,
+    )
     if not claimed:
         return Batch(finished=finish_if_done(conn, broadcast_id, now))
 
