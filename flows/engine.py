@@ -7,7 +7,8 @@ One message is read in this order; the first reading that applies wins:
 1. a new contact starts the onboarding (language, then the privacy notice and consent);
 2. an explicit answer to the waiting question: a pressed button, its number, its label
    or words, a yes/no word alone (flows/answers.py) — or a sentence naming one choice;
-   then the one word that stops broadcasts, or starts them again (flows/broadcast_words.py);
+   then a stop word alone, which stops the weekly nudges and broadcasts, or a start word
+   alone, which starts broadcasts again for someone who stopped them (content/stop_words.py);
 3. a request to switch language, or a second message in a row clearly in another one;
 4. a slash command, a flow's keyword at the start of the message ("JOIN K7M4Q2"; not at
    a question waiting for free text), or a sentence sure enough (flows/confidence.py) to
@@ -31,10 +32,9 @@ from functools import lru_cache
 
 from content.catalog import LANGS, Catalog
 from content.journeys import Journeys, shipped_journeys
-from content.stop_words import STOP_WORDS
+from content.stop_words import START_WORDS, STOP_WORDS
 from flows.actions import execute
 from flows.answers import explicit_choice, free_answer, loose_choice, named_choice, names
-from flows.broadcast_words import broadcast_word
 from flows.confidence import THRESHOLDS, Thresholds
 from flows.events import Event, FlowEntered, InputNotUnderstood
 from flows.lookup import NO_LOOKUP, Lookup
@@ -77,7 +77,6 @@ SHORT_REPLIES = {"thanks": "common.you_are_welcome", "goodbye": "common.goodbye"
 PREVIOUS_LANG = "previous_lang"
 # The host's fact: "yes" when the contact stopped broadcasts.
 BROADCASTS_STOPPED = "broadcasts_stopped"
-BROADCAST_FLOWS = {"stop": "broadcasts_stop", "start": "broadcasts_start"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +145,10 @@ class Environment:
     language_confirm: str = "confirm"
     suggest_flow: str = "suggest"
     misunderstood_flow: str = "handover_offer"
-    # Opened from anywhere by a stop word alone (content/stop_words.py): no more nudges.
+    # Opened from anywhere by a stop word alone (content/stop_words.py): no more nudges
+    # and no more broadcasts; a start word alone starts broadcasts again.
     stop_flow: str = "stop"
+    start_flow: str = "broadcasts_start"
     # A deep link's `/start PAYLOAD` opens this flow (when there is one), the payload in
     # var start_payload: an invite code.
     deep_link_flow: str = "join"
@@ -195,9 +196,6 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
             run.vars[THEN] = wanted
         return walker.enter_flow(env.onboarding_flow)
 
-    if env.stop_flow in env.flows and not command and _is_stop_word(text):
-        return walker.leave_for(FLOW_PREFIX + env.stop_flow)
-
     node = _waiting_node(env, session)
     ask = run.expand(node.ask) if node is not None and node.ask is not None else None
     if session is None or node is None or ask is None:
@@ -210,9 +208,9 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         choice = explicit_choice(ask, text, inp.payload, run) or named_choice(ask, text)
         if choice is not None:
             return walker.answered(session.flow_id, node, (choice.id, choice))
-    broadcasts = None if command else _broadcast_flow(env, run, text)
-    if broadcasts is not None:
-        return walker.leave_for(broadcasts)
+    stop_or_start = None if command else _stop_or_start(env, run, text)
+    if stop_or_start is not None:
+        return walker.leave_for(stop_or_start)
 
     # 3. Another language.
     choosing = session.flow_id == env.onboarding_flow  # the language is not confirmed yet
@@ -273,9 +271,9 @@ def _nothing_waiting(
 ) -> Result:
     """No question waits: the message is read as an answer to the main menu."""
     run, bars = walker.run, env.thresholds
-    broadcasts = None if command else _broadcast_flow(env, run, text)
-    if broadcasts is not None:
-        return walker.leave_for(broadcasts)
+    stop_or_start = None if command else _stop_or_start(env, run, text)
+    if stop_or_start is not None:
+        return walker.leave_for(stop_or_start)
     lang = None if command else _language_switch(env, run, inp, text, None, False)
     if lang is not None:
         return walker.switch_language(lang, None, _request(env, inp, bars.open_part, parts=True))
@@ -424,15 +422,17 @@ def _menu_choice(env: Environment, intent: str) -> Choice | None:
     return next((c for c in start.ask.choices if intent in c.intents), None)
 
 
-def _broadcast_flow(env: Environment, run: Run, text: str) -> str | None:
-    """The flow for a message that is only the word stopping broadcasts (or starting them
-    again, for someone who stopped them: for the others "start" is an ordinary word)."""
-    word = broadcast_word(text)
-    if word is None or BROADCAST_FLOWS[word] not in env.flows:
+def _stop_or_start(env: Environment, run: Run, text: str) -> str | None:
+    """The flow for a message that is only a stop word (nudges and broadcasts), or only a
+    start word from someone who stopped broadcasts (for the others it is an ordinary word)."""
+    folded = fold(text)
+    if folded in _STOPS:
+        flow = env.stop_flow
+    elif folded in _STARTS and run.lookup.value(BROADCASTS_STOPPED) == "yes":
+        flow = env.start_flow
+    else:
         return None
-    if word == "start" and run.lookup.value(BROADCASTS_STOPPED) != "yes":
-        return None
-    return FLOW_PREFIX + BROADCAST_FLOWS[word]
+    return FLOW_PREFIX + flow if flow in env.flows else None
 
 
 def _command_destination(command: tuple[str, str] | None) -> str | None:
@@ -572,12 +572,9 @@ def _named_language(env: Environment, text: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+# Compared folded, so that punctuation, case and marks aside the message is the word alone.
 _STOPS = frozenset(fold(word) for words in STOP_WORDS.values() for word in words)
-
-
-def _is_stop_word(text: str) -> bool:
-    """The message is one stop word alone ("STOP", "توقف"), its punctuation aside."""
-    return fold(text) in _STOPS
+_STARTS = frozenset(fold(word) for words in START_WORDS.values() for word in words)
 
 
 def _word_count(text: str) -> int:

@@ -21,6 +21,7 @@ from content.products import product_words
 from flows.lookup import CoopInfo, ProductInfo, SaleInfo
 from flows.yes_no import fold
 from nlu import entities, normalize, numbers
+from nlu.sale_words import EARLIER
 from nlu.types import LANGS, ParseResult
 
 TODAY, YESTERDAY = "today", "yesterday"
@@ -230,15 +231,17 @@ def readings(draft: Draft, coop: CoopInfo) -> tuple[int, int] | None:
 
 def settle(draft: Draft, coop: CoopInfo) -> Draft:
     """An NLU reading over the coop's limit is dropped for the other one, when that one is
-    not: nobody needs to be asked about 1,440 € when 120 € was typed."""
+    not: nobody needs to be asked about 1,440 € when 120 € was typed. The reading left is
+    then the one the member meant (the confirmation shows it): no other is made up from
+    the usual price ("5 repas 400" is 400 € in total, never "80 € in total?")."""
     alt = draft.alternative
     if alt is None or draft.cents is None or draft.settled:
         return draft
     limit = coop.max_sale_cents
     if draft.cents > limit >= alt > 0:
-        return replace(draft, cents=alt, alternative=None)
+        return replace(draft, cents=alt, alternative=None, settled=True)
     if alt > limit >= draft.cents:
-        return replace(draft, alternative=None)
+        return replace(draft, alternative=None, settled=True)
     return draft
 
 
@@ -423,7 +426,8 @@ def payment_in(text: str) -> str | None:
 
 def _earlier(text: str) -> bool:
     folded = f" {fold(text)} "
-    return any(f" {w} " in folded for w in _EARLIER)
+    # ... or some days ago, as the NLU reads them ("il y a 2 jours", "قبل يومين").
+    return any(f" {w} " in folded for w in _EARLIER) or bool(EARLIER.search(normalize.fold(text)))
 
 
 def as_written(word: str, text: str) -> str:

@@ -31,8 +31,7 @@ def test_shipped_flows_fit_the_engine() -> None:
         "language",
         "handover",
         "handover_offer",
-        "stop",  # it only stops the weekly nudges
-        "broadcasts_stop",  # stopping broadcasts needs no consent
+        "stop",  # it only stops things: the weekly nudges and broadcasts
         "broadcasts_start",
     }
     menu = flows[env.entry_flow].nodes[flows[env.entry_flow].start].ask
