@@ -2,11 +2,13 @@
 split (nlu/data/test), on every independent challenge set (nlu/challenge*/), and on the
 development set (nlu/dev: amounts, numbers that are no amount, languages; no intents).
 
-Per language: intent accuracy, macro-F1, language accuracy, amount accuracy (ambiguous sales
-count as right when both readings are offered); the targets of issue 11 per language on the
-challenge sets (and, as a guide, on the development set); accuracy per confidence bin;
-p50/p99 parse latency; model load time and memory. Run: `python bench/nlu.py` (`RASA_URL`
-overrides http://127.0.0.1:5005).
+Per language: intent accuracy, macro-F1, language accuracy twice (`langID`: the identifier
+alone, `und` counted wrong; `answer`: the language the bot answers in to a contact whose
+language it knows, `und` being answered in that language — see nlu/evaluation.py), amount
+accuracy (ambiguous sales count as right when both readings are offered); the targets of
+issue 11 per language on the challenge sets (and, as a guide, on the development set);
+accuracy per confidence bin; p50/p99 parse latency; model load time and memory.
+Run: `python bench/nlu.py` (`RASA_URL` overrides http://127.0.0.1:5005).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from nlu import normalize, pipeline, store  # noqa: E402
 from nlu.backend import DEFAULT_RASA_URL, RasaBackend  # noqa: E402
 from nlu.classifier import load  # noqa: E402
 from nlu.evaluation import (  # noqa: E402
+    COLUMNS,
     DEVELOPMENT,
     HELD_OUT,
     Report,
@@ -39,7 +42,8 @@ from nlu.evaluation import (  # noqa: E402
 from nlu.types import LANGS, ParseResult  # noqa: E402
 
 CHALLENGE_DIRS = sorted(p for p in (ROOT / "nlu").glob("challenge*") if p.is_dir())
-# Targets of issue 11 on the challenge sets, per language.
+# Targets of issue 11 on the challenge sets, per language; the language's applies to what
+# users get (`answer`), the identifier's raw figure is printed beside it.
 TARGETS = {"intent": 0.95, "lang": 0.98, "amount": 0.95}
 
 
@@ -55,10 +59,7 @@ def _rasa_up(url: str) -> bool:
 
 
 def _table(reports: dict[str, Report]) -> None:
-    print(
-        f"{'backend':<9} {'lang':<4} {'n':>4} {'intent':>7} {'macroF1':>8} {'lang':>6} "
-        f"{'amount':>7}"
-    )
+    print(f"{'backend':<9} {'lang':<4} {'n':>4} {COLUMNS}")
     for lang in (*LANGS, "und"):
         for name, report in reports.items():
             if lang in report.by_lang:
@@ -77,13 +78,13 @@ def _verdict(reports: dict[str, Report], targets: bool) -> None:
             s = ours[lang]
             for name, got, scored in (
                 ("intent", s.intent_accuracy, s.intent_n),
-                ("lang", s.lang_accuracy, s.n),
+                ("lang", s.answered_accuracy, s.n),
                 ("amount", s.amount_accuracy, s.amount_n),
             ):
                 if scored and got < TARGETS[name]:
                     missed.append(f"{lang} {name} {got:.3f} < {TARGETS[name]}")
         print(
-            "targets (intent 0.95, lang 0.98, amount 0.95):",
+            "targets (intent 0.95, lang as answered 0.98, amount 0.95):",
             "met" if not missed else "MISSED, " + ", ".join(missed),
         )
     if "rasa" in reports:
@@ -125,6 +126,9 @@ async def main() -> int:
     async def embedded(text: str) -> ParseResult:
         return pipeline.parse(text)
 
+    async def embedded_known(text: str, lang: str) -> ParseResult:
+        return pipeline.parse(text, known_lang=lang)
+
     sets = (
         {"held-out split": HELD_OUT}
         | {f"challenge set {d.name}": d for d in CHALLENGE_DIRS}
@@ -132,7 +136,8 @@ async def main() -> int:
     )
     cases = {title: load_split(d) for title, d in sets.items()}
     reports: dict[str, dict[str, Report]] = {
-        title: {"embedded": await evaluate(c, embedded)} for title, c in cases.items()
+        title: {"embedded": await evaluate(c, embedded, embedded_known)}
+        for title, c in cases.items()
     }
     # Latency of the pure parse, many rounds, without the evaluation's bookkeeping.
     # CPU time beside wall time: on a shared machine, a call preempted by another process
@@ -158,9 +163,12 @@ async def main() -> int:
         async def rasa(text: str) -> ParseResult:
             return await backend.parse(text)
 
+        async def rasa_known(text: str, lang: str) -> ParseResult:
+            return await backend.parse(text, known_lang=lang)
+
         await rasa("warm up")
         for title, c in cases.items():
-            reports[title]["rasa"] = await evaluate(c, rasa)
+            reports[title]["rasa"] = await evaluate(c, rasa, rasa_known)
         rasa_failures = backend.failures
         await backend.aclose()
 

@@ -41,6 +41,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     async def parser(text: str) -> ParseResult:
         return pipeline.parse(text)
 
+    async def known(text: str, lang: str) -> ParseResult:
+        return pipeline.parse(text, known_lang=lang)
+
     pipeline.models()
     reports = {}
     for name in args.files or [_shown(HELD_OUT), _shown(DEVELOPMENT)]:
@@ -56,7 +59,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         if not cases:
             print(f"python -m nlu evaluate: error: no cases in {name}", file=sys.stderr)
             return 2
-        report = asyncio.run(evaluate(cases, parser))
+        report = asyncio.run(evaluate(cases, parser, known))
         reports[name] = report
         if not args.json:
             title = set_name(path)

@@ -31,6 +31,8 @@ from nlu.sale_words import (
     EACH_AFTER_PRICE,
     EACH_ONE_BEFORE,
     EACH_PREP,
+    EARLIER,
+    EARLIER_DAY,
     FOR_PREP,
     MEASURES,
     MULTIPLY,
@@ -102,7 +104,9 @@ def _total_words(lang: str) -> frozenset[str]:
 
 
 def _phrases(text: str, lang: str) -> str:
-    """Several words that are one marker: "en tout", "l'un", "در کل", "دانه ای"."""
+    """Several words that are one marker: "en tout", "l'un", "در کل", "دانه ای", a day
+    before yesterday ("قبل يومين": `EARLIER_DAY`, no number of the sale's)."""
+    text = EARLIER.sub(EARLIER_DAY, text)
     if lang in ("fr", "und"):
         text = numbers.prepare_french(text)
         text = re.sub(r"\ben (?:tout|tt|total)\b", "entout", text)
@@ -128,6 +132,9 @@ def _split(tokens: list[str], lang: str) -> list[str]:
             continue
         if len(tok) > 3 and tok[0] == "ب" and numbers.arabic_word_value(tok[1:], lang) is not None:
             out.extend(["ب", tok[1:]])  # "بخمسين": at fifty; Dari "بده" (give!) stays a verb
+            continue
+        if len(tok) > 3 and tok[0] == "ب" and tok[1:] in CURRENCY:
+            out.extend(["ب", "€"])  # "بيورو": for a euro
             continue
         if len(tok) > 2 and tok[0] == "ብ" and numbers.tigrinya_word_value(tok[1:]) is not None:
             out.extend(["ብ", tok[1:]])  # "ብዕስራ ዩሮ": for twenty euros
@@ -224,6 +231,11 @@ def _numbers(tokens: list[str], lang: str) -> list[_Token]:
                 out.append(_Num(numbers.combine(values), half=values == [0.5]))
             i = j
             continue
+        number_before = len(out) > 1 and isinstance(out[-2], _Num)
+        if tok == "€" and out[-1:] in (["ب"], ["b"]) and not number_before:
+            out.extend([_Num(1.0), "€"])  # "ب يورو", "بيورو ونص": for one euro (and a half)
+            i += 1
+            continue
         cur_only = numbers.currency_only_value(tok)
         if cur_only is not None and i + 1 < len(tokens) and tokens[i + 1] == "€":
             out.append(_Num(cur_only))
@@ -312,6 +324,7 @@ def _mark(seq: list[_Token], lang: str) -> list[_Token]:
             and nxt_word not in CENTIMES
             and nxt_word not in TODAY
             and nxt_word not in YESTERDAY
+            and nxt_word != EARLIER_DAY
             and nxt_word not in totals
             and after_next not in totals  # "130 au total"
             and nxt_word not in SEPARATORS
@@ -660,6 +673,10 @@ def not_sold(text: str) -> bool:
 
 
 def day(folded: str) -> str | None:
+    """The sale's day, "today" or "yesterday"; none for a day before ("avant-hier", "قبل
+    يومين"), which is neither (the sales flow reads such words itself)."""
+    if EARLIER.search(folded):
+        return None
     tokens = set(folded.split())
     if tokens & YESTERDAY:
         return "yesterday"

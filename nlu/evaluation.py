@@ -10,6 +10,13 @@ A case is one JSON object per line with `text` and `lang`, and what it is scored
   one): the sales flow then asks;
 - `"amount": null`: the message's numbers are not a sale's (a phone number, a time, rent,
   a loan): right when the parser reports no `amount` for it.
+
+Language is scored twice: by the identifier alone (`und` is wrong: the first message of a
+contact nobody knows yet), and as the bot answers a contact whose language it knows (the
+line's): parsed with that known language, as the dispatcher does, and a message read `und`
+("ok", "👍", "menu") is answered in the contact's language (the engine answers in it and
+switches only on a clear other language); any other language read stays wrong, however
+unsure (the engine would not switch on it: this figure is the pessimistic one).
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from typing import Any, Final
 from nlu.types import LANGS, ParseResult
 
 Parser = Callable[[str], Awaitable[ParseResult]]
+# A parser told the contact's known language (`known_lang`, as the dispatcher passes it).
+KnownParser = Callable[[str, str], Awaitable[ParseResult]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +61,8 @@ class LanguageScore:
     n: int = 0
     intent_n: int = 0  # cases with an intent
     intent_ok: int = 0
-    lang_ok: int = 0
+    lang_ok: int = 0  # the identifier alone: `und` is wrong
+    answered_ok: int = 0  # the language the bot answers in, the contact's being known
     amount_n: int = 0
     amount_ok: int = 0
     no_amount_n: int = 0  # cases whose numbers are no sale amount
@@ -70,6 +80,11 @@ class LanguageScore:
     @property
     def lang_accuracy(self) -> float:
         return self.lang_ok / self.n if self.n else 0.0
+
+    @property
+    def answered_accuracy(self) -> float:
+        """The language as the bot answers: `und` is the contact's known language."""
+        return self.answered_ok / self.n if self.n else 0.0
 
     @property
     def amount_accuracy(self) -> float:
@@ -134,6 +149,7 @@ class Report:
                     "intent_accuracy": round(s.intent_accuracy, 4),
                     "macro_f1": round(s.macro_f1, 4),
                     "lang_accuracy": round(s.lang_accuracy, 4),
+                    "lang_accuracy_answered": round(s.answered_accuracy, 4),
                     "amount_accuracy": round(s.amount_accuracy, 4),
                     "amount_n": s.amount_n,
                     "no_amount_n": s.no_amount_n,
@@ -225,7 +241,14 @@ def load_split(path: Path) -> list[Case]:
     return load_cases(path)
 
 
-async def evaluate(cases: list[Case], parser: Parser) -> Report:
+def answered_in(read: str, contact: str) -> str:
+    """The language a reply is in: the contact's when the message was read `und`."""
+    return contact if read == "und" else read
+
+
+async def evaluate(cases: list[Case], parser: Parser, known: KnownParser | None = None) -> Report:
+    """Every case through `parser`; the language as answered through `known` (the parser
+    told the line's language), or, without it, from the same parse."""
     by_lang: dict[str, LanguageScore] = {}
     confusions: Counter[tuple[str, str]] = Counter()
     latencies: list[float] = []
@@ -240,6 +263,11 @@ async def evaluate(cases: list[Case], parser: Parser) -> Report:
         score = by_lang.setdefault(key, LanguageScore())
         score.n += 1
         score.lang_ok += res.lang == case.lang
+        if case.lang in LANGS:
+            told = res if known is None else await known(case.text, case.lang)
+            score.answered_ok += answered_in(told.lang, case.lang) == case.lang
+        else:  # a line no language is known for ("👍" labelled und): as the identifier reads
+            score.answered_ok += res.lang == case.lang
         ok = case.intent is None or res.intent == case.intent
         if case.intent is not None:
             score.intent_n += 1
@@ -288,7 +316,7 @@ def _same(got: float | int | str | None, want: float | None) -> bool:
 
 def format_report(report: Report, title: str = "") -> str:
     lines = [title] if title else []
-    lines.append(f"{'lang':<5} {'n':>4} {'intent':>7} {'macroF1':>8} {'lang':>6} {'amount':>7}")
+    lines.append(f"{'lang':<5} {'n':>4} {COLUMNS}")
     for lang, s in report.by_lang.items():
         lines.append(f"{lang:<5} {s.n:>4} {score_columns(s)}")
     lines.append(
@@ -301,12 +329,19 @@ def format_report(report: Report, title: str = "") -> str:
     return "\n".join(lines)
 
 
+# The headers of `score_columns`: "langID" is the identifier alone, "answer" the language
+# the bot answers in (`und` → the contact's known language).
+COLUMNS: Final = f"{'intent':>7} {'macroF1':>8} {'langID':>6} {'answer':>6} {'amount':>7}"
+
+
 def score_columns(s: LanguageScore) -> str:
-    """intent, macro-F1, language and amount accuracy ("-" where nothing is scored), then
-    what the amounts were: "(amounts: 12, 3 ambiguous, both offered 3; no amount 14/15)"."""
+    """intent, macro-F1, language (identifier alone, then as answered) and amount accuracy
+    ("-" where nothing is scored), then what the amounts were: "(amounts: 12, 3 ambiguous,
+    both offered 3; no amount 14/15)"."""
     intent = f"{s.intent_accuracy:>7.3f} {s.macro_f1:>8.3f}" if s.intent_n else f"{'-':>7} {'-':>8}"
     amount = f"{s.amount_accuracy:>7.3f}" if s.amount_n else f"{'-':>7}"
-    return f"{intent} {s.lang_accuracy:>6.3f} {amount}  (amounts: {s.amount_n}{amount_note(s)})"
+    lang = f"{s.lang_accuracy:>6.3f} {s.answered_accuracy:>6.3f}"
+    return f"{intent} {lang} {amount}  (amounts: {s.amount_n}{amount_note(s)})"
 
 
 def amount_note(s: LanguageScore) -> str:

@@ -30,7 +30,8 @@ _EMOJI = re.compile(
 _STRETCH = re.compile(r"(\D)\1{2,}")
 _SPACES = re.compile(r"\s+")
 # Punctuation becomes a space, except where it sits inside numbers and words (45,50 ; l'aide).
-_PUNCT = re.compile(r"[!?¿¡؟،؛,;:.\"“”«»()\[\]{}<>/\\|*_~^`+=#…—–\-።፣፤፥፦፧፨]")
+# Ge'ez punctuation too: the wordspace "፡" (often typed right after a word), "።" "፣" "፤"...
+_PUNCT = re.compile(r"[!?¿¡؟،؛,;:.\"“”«»()\[\]{}<>/\\|*_~^`+=#…—–\-፡።፣፤፥፦፧፨]")
 _INNER_PUNCT = re.compile(r"(?<=\d)[.,٫](?=\d)")
 # "+" and "*" between amounts are arithmetic, kept as tokens: "15+20" -> "15 + 20",
 # "12*8" -> "12 x 8".
@@ -45,7 +46,7 @@ _THOUSANDS_DOT = re.compile(r"(?<![\d.,٫])[1-9]\d{0,2}(?:\.\d{3})+(?![\d٫]|[.,
 # 7.5); a date has three parts ("۱۴۰۲/۵/۱۲") or digits of another script.
 _PERSIAN_DECIMAL = re.compile("(?<![۰-۹/])([۰-۹]{1,4})/([۰-۹]{1,2})(?![۰-۹/])")
 # What `sale_text` keeps of the punctuation: item separators and "=" ("2 x 5 = 10").
-_SALE_MARKS = re.compile(r"[,،;؛]|(?<!\d)\.(?!\d)")
+_SALE_MARKS = re.compile(r"[,،;؛።፣፤]|(?<!\d)\.(?!\d)")
 _SALE_EQUALS = re.compile(r"=")
 # "0:12" is a duration or a time, never two numbers: it becomes "0h12", which no rule reads.
 _CLOCK = re.compile(r"(?<=\d):(?=\d\d)")
@@ -116,7 +117,8 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=4096)
 def sale_text(text: str) -> str:
     """`fold`, keeping what amounts need of the punctuation: "," between items (also for
-    "،" ";" "؛" and a full stop), every "+", "=" before a total, and times ("0:12" -> "0h12")."""
+    "،" ";" "؛" "፣" "፤" and a full stop, "." or "።"), every "+", "=" before a total, and
+    times ("0:12" -> "0h12")."""
     text = _CLOCK.sub("h", light(text)).replace("(", " ").replace(")", " ")
     text = _SALE_EQUALS.sub(" \x01 ", text).replace("+", " \x03 ")
     text = _INNER_PUNCT.sub(".", text)

@@ -18,7 +18,7 @@ import numpy as np
 from nlu import entities, normalize, store
 from nlu.classifier import LinearModel, load
 from nlu.features import intent_features
-from nlu.language import identify
+from nlu.language import digits_hint, identify
 from nlu.types import UNKNOWN_LANG, ParseResult
 
 _BARE_NUMBER: Final = re.compile(r"[\d\s.,:;%+\-/]*")
@@ -52,7 +52,7 @@ def guess_language(
     text: str, known_lang: str | None = None, *, model_dir: Path | str | None = None
 ) -> tuple[str, float]:
     """(language, confidence) of a raw message; `und` when the text does not tell."""
-    return identify(normalize.light(text), models(model_dir)[1], known_lang)
+    return identify(normalize.light(text), models(model_dir)[1], known_lang, digits_hint(text))
 
 
 def classify(
@@ -85,7 +85,7 @@ def assemble(
     """A ParseResult around an intent decided elsewhere (here, or by Rasa): adds language
     and entities, which only this package computes."""
     light = normalize.light(text)
-    lang, lang_conf = identify(light, models(model_dir)[1], known_lang)
+    lang, lang_conf = identify(light, models(model_dir)[1], known_lang, digits_hint(text))
     number_lang = lang if lang != UNKNOWN_LANG else (known_lang or UNKNOWN_LANG)
     found = entities.extract(
         normalize.sale_text(text), number_lang, sale_context=intent == "log_sale"

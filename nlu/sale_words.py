@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 
@@ -80,6 +81,29 @@ TODAY: Final = words(
 YESTERDAY: Final = words(
     """hier yesterday امس البارح امبارح البارحه لبارح lbare7 mbare7 lbar7 embare7 ams
     دیروز diroz dirooz ትማሊ"""
+)
+# A day before yesterday, or some days ago ("avant-hier", "il y a 3 jours", "أول أمس", "قبل
+# يومين", "پریروز", "دو روز پیش", "ቅድሚ ትማሊ", "ቅድሚ ክልተ መዓልቲ"): not yesterday, and its
+# number ("2 jours", "يومين") is no quantity and no price of the sale. One token stands for it.
+EARLIER_DAY: Final = "<earlier>"
+_SOME = r"(?:\S+ )?"  # a number or a number word, or none ("il y a quelques jours")
+EARLIER: Final = re.compile(
+    "|".join(
+        (
+            r"\bavant hier\b",
+            rf"\b(?:il )?y a {_SOME}(?:jours?|jrs?)\b",
+            r"\b(?:اول|قبل) (?:امس|البارح|البارحه|امبارح|لبارح)\b",
+            r"\bامس الاول\b",
+            rf"\b(?:قبل|من|هادی|هادا|هذا) {_SOME}(?:یومین|ایام|یوم)\b",
+            r"\b(?:awal|awwal|aoual|qbel|9bel) (?:ams|lbare7|lbar7|mbare7)\b",
+            r"\b(?:9bel|qbel|gbel|men|mn) (?:yomin|yoomin|youmin|yumin)\b",
+            r"پری ?روز|\bpari ?ro+z\b|\bpari ?ruz\b",
+            rf"\b{_SOME}روز (?:پیش|قبل)\b",
+            rf"\b{_SOME}(?:roz|rooz|ruz) (?:pish|pesh|qabl|ghabl)\b",
+            rf"ቅድሚ {_SOME}(?:ትማሊ|መዓልቲ|መዓልታት)",
+            rf"\b(?:kdmi|qdmi|kidmi|qidmi) {_SOME}(?:tmali|timali|mealti|meálti)\b",
+        )
+    )
 )
 PRODUCTS: Final = words(
     """repas plat plats sandwich sandwichs gateau gateaux couscous tajine crepe crepes msemen

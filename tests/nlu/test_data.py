@@ -59,8 +59,10 @@ def test_there_are_two_independent_challenge_sets() -> None:
 
 # Lines of the challenge sets that equal a training example, as of issue 11: short common
 # messages that different hands write alike ("bonjour", "merci", "ok", 113 of the 131 in
-# challenge2 have three words or fewer). New training lines must not add to them.
-KNOWN_COINCIDENCES = {"challenge": 164, "challenge2": 131}
+# challenge2 have three words or fewer). New training lines must not add to them. 132: since
+# the Ge'ez wordspace "፡" is punctuation, a two-word Tigrinya thanks of the training data
+# (there long before) folds like a challenge2 line typed with one.
+KNOWN_COINCIDENCES = {"challenge": 164, "challenge2": 132}
 
 
 def test_no_training_line_is_copied_from_a_challenge_set() -> None:

@@ -480,3 +480,43 @@ def test_any_arrangement_of_numbers_and_markers_is_read_without_error() -> None:
                 assert got.amount is None or got.amount >= 0, combo
     for text in ["Robert'); DELETE FROM messages WHERE ('1'='1", "١٢٣ ۴۵۶ 789", "1 1 1 1"]:
         entities.extract(sale_text(text), "fr", sale_context=True)
+
+
+# Ge'ez punctuation: the wordspace "፡" typed right after a word, "።" and "፣" between items.
+GEEZ_PUNCTUATION = [
+    ("3 x 15 = 45 ዩሮ፡ ሰለስተ ቦርሳ ሸጥኩ", 45.0, None),
+    ("ሎሚ 4 መግቢ ሸጥኩ፡ ብድምር 32 ዩሮ።", 32.0, None),
+    ("3 ቦርሳ ብ 15 ዩሮ፡ ነፍሲ ወከፍ", 45.0, None),
+    ("ሎሚ 3 ቦርሳ ብ15 ዩሮ ሸጥኩ። 2 መግቢ ብ8 ዩሮ", 23.0, 61.0),
+    ("3 ቦርሳ ብ 15፣ 2 መግቢ ብ 8", 23.0, 61.0),
+]
+
+
+@pytest.mark.parametrize(("text", "amount", "alternative"), GEEZ_PUNCTUATION)
+def test_geez_punctuation_is_punctuation(
+    text: str, amount: float, alternative: float | None
+) -> None:
+    got = entities.sale(sale_text(text), "ti")
+    assert got.amount == pytest.approx(amount)
+    assert got.alternative == (None if alternative is None else pytest.approx(alternative))
+    assert "፡" not in sale_text(text) and "።" not in sale_text(text)
+
+
+# "For a euro": the currency alone after "ب" / "b" is one euro ("بيورو", "ب يورو ونص").
+ONE_EURO = [
+    ("بعت 10 كاسات، الكاس بيورو", 10.0, None),
+    ("بعت 10 كاسات اتاي بيورو للكاس", 10.0, None),
+    ("بعت 10 كاسات ب يورو ونص للواحد", 15.0, None),
+    ("بعت ١٢ خبزة، الخبزة بيورو ونص", 18.0, 1.5),
+    ("10 ka2sat b euro lwa7ed", 10.0, None),
+    ("بعت 3 فساتين ب 60 يورو", 60.0, 180.0),  # a number before the currency: as before
+]
+
+
+@pytest.mark.parametrize(("text", "amount", "alternative"), ONE_EURO)
+def test_a_currency_alone_after_for_is_one_euro(
+    text: str, amount: float, alternative: float | None
+) -> None:
+    got = entities.sale(sale_text(text), "ar")
+    assert got.amount == pytest.approx(amount)
+    assert got.alternative == (None if alternative is None else pytest.approx(alternative))

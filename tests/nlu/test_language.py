@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.language import language_text
+from nlu.language import digits_hint, language_text
 from nlu.pipeline import guess_language
 
 CASES = [
@@ -166,3 +166,41 @@ def test_confidence_is_a_probability() -> None:
     assert lang == "ar"
     assert 0.5 < conf <= 1.0
     assert guess_language("👍") == ("und", 0.0)
+
+
+@pytest.mark.parametrize(
+    "laugh", ["هههههههه", "هههه", "خخخخخخ", "hhhhhh", "hahaha", "lol", "ههههه ok"]
+)
+@pytest.mark.parametrize("known", [None, "fr", "ar", "prs", "ti"])
+def test_laughter_is_no_language(laugh: str, known: str | None) -> None:
+    """Laughter is typed alike everywhere: `und`, or the contact's language when known —
+    never a confident Dari for an Arabic speaker's "هههه"."""
+    want = known or "und"
+    assert guess_language(laugh, known)[0] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("٣ فساتين ١٥", "ar"),  # Arabic-Indic digits: an Arabic keyboard
+        ("۳ دامن ۱۵", "prs"),  # Extended Arabic-Indic: a Persian or Dari keyboard
+        ("3 robes 15", None),
+        ("٣ و ۳", None),  # both: no hint
+        ("ባዕ", None),
+    ],
+)
+def test_the_keyboard_s_digits_hint_at_the_language(text: str, hint: str | None) -> None:
+    assert digits_hint(text) == hint
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("٤ وسادات × ١٢", "ar"),
+        ("٧ صحون ب ٥٦", "ar"),
+        ("۴ دستمال × ۱۲", "prs"),
+        ("۷ بشقاب ۵۶", "prs"),
+    ],
+)
+def test_short_sales_with_digits_of_a_keyboard(text: str, lang: str) -> None:
+    assert guess_language(text)[0] == lang
