@@ -10,6 +10,7 @@ from starlette.responses import Response
 from admin.deps import Ctx, Role, page
 from admin.figures import asked, download, zone
 from bot.ledger.rows import member_ref
+from bot.reports.broadcasts import read_broadcasts
 from bot.reports.charts import legend, svg
 from bot.reports.counts import CHANNEL_NAMES, LANG_NAMES_FR, read_counts
 from bot.reports.dashboard import Filters, Journeys, build
@@ -20,11 +21,14 @@ from bot.reports.tables import Table
 
 async def _tables(ctx: Ctx, filters: Filters) -> tuple[list[Table], Programme]:
     async with ctx.db.connect() as conn:
-        counts = await read_counts(conn, filters.period, zone(ctx))
+        counts = await read_counts(conn, filters.period, zone(ctx), grain=filters.period.grain)
         programme = await read_programme(conn, filters.period, zone(ctx), filters.coop)
+        sent = await read_broadcasts(
+            conn, filters.period, zone(ctx), lang=filters.lang, channel=filters.channel
+        )
     name = _reference if ctx.can(Role.facilitator) else _rank
     journeys = Journeys(programme, name, Titles.of(ctx.state.services.catalog()).steps)
-    return build(counts, filters, journeys), programme
+    return build(counts, filters, journeys, sent), programme
 
 
 def _reference(member_id: int, rank: int) -> str:

@@ -129,7 +129,15 @@ def legend(table: Table) -> list[tuple[str, str]]:
 
 
 # Colour-blind-safe (Okabe-Ito), readable in grey when printed.
-_COLOURS: Sequence[str] = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00")
+_COLOURS: Sequence[str] = (
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#f0e442",
+)
 COLOURS = _COLOURS
 
 

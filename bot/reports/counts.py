@@ -1,4 +1,5 @@
-"""The counts every figure is made of: per business day, channel, language and measure.
+"""The counts every figure is made of: per business day (or week, or month: summed by the
+database per bucket of the page's grain), channel, language and measure.
 
 People (first contacts, consents) come from the live contacts plus the anonymous counts of
 erased ones (bot/db/repos/privacy.py adds them at erasure); messages, misunderstandings and
@@ -9,18 +10,18 @@ console (tests, `python -m bot chat`) is never counted.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Final, Literal
+from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.repos.activity import MEASURES as ACTIVITY
 from bot.db.tables import activity, contacts, erased_people, identities
-from bot.reports.period import Period
+from bot.reports.period import Grain, Period
 
 COUNTED_CHANNELS: Final = ("telegram", "whatsapp")
 CHANNEL_NAMES: Final = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
@@ -44,12 +45,15 @@ def lang_key(lang: str) -> str:
 
 @dataclass(frozen=True)
 class Counts:
-    """Counts by (day, channel, language, measure), for one period."""
+    """Counts by (day, channel, language, measure), for one period; the day is a bucket's
+    first day when read by week or month."""
 
     period: Period
     cells: Mapping[Key, int] = field(default_factory=dict)
 
     def where(self, *, lang: str | None = None, channel: str | None = None) -> Counts:
+        if lang is None and channel is None:
+            return self  # no copy of a year's cells
         return Counts(
             self.period,
             {
@@ -87,13 +91,30 @@ class Counts:
         return dict(out)
 
 
-async def read_counts(conn: AsyncConnection, period: Period, tz: ZoneInfo) -> Counts:
-    cells: Counter[Key] = Counter()
+async def read_counts(
+    conn: AsyncConnection, period: Period, tz: ZoneInfo, *, grain: Grain | None = "day"
+) -> Counts:
+    """The period's counts by channel, language and measure, summed by the database per
+    bucket of `grain` (each cell on its bucket's first day: `bucket(day, grain)`), or
+    for the whole period without a grain (each cell on the period's first day). A year by
+    week is a few hundred rows, not one per person and per day."""
+    starts = _starts(period, grain)
+    cells: dict[Key, int] = {}
+
+    def add(index: int | None, channel: str, lang: str, measure: str, n: int) -> None:
+        if n:
+            key = (starts[index or 0], channel, lang_key(lang), measure)
+            cells[key] = cells.get(key, 0) + n
+
     first, after = period.bounds(tz)
     # Live contacts: their first contact and consent today, their channel of first contact.
-    channel = func.min(identities.c.channel)
-    rows = await conn.execute(
-        select(contacts.c.created_at, contacts.c.lang, contacts.c.consent, channel)
+    per_contact = (
+        select(
+            contacts.c.created_at,
+            contacts.c.lang,
+            contacts.c.consent,
+            func.min(identities.c.channel).label("channel"),
+        )
         .join(identities, identities.c.contact_id == contacts.c.id)
         .where(
             contacts.c.created_at >= first,
@@ -101,41 +122,52 @@ async def read_counts(conn: AsyncConnection, period: Period, tz: ZoneInfo) -> Co
             identities.c.channel.in_(COUNTED_CHANNELS),
         )
         .group_by(contacts.c.id, contacts.c.created_at, contacts.c.lang, contacts.c.consent)
+        .subquery()
     )
-    for created_at, lang, consent, ch in rows:
-        day = created_at.astimezone(tz).date()
-        cells[(day, ch, lang_key(lang), "people")] += 1
-        if consent:
-            cells[(day, ch, lang_key(lang), "consented")] += 1
-    erased = await conn.execute(
-        select(
-            erased_people.c.day,
-            erased_people.c.channel,
-            erased_people.c.lang,
-            erased_people.c.people,
-            erased_people.c.consented,
-        ).where(
-            erased_people.c.day.between(period.start, period.end),
-            erased_people.c.channel.in_(COUNTED_CHANNELS),
+    moments = [Period(day, day).bounds(tz)[0] for day in starts]
+    slot = _slot(per_contact.c.created_at, moments)
+    them = per_contact.c
+    for index, ch, lang, consent, n in await conn.execute(
+        select(slot, them.channel, them.lang, them.consent, func.count()).group_by(
+            slot, them.channel, them.lang, them.consent
         )
-    )
-    for day, ch, lang, people, consented in erased:
-        cells[(day, ch, lang_key(lang), "people")] += people
-        cells[(day, ch, lang_key(lang), "consented")] += consented
-    sums = [func.sum(getattr(activity.c, m)) for m in ACTIVITY]
-    active = await conn.execute(
-        select(activity.c.day, activity.c.channel, activity.c.lang, *sums)
-        .where(
-            activity.c.day.between(period.start, period.end),
-            activity.c.channel.in_(COUNTED_CHANNELS),
-        )
-        .group_by(activity.c.day, activity.c.channel, activity.c.lang)
-    )
-    for day, ch, lang, *values in active:
+    ):
+        add(index, ch, lang, "people", int(n))
+        add(index, ch, lang, "consented", int(n) if consent else 0)
+    e = erased_people.c
+    slot = _slot(e.day, starts)
+    for index, ch, lang, people, consented in await conn.execute(
+        select(slot, e.channel, e.lang, func.sum(e.people), func.sum(e.consented))
+        .where(e.day.between(period.start, period.end), e.channel.in_(COUNTED_CHANNELS))
+        .group_by(slot, e.channel, e.lang)
+    ):
+        add(index, ch, lang, "people", int(people))
+        add(index, ch, lang, "consented", int(consented))
+    a = activity.c
+    slot = _slot(a.day, starts)
+    sums = [func.sum(getattr(a, m)) for m in ACTIVITY]
+    for index, ch, lang, *values in await conn.execute(
+        select(slot, a.channel, a.lang, *sums)
+        .where(a.day.between(period.start, period.end), a.channel.in_(COUNTED_CHANNELS))
+        .group_by(slot, a.channel, a.lang)
+    ):
         for measure, n in zip(ACTIVITY, values, strict=True):
             if n:
-                cells[(day, ch, lang_key(lang), measure)] += int(n)
-    return Counts(period, {k: n for k, n in cells.items() if n})
+                add(index, ch, lang, measure, int(n))
+    return Counts(period, cells)
+
+
+def _starts(period: Period, grain: Grain | None) -> list[date]:
+    """The first day of each bucket of the period (its first day alone without a grain)."""
+    return [period.start] if grain is None else period.buckets(grain)
+
+
+def _slot(column: ColumnElement[Any], bounds: Sequence[object]) -> ColumnElement[Any]:
+    """The index of the bucket a value falls in, given each bucket's first value (dates or
+    UTC moments, in order; rows before the second bucket are in the first)."""
+    if len(bounds) < 2:
+        return literal(0)
+    return case(*((column < bound, i) for i, bound in enumerate(bounds[1:])), else_=len(bounds) - 1)
 
 
 async def people_to_date(
@@ -164,14 +196,14 @@ async def people_to_date(
         erased_people.c.day <= last, erased_people.c.channel.in_(channels)
     )
     if lang is not None:
-        live = live.where(_lang_is(contacts.c.lang, lang))
-        gone = gone.where(_lang_is(erased_people.c.lang, lang))
+        live = live.where(lang_is(contacts.c.lang, lang))
+        gone = gone.where(lang_is(erased_people.c.lang, lang))
     return int((await conn.execute(live)).scalar_one()) + int(
         (await conn.execute(gone)).scalar_one()
     )
 
 
-def _lang_is(column, lang: str):  # type: ignore[no-untyped-def]
+def lang_is(column, lang: str):  # type: ignore[no-untyped-def]
     """`column` is `lang`, where "und" also stands for any language we do not speak."""
     if lang == "und":
         return column.not_in([x for x in REPORT_LANGS if x != "und"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
+from bot.reports.broadcasts import STAGES, SentBroadcast
 from bot.reports.counts import (
     CHANNEL_NAMES,
     COUNTED_CHANNELS,
@@ -45,7 +46,12 @@ class Journeys:
     step_titles: dict[str, str]
 
 
-def build(counts: Counts, filters: Filters, journeys: Journeys | None = None) -> list[Table]:
+def build(
+    counts: Counts,
+    filters: Filters,
+    journeys: Journeys | None = None,
+    sent: Sequence[SentBroadcast] | None = None,
+) -> list[Table]:
     """Every table of the dashboard, in the order shown."""
     counts = filters.apply(counts)
     period = filters.period
@@ -82,6 +88,8 @@ def build(counts: Counts, filters: Filters, journeys: Journeys | None = None) ->
         ),
         misunderstood(counts, period),
     ]
+    if sent is not None:  # before the requests for a person
+        tables.insert(3, broadcast_reach(sent))
     if journeys is not None:  # after the people, before the messages
         funnel = journey_funnel(counts, filters, journeys.programme)
         tables[3:3] = [funnel, *programme_tables(filters, journeys)]
@@ -240,6 +248,29 @@ def workshop_table(data: Programme) -> Table:
         ),
         totals=False,
         note="Ateliers de la période (non annulés). Les personnes effacées restent comptées.",
+    )
+
+
+def broadcast_reach(sent: Sequence[SentBroadcast]) -> Table:
+    """Per broadcast started in the period, its recipients (of the language and channel
+    filtered on, as read) by how far their message got: each counted once, so the stages
+    add up to the recipients (the total), and the "< 5" rule hides what subtraction would
+    give."""
+    rows = []
+    for b in sent:
+        label = f"{b.started_on.day:02d}/{b.started_on.month:02d} n°{b.id}"
+        rows.append((label, tuple(b.stages.get(stage, 0) for stage, _, _ in STAGES)))
+    return Table(
+        "broadcast_reach",
+        "Diffusions : jusqu'où les messages sont allés",
+        "Diffusion",
+        tuple(name for _, name, _ in STAGES),
+        tuple(rows),
+        note="Diffusions parties dans la période ; le total est le nombre de destinataires, "
+        "chacun compté une fois, à l'étape la plus avancée (états relevés par l'envoi "
+        "toutes les quelques minutes). Telegram ne dit ni la réception ni la lecture : ses "
+        "messages restent « envoyés ». Les personnes effacées restent comptées.",
+        keys=tuple(stage for stage, _, _ in STAGES),
     )
 
 

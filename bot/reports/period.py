@@ -79,12 +79,14 @@ class Period:
             return "day"
         return "week" if self.days <= 366 else "month"
 
-    def buckets(self) -> list[date]:
-        """The first day of every bucket of the period, in order."""
+    def buckets(self, grain: Grain | None = None) -> list[date]:
+        """The first day of every bucket of the period (of its own grain unless given), in
+        order."""
+        grain = grain or self.grain
         out: list[date] = []
         day = self.start
         while day <= self.end:
-            b = bucket(day, self.grain)
+            b = bucket(day, grain)
             if not out or out[-1] != b:
                 out.append(b)
             day += timedelta(days=1)

@@ -73,16 +73,16 @@ GENDERS: Final = ("woman", "man", "no_say")
 async def genders(conn: AsyncConnection, period: Period) -> dict[str, int]:
     """Eligibility checks decided in the period, by what the person chose to say of their
     gender (the optional, anonymous question); "none" where they skipped it."""
+    said = eligibility_figures.c.answers["gender"].as_string()
     found = await conn.execute(
-        select(eligibility_figures.c.answers).where(
-            eligibility_figures.c.decided_on.between(period.start, period.end)
-        )
+        select(said, func.count())
+        .where(eligibility_figures.c.decided_on.between(period.start, period.end))
+        .group_by(said)
     )
-    said = Counter(
-        str(answers.get("gender")) if str((answers or {}).get("gender")) in GENDERS else "none"
-        for (answers,) in found
-    )
-    return {g: said.get(g, 0) for g in (*GENDERS, "none")}
+    counts: Counter[str] = Counter()
+    for gender, n in found:
+        counts[gender if gender in GENDERS else "none"] += int(n)
+    return {g: counts.get(g, 0) for g in (*GENDERS, "none")}
 
 
 async def coop_figures(conn: AsyncConnection, period: Period, tz: ZoneInfo) -> list[CoopFigures]:

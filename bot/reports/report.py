@@ -316,8 +316,8 @@ def attendance_table(
 async def build_report(
     conn: AsyncConnection, period: Period, tz: ZoneInfo, made_at: datetime
 ) -> Report:
-    now = await read_counts(conn, period, tz)
-    before = await read_counts(conn, period.previous, tz)
+    now = await read_counts(conn, period, tz, grain=None)
+    before = await read_counts(conn, period.previous, tz, grain=None)
     tables: list[Table] = [figure_table(m, label, now, before) for m, label in FIGURES]
     tables.insert(
         3, outcome_table(await outcomes(conn, period), await outcomes(conn, period.previous))

@@ -177,9 +177,38 @@ def protect_lines(
     # Hidden last: totals, and last of all a total of totals (the headline figure, which
     # other tables show too).
     rank = Counter(line[-1] for line in lines)
+    through: dict[Cell, list[int]] = {}  # cell -> the lines through it
+    for i, line in enumerate(lines):
+        for p in line:
+            through.setdefault(p, []).append(i)
+    hidden_in = [sum(1 for r, c in line if marks[r][c] is not None) for line in lines]
 
-    def order(p: Cell) -> tuple[int, int]:
-        return (rank[p], value(p))
+    def alone(p: Cell) -> int:
+        """What hiding `p` leaves open: each line through it that would hold one hidden
+        count (which gives it away) costs 1 when a shown part of that line could close it
+        together with another open line, 2 when some shown part could close it alone, 3
+        when only its total could. Cheapest first, so that companions close a rectangle
+        rather than open new lines across the table (and hide half of it)."""
+        cost = 0
+        for i in through[p]:
+            if hidden_in[i]:
+                continue
+            partners = [
+                q for q in lines[i][:-1] if q != p and marks[q[0]][q[1]] is None and value(q) > 0
+            ]
+            if any(hidden_in[j] == 1 for q in partners for j in through[q] if j != i):
+                cost += 1
+            else:
+                cost += 2 if partners else 3
+        return cost
+
+    def order(p: Cell) -> tuple[int, int, int]:
+        return (rank[p], alone(p), value(p))
+
+    def hide(p: Cell) -> None:
+        marks[p[0]][p[1]] = ALSO_HIDDEN
+        for i in through[p]:
+            hidden_in[i] += 1
 
     while True:
         determined = _determined(values, marks, lines)
@@ -192,15 +221,14 @@ def protect_lines(
         near = [
             p
             for cell in determined
-            for line in lines
-            if cell in line
-            for p in line
+            for i in through.get(cell, ())
+            for p in lines[i]
             if marks[p[0]][p[1]] is None and value(p) > 0
         ]
         found = determined[0]
-        mine = [line for line in lines if found in line]
+        mine = [lines[i] for i in through.get(found, ())]
         if near:
-            r, c = min(near, key=order)
+            hide(min(near, key=order))
         else:
             # Its lines are all hidden: it is worked out through the lines that cross them.
             # Hide the first shown count there whose hiding leaves it open, else the first
@@ -215,10 +243,9 @@ def protect_lines(
             ]
             if not shown:
                 return marks
-            far = sorted(shown, key=lambda p: (p not in around, *order(p)))
+            far = sorted(shown, key=lambda p: (p not in around, rank[p], value(p)))
             tried = (p for p in far if rank[p] < 2)
-            r, c = next((p for p in tried if _opens(values, marks, lines, p, found)), far[0])
-        marks[r][c] = ALSO_HIDDEN
+            hide(next((p for p in tried if _opens(values, marks, lines, p, found)), far[0]))
 
 
 def _opens(

@@ -12,7 +12,7 @@ from bot.db.tables import erased_people
 from bot.reports.charts import Segment, bars, svg
 from bot.reports.counts import people_to_date, read_counts
 from bot.reports.dashboard import Filters, build
-from bot.reports.period import Period
+from bot.reports.period import Period, bucket
 from bot.reports.report import build_report
 from tests.reports.conftest import PARIS, People, march
 
@@ -136,3 +136,55 @@ async def test_charts_never_draw_a_hidden_count(db: Database, people: People) ->
         assert 'fill="url(#hatch-' in svg(table) or not any(any(m) for m in marks)
     arabic = [row for row in bars(report.tables[0])][2]  # Total, français, arabe
     assert arabic == [Segment(-1, 5), Segment(1, 0)]  # "≥ 5" at 5, not at its 6
+
+
+async def test_the_period_totals_summed_by_the_database_match_the_days(
+    db: Database, people: People
+) -> None:
+    """The impact report reads totals only (grain=None): the same figures as the days'."""
+    ids = await march(people)
+    await people.erase(ids["ar0"])
+    await people.erase(ids["h"])
+    for period in (WEEK, WEEK.previous, Period(date(2026, 2, 1), date(2026, 3, 31))):
+        async with db.connect() as conn:
+            days = await read_counts(conn, period, PARIS)
+            totals = await read_counts(conn, period, PARIS, grain=None)
+        assert {k[0] for k in totals.cells} <= {period.start}
+        measures = {k[3] for k in days.cells}
+        assert {k[3] for k in totals.cells} == measures
+        for measure in measures:
+            assert totals.total(measure) == days.total(measure)
+            for dim in ("lang", "channel"):
+                assert totals.by(measure, dim) == days.by(measure, dim)  # type: ignore[arg-type]
+    # February and March: a, six in Arabic (one erased), h (erased), "before" and "after".
+    assert totals.total("people") == 10
+    assert totals.by("consented", "lang") == {"fr": 1, "ar": 5, "prs": 1}
+
+
+async def test_weeks_and_months_summed_by_the_database_match_the_days(
+    db: Database, people: People
+) -> None:
+    """The dashboard reads its buckets from the database: the same as the days' counts
+    bucketed here, across a week's start at 00:30 Paris time and the summer time change."""
+    ids = await march(people)
+    await people.erase(ids["ar5"])
+    # Monday 30 March 00:30 in Paris is Sunday 29 March 22:30 in UTC (summer time).
+    await people.add("tg-dst", channel="telegram", lang="ti", when="2026-03-30 00:30")
+    await people.activity(date(2026, 3, 30), "telegram", "ti", messages_in=3)
+    await people.activity(date(2026, 3, 29), "telegram", "ti", messages_in=2)
+    period = Period(date(2026, 2, 4), date(2026, 4, 2))
+    async with db.connect() as conn:
+        days = await read_counts(conn, period, PARIS)
+        weeks = await read_counts(conn, period, PARIS, grain="week")
+        months = await read_counts(conn, period, PARIS, grain="month")
+    for grain, got in (("week", weeks), ("month", months)):
+        expected: dict[tuple[date, str, str, str], int] = {}
+        for (day, channel, lang, measure), n in days.cells.items():
+            key = (bucket(day, grain), channel, lang, measure)  # type: ignore[arg-type]
+            expected[key] = expected.get(key, 0) + n
+        assert got.cells == expected
+    assert weeks.by_day("people")[(date(2026, 3, 30), "")] == 1
+    assert weeks.by_day("messages_in")[(date(2026, 3, 23), "")] == 2
+    # Six in Arabic (ar0 at 00:30 on Monday, ar5 erased), h, and "after" on Sunday 8 March.
+    assert weeks.by_day("people")[(date(2026, 3, 2), "")] == 8
+    assert months.by_day("people") == {(date(2026, 2, 1), ""): 1, (date(2026, 3, 1), ""): 10}

@@ -52,8 +52,9 @@ async def test_dashboard_tables_download(filled: Panel) -> None:
     assert rows[-1][0] == "Total" and rows[-1][-1] == "8"
     book = await client.get(f"/admin/dashboard/export/all?{QUERY}&format=xlsx")
     sheets = openpyxl.load_workbook(io.BytesIO(book.content))
-    assert len(sheets.sheetnames) == 12  # people (2), consent, journey, outcomes, steps,
-    # sales by day, by week and by payment, workshops, requests for a person, misunderstood
+    assert len(sheets.sheetnames) == 13  # people (2), consent, journey, outcomes, steps,
+    # sales by day, by week and by payment, workshops, broadcasts, requests for a person,
+    # misunderstood
     first = sheets[sheets.sheetnames[0]]
     values = [[c.value for c in row] for row in first.iter_rows()]
     assert values[0][0] == "Jour" and values[-1][-1] == 8

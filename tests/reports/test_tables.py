@@ -131,3 +131,21 @@ def test_no_hidden_report_figure_is_found_by_subtraction() -> None:
             assert len(options) >= 2, (langs, first, table.grid(), row, options)
             checked += 1
     assert checked > 100
+
+
+def test_one_small_count_hides_a_rectangle_not_a_row() -> None:
+    # Two broadcasts' recipients by stage: 3 failures in the second. Its row and column
+    # give it away; the companions close a rectangle (60 in its column, then 500 and 100
+    # in a column where both rows have a count) instead of hiding the first row whole.
+    table = Table(
+        "t",
+        "t",
+        "",
+        tuple("abcdefg"),
+        (("n1", (0, 300, 500, 1000, 60, 80, 60)), ("n2", (400, 200, 100, 300, 3, 0, 0))),
+    )
+    assert table.grid() == [
+        ("n1", ["0", "300", "≥ 5", "1000", "≥ 5", "80", "60", "2000"]),
+        ("n2", ["400", "200", "≥ 5", "300", "< 5", "0", "0", "1003"]),
+        ("Total", ["400", "500", "600", "1300", "63", "80", "60", "3003"]),
+    ]
