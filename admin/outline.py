@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flows.model import (
     END,
     FLOW_PREFIX,
+    VAR_PREFIX,
     Case,
     DataRequest,
     Flow,
@@ -41,10 +42,12 @@ class Target:
 
 @dataclass(frozen=True)
 class Said:
-    """A text the bot shows: its content key and its value in the chosen language."""
+    """A text the bot shows: its content key and its value in the chosen language, or a
+    text the steps before it put together (`composed`, e.g. a module's next message)."""
 
     key: str
     text: str | None  # None: the text does not exist (in this language or French)
+    composed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ def outline(flow: Flow, texts: Texts, lang: str) -> list[NodeOutline]:
 
 
 def _said(texts: Texts, key: str, lang: str) -> Said:
+    if key.startswith(VAR_PREFIX):
+        return Said(key, None, f"texte composé par les étapes ci-dessus (variable {key[5:]})")
     return Said(key, texts.get(lang, {}).get(key))
 
 
@@ -172,6 +177,39 @@ def _value(value: str) -> str:
     }.get(value, value)
 
 
+# What the other actions do, as a facilitator reads it (the computed texts they say are in
+# the "Textes" pages, under the action's part: modules.*, eligibility.*, steps.*, sales.*).
+ACTIONS: Mapping[str, str] = {
+    "set_broadcasts": "Arrête ou relance les annonces pour la personne",
+    "read_coop": "Lit la coopérative de la personne (et ses rappels de ventes)",
+    "read_sale": "Lit la vente en cours ({part}) et choisit la question suivante",
+    "record_sale": "Écrit la vente confirmée dans le registre (après un oui explicite)",
+    "say_sales": "Dit les ventes de la personne ({what})",
+    "check_invite": "Vérifie le code d'invitation d'une coopérative",
+    "join_coop": "Fait entrer la personne dans la coopérative du code",
+    "set_sale_reminders": "Rappels de ventes du soir : {on}",
+    "list_workshops": "Montre les prochains ateliers, numérotés",
+    "pick_workshop": "Prend l'atelier choisi dans la liste",
+    "answer_workshop": "Note la réponse à l'atelier : {coming}",
+    "request_status": "Dit quand quelqu'un répondra à la demande",
+    "list_modules": "Montre les modules à apprendre (✅ faits, ⬜ pas encore)",
+    "open_module": "Ouvre le module choisi, là où la personne s'était arrêtée",
+    "module_step": "Prépare le message suivant du module (ou la question du quiz)",
+    "answer_quiz": "Répond à la réponse du quiz et propose le module suivant",
+    "eligibility_ask": "Garde la réponse et prépare la question suivante de « Puis-je entrer ? »",
+    "eligibility_decide": "Donne le résultat de « Puis-je entrer ? » d'après les règles",
+    "list_steps": "Montre les démarches de la personne (✅ faites, ⬜ pas encore)",
+    "show_step": "Montre une démarche : quoi, quels papiers, où",
+    "mark_step": "Note la démarche : {status}",
+    "set_nudges": "Rappel de la semaine sur la prochaine démarche : {on}",
+}
+_WORDS = {True: "oui", False: "non", "done": "faite", "not_yet": "pas encore"} | {
+    "help": "besoin d'aide",
+    "totals": "aujourd'hui, la semaine, le mois",
+    "products": "la liste des produits",
+}
+
+
 def _step(act: object, texts: Texts, lang: str) -> Step:
     if isinstance(act, SendMsg):
         media = [m for m, key in (("image", act.image), ("audio", act.audio)) if key]
@@ -187,4 +225,11 @@ def _step(act: object, texts: Texts, lang: str) -> Step:
         return Step(f"Demande qu'une personne réponde (motif : {act.reason})")
     if isinstance(act, DataRequest):
         return Step(DATA_OPS[act.op])
+    kind = getattr(act, "type", None)
+    if isinstance(kind, str) and kind in ACTIONS and hasattr(act, "model_dump"):
+        values = {
+            k: _WORDS.get(v, v) if isinstance(v, str | bool) else v
+            for k, v in act.model_dump().items()
+        }
+        return Step(ACTIONS[kind].format(**values))
     return Step(str(act))

@@ -6,6 +6,7 @@ its schedule, and its progress per status with a cancel button. The same service
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -187,14 +188,7 @@ async def broadcast_text(ctx: Ctx) -> Response:
 )
 async def broadcast_review(ctx: Ctx) -> Response:
     """The machine draft, read by a person and accepted as it is."""
-    broadcast_id, lang = _id(ctx), _lang(ctx)
-    if lang is None:
-        return ctx.render("error.html", status=404, code=404, message="Langue inconnue.")
-    try:
-        await _service(ctx).review(broadcast_id, lang, ctx.actor)
-    except (CompositionError, BroadcastError) as exc:
-        return await _show(ctx, broadcast_id, status=409, error=str(exc))
-    return ctx.redirect(f"/broadcasts/{broadcast_id}", notice="reviewed")
+    return await _text_choice(ctx, _service(ctx).review, notice="reviewed")
 
 
 @page(
@@ -202,14 +196,21 @@ async def broadcast_review(ctx: Ctx) -> Response:
 )
 async def broadcast_french(ctx: Ctx) -> Response:
     """The facilitator's explicit choice: this language gets the French text."""
+    return await _text_choice(ctx, _service(ctx).send_french, notice="french")
+
+
+async def _text_choice(
+    ctx: Ctx, choose: Callable[[int, str, str], Awaitable[None]], *, notice: str
+) -> Response:
+    """What one language of a broadcast gets, chosen by the facilitator (`choose`)."""
     broadcast_id, lang = _id(ctx), _lang(ctx)
     if lang is None:
         return ctx.render("error.html", status=404, code=404, message="Langue inconnue.")
     try:
-        await _service(ctx).send_french(broadcast_id, lang, ctx.actor)
+        await choose(broadcast_id, lang, ctx.actor)
     except (CompositionError, BroadcastError) as exc:
         return await _show(ctx, broadcast_id, status=409, error=str(exc))
-    return ctx.redirect(f"/broadcasts/{broadcast_id}", notice="french")
+    return ctx.redirect(f"/broadcasts/{broadcast_id}", notice=notice)
 
 
 @page("/broadcasts/{broadcast_id:int}/drafts", role=Role.facilitator, methods=("POST",))

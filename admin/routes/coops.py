@@ -18,6 +18,7 @@ from admin.deps import Ctx, Pager, Role, page
 from bot.db.repos import coops as repo
 from bot.db.repos.coops import CoopRow, MemberRow, ProductRow
 from bot.db.repos.reach import Reach, reach
+from bot.delivery import coop_jobs
 from bot.ledger.calendar import month_bounds
 from bot.ledger.coops import KINDS, CoopSpec, ProductSpec, add_member, create_coop
 from bot.ledger.export import Selection, write_csv
@@ -247,6 +248,7 @@ async def coop_edit(ctx: Ctx) -> Response:
         if other is not None and other.id != coop_id:
             raise FormError("Une autre coopérative porte déjà ce nom.")
         repo.update_coop(conn, coop_id, **values)
+        coop_jobs.reschedule(conn, coop_id, ctx.now, ctx.state.services.settings.tz)
         return coop.name
 
     try:

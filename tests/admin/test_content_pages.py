@@ -8,10 +8,13 @@ import re
 
 from sqlalchemy import select
 
+from admin.outline import ACTIONS, outline
 from bot.db.repos import content as repo
 from bot.db.repos.content import Item
 from bot.db.tables import audit
 from content.catalog import load_locale_files
+from flows.loader import load_directory
+from flows.model import ACTION_TYPES
 from tests.admin.conftest import Panel, csrf, post
 
 SHIPPED = load_locale_files()
@@ -222,3 +225,24 @@ async def test_the_seed_release_lists_its_items_page_by_page(panel: Panel) -> No
     assert f"Ce qui a changé ({total})" in first and f"page 1 / {pages}" in first
     last = html.unescape((await client.get(f"/admin/versions/1?page={pages}")).text)
     assert f"page {pages} / {pages}" in last
+
+
+def test_every_action_reads_as_a_sentence_in_the_outline() -> None:
+    """No action shows as its Python form, and a question whose text the steps before it
+    compose (a module's next message) says so instead of "text missing"."""
+    plain = {"send_msg", "set_language", "set_field", "set_consent", "request_handover"}
+    assert not ACTION_TYPES - {*ACTIONS, *plain, "data_request"}
+    for flow in load_directory().values():
+        for node in outline(flow, SHIPPED, "fr"):
+            for step in node.steps:
+                assert "type=" not in step.what and "{" not in step.what, (flow.id, step)
+            if node.question is not None and node.question.prompt.key.startswith("@var."):
+                assert node.question.prompt.composed, (flow.id, node.id)
+
+
+async def test_a_composed_question_is_not_flagged_missing(panel: Panel) -> None:
+    client = await panel.signed_in("staff")
+    page = html.unescape((await client.get("/admin/flows/learn")).text)
+    assert "texte composé par les étapes ci-dessus" in page
+    assert "manquant" not in page
+    assert "Montre les modules à apprendre" in page and "ListModules" not in page

@@ -4,7 +4,7 @@ with its QR codes, the sales exports (the ledger's own writers), attendance, can
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.db.repos import coops as coops_repo
 from bot.db.repos import workshops as workshops_repo
 from bot.db.tables import jobs, rsvps
+from bot.delivery.scheduler import Scheduler
 from tests.admin.conftest import Panel, csrf
 from tests.admin.people import person
 
@@ -291,3 +292,48 @@ async def test_the_coop_list_has_pages(panel: Panel) -> None:
     second = (await client.get("/admin/coops?page=2")).text
     assert 'dir="auto">Coop 54</a>' in second and 'dir="auto">Coop 00</a>' not in second
     assert '<option value="1">Coop 00</option>' in second  # every coop can be exported
+
+
+async def test_extending_a_coop_brings_its_daily_jobs_back(panel: Panel) -> None:
+    """A coop's jobs end with it (its last day closed); extended in the panel, they are due
+    again: the closing at once, the evening reminder at the new time."""
+    tz = panel.services.settings.tz
+    panel.clock.now = datetime(2026, 12, 2, 9, 0, tzinfo=tz).astimezone(UTC)
+    client = await panel.signed_in("facilitator")
+    token = await csrf(client, "/admin/coops")
+    fields = {"csrf_token": token, "name": "Fil d'or", "starts_on": "2026-11-02"}
+    created = await client.post(
+        "/admin/coops",
+        data={**fields, "kind": "textile", "ends_on": "2026-11-27", "product_name": "sac"}
+        | {"product_price": "20", "product_vat": "20"},
+    )
+    assert created.status_code == 303, created.text
+    coop_id = int(created.headers["location"].split("?")[0].rsplit("/", 1)[1])
+    scheduler = Scheduler(panel.services.db, panel.services.catalog, tz, clock=panel.clock)
+    await scheduler.drain()
+
+    async def job_states() -> dict[str, tuple[str, datetime]]:
+        async with panel.services.db.connect() as conn:
+            rows = await conn.execute(
+                select(jobs.c.kind, jobs.c.status, jobs.c.due_at).where(
+                    jobs.c.key.like(f"%:{coop_id}")
+                )
+            )
+            return {r.kind: (r.status, r.due_at) for r in rows}
+
+    assert (await job_states())["sales_close"][0] == "done"  # closed through its last day
+    saved = await client.post(
+        f"/admin/coops/{coop_id}",
+        data={**fields, "ends_on": "2027-01-31", "max_sale": "500", "default_vat": "20"}
+        | {"reminder_at": "19:30"},
+    )
+    assert saved.status_code == 303, saved.text
+    states = await job_states()
+    assert states["sales_close"] == ("pending", panel.clock.now)
+    assert states["sales_remind"] == (
+        "pending",
+        datetime(2026, 12, 2, 19, 30, tzinfo=tz).astimezone(UTC),
+    )
+    await scheduler.drain()  # the closing runs again, and waits for the next midnight
+    status, due = (await job_states())["sales_close"]
+    assert status == "pending" and due == datetime(2026, 12, 3, 0, 0, tzinfo=tz).astimezone(UTC)
