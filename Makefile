@@ -80,7 +80,7 @@ bench: model
 	trap 'bash scripts/pg.sh stop "$$pgdir"' EXIT; \
 	trap 'exit 130' INT TERM; \
 	export BENCH_PG_URL="$$(bash scripts/pg.sh start "$$pgdir")"; \
-	for script in bench/pipeline.py $$(ls bench/*.py | grep -vx bench/pipeline.py || true); do \
+	for script in bench/pipeline.py $$(ls bench/*.py | grep -vx -e bench/pipeline.py -e bench/fakes.py || true); do \
 	  echo "== $$script" >&2; \
 	  $(PY) "$$script"; \
 	done

@@ -1,7 +1,9 @@
 """Broadcast benchmark: 10,000 recipients through the fake Telegram and Twilio servers.
 
-The app runs under uvicorn in its own process (webhooks, outbox sender and broadcast
-runner, as `make run` runs them), the fakes each in their own process. While the
+The app runs as each database runs in production: on SQLite one uvicorn process (webhooks,
+outbox sender and broadcast runner, as `make run` runs them); on PostgreSQL the web process
+receives and a `python -m bot worker` process sends (WORKER_ENABLED, as compose runs them).
+The fakes run each in their own process. While the
 broadcast goes out, people keep writing (an open loop of webhooks from new users).
 Prints: the time to queue the broadcast (recipients written) and to hand it all to the
 outbox; sends per second per channel against the configured rate (target >= 95%); the
@@ -17,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,19 +32,9 @@ from starlette.applications import Starlette
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.webhooks import (  # noqa: E402
-    PUBLIC,
-    SECRET,
-    FakeProcess,
-    RawClient,
-    _free_port,
-    _pct,
-    _wait_healthy,
-    telegram_request,
-    whatsapp_request,
-)
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SENDER  # noqa: E402
+from bench.fakes import FakeProcess, addressee, hosted_app, servers  # noqa: E402
+from bench.webhooks import RawClient, _pct, telegram_request, whatsapp_request  # noqa: E402
+from bot.channels.base import RateLimit  # noqa: E402
 
 # The rates the channels are configured with (messages/s, whole channel).
 TELEGRAM_RATE = 30.0
@@ -58,20 +49,12 @@ TEXTS = {
 
 def make_app() -> Starlette:
     """The app as `make run` builds it, with the channels' rates of this benchmark."""
-    from bot.app import create_app
-    from bot.channels.base import RateLimit
-    from bot.services import Services
-    from bot.settings import Settings
-
-    settings = Settings()
-    services = Services(settings)
-    app = create_app(settings, services)
     rates = {"telegram": TELEGRAM_RATE, "whatsapp": WHATSAPP_RATE}
-    for channel in services.hosted:
-        channel.rate_limit = RateLimit(
-            per_address_per_second=1.0, per_address_burst=3, global_per_second=rates[channel.name]
+    return hosted_app(
+        lambda channel: RateLimit(
+            per_address_per_second=1.0, per_address_burst=3, global_per_second=rates[channel]
         )
-    return app
+    )
 
 
 def daytime_zone() -> str:
@@ -143,14 +126,16 @@ def prepare(url: str, recipients: int, whatsapp_share: float) -> None:
     asyncio.run(run())
 
 
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
+def rss_mb(*pids: int) -> float:
+    """The processes' resident memory together (the app, and its worker if any)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        except OSError:
+            return float("nan")
+        total += next((int(x.split()[1]) / 1024 for x in lines if x.startswith("VmRSS:")), 0.0)
+    return total
 
 
 async def chat_load(
@@ -182,7 +167,7 @@ async def chat_load(
         await asyncio.sleep(0.5)
         for fake in fakes.values():
             for c in fake.sent():
-                key = str(c["params"].get("chat_id") or c["params"].get("To"))
+                key = addressee(c)
                 if key in started and key not in replies:
                     replies[key] = c["at"]
     LAST_MISSING[0] = len(started) - len(replies)
@@ -233,55 +218,24 @@ async def waiting(url: str) -> int:
 
 def bench(name: str, url: str, args: argparse.Namespace, tmp: str) -> bool:
     prepare(url, args.recipients, args.whatsapp_share)
-    fakes = {"telegram": FakeProcess("telegram").wait(), "whatsapp": FakeProcess("twilio").wait()}
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "PUBLIC_BASE_URL": PUBLIC,
-        "TELEGRAM_BOT_TOKEN": FakeTelegram().token,
-        "TELEGRAM_WEBHOOK_SECRET": SECRET,
-        "TELEGRAM_API_BASE_URL": fakes["telegram"].url,
-        "TELEGRAM_MODE": "webhook",
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "TWILIO_WHATSAPP_FROM": SENDER,
-        "TWILIO_API_BASE_URL": fakes["whatsapp"].url,
-        "TIMEZONE": daytime_zone(),
-        "TRANSLATION_BACKEND": "none",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-        # The model `make model` built: the app runs in a temporary folder, where a relative
-        # NLU_MODEL_DIR would have it train a model of its own during the measurement.
-        "NLU_MODEL_DIR": os.environ.get("NLU_MODEL_DIR", str(ROOT / "var" / "nlu")),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "bench.broadcast:make_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env=env,
-        cwd=tmp,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        asyncio.run(_wait_healthy(base, proc))
+    # As each database runs in production: SQLite in one process (`make run`), PostgreSQL
+    # with the web process receiving and a worker sending (compose, WORKER_ENABLED).
+    worker = not url.startswith("sqlite")
+    with servers(
+        "bench.broadcast:make_app",
+        url,
+        tmp,
+        worker=worker,
+        TIMEZONE=daytime_zone(),
+        TRANSLATION_BACKEND="none",
+    ) as running:
+        base, fakes, pids = running.base, running.fakes, running.pids
         asyncio.run(chat_load(base, 3, args.chat_rate, 9_000_000, fakes))  # warm-up
         baseline = asyncio.run(chat_load(base, args.baseline, args.chat_rate, 1_000_000, fakes))
         missing = LAST_MISSING[0]
         for fake in fakes.values():
             fake.sent()  # (the fakes keep every call; the broadcast's are told apart by address)
-        memory: list[float] = [rss_mb(proc.pid)]
+        memory: list[float] = [rss_mb(*pids)]
         bid, n, queue_s = asyncio.run(run_broadcast(url, args.recipients))
         t_queued = time.time()
 
@@ -291,7 +245,7 @@ def bench(name: str, url: str, args: argparse.Namespace, tmp: str) -> bool:
             )
             handed_at = float("nan")
             while not load.done() or handed_at != handed_at:
-                memory.append(rss_mb(proc.pid))
+                memory.append(rss_mb(*pids))
                 if handed_at != handed_at and await waiting(url) == 0:
                     handed_at = time.time() - t_queued
                 await asyncio.sleep(1.0)
@@ -310,25 +264,18 @@ def bench(name: str, url: str, args: argparse.Namespace, tmp: str) -> bool:
                 ch: [c["at"] for c in fake.sent() if _is_recipient(ch, c)]
                 for ch, fake in fakes.items()
             }
-            memory.append(rss_mb(proc.pid))
+            memory.append(rss_mb(*pids))
             if sum(len(v) for v in sends.values()) >= n:
                 break
             time.sleep(1.0)
         per_address = Counter(
-            str(c["params"].get("chat_id") or c["params"].get("To"))
-            for ch, fake in fakes.items()
-            for c in fake.sent()
-            if _is_recipient(ch, c)
+            addressee(c) for ch, fake in fakes.items() for c in fake.sent() if _is_recipient(ch, c)
         )
         twice = sum(1 for v in per_address.values() if v > 1)
         got = len(per_address)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        for fake in fakes.values():
-            fake.stop()
 
-    print(f"{name}: broadcast {bid} to {n} recipients")
+    shape = "web process + worker" if worker else "one process"
+    print(f"{name} ({shape}): broadcast {bid} to {n} recipients")
     print(
         f"  queued (recipients written) in {queue_s:.2f} s; all handed to the outbox after "
         f"{handed_s:.1f} s"
@@ -362,7 +309,8 @@ def bench(name: str, url: str, args: argparse.Namespace, tmp: str) -> bool:
     valid = [m for m in memory if m == m]
     tenth = valid[len(valid) // 10] if valid else float("nan")
     print(
-        f"  app memory (RSS): {valid[0]:.0f} MB before, {tenth:.0f} MB at 10% of the run, "
+        f"  app memory (RSS, with its worker): {valid[0]:.0f} MB before, "
+        f"{tenth:.0f} MB at 10% of the run, "
         f"{max(valid):.0f} MB at most, {valid[-1]:.0f} MB at the end"
     )
     ok &= got == n and twice == 0
@@ -393,7 +341,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600.0)
     args = parser.parse_args()
     print(
-        f"app: uvicorn, 1 process (webhooks, sender, broadcast runner); fakes in their own "
+        f"app: uvicorn (webhooks; on SQLite also the sender and broadcast runner, on "
+        f"PostgreSQL a `python -m bot worker` beside it sends); fakes in their own "
         f"processes; rates: Telegram {TELEGRAM_RATE:.0f}/s, WhatsApp {WHATSAPP_RATE:.0f}/s; "
         f"{args.chat_rate:.0f} new users writing per second",
         file=sys.stderr,

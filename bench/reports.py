@@ -1,7 +1,8 @@
 """The figure pages at scale, per database (SQLite, and PostgreSQL when BENCH_PG_URL is
 set): 10,000 contacts over a year, 1,000,000 logged messages (and their daily counts, as the
 dispatcher keeps them), the 1,000,000-row sales ledger of bench/ledger.py, eligibility
-results, steps and workshop answers. Times what each page does (reads and rendering,
+results, steps, workshop answers and 50 broadcasts to 2,000 people each. Times what each
+page does (reads and rendering,
 without HTTP): the dashboard for 30 days and for the year (and for one coop), the impact
 report, its PDF, and a contact's summary. Targets: pages under 300 ms, the PDF under 5 s.
 
@@ -37,6 +38,7 @@ from bot.db.migrate import upgrade  # noqa: E402
 from bot.db.repos import activity  # noqa: E402
 from bot.db.session import Database  # noqa: E402
 from bot.db.tables import (  # noqa: E402
+    broadcasts,
     checklist_progress,
     contacts,
     coops,
@@ -44,11 +46,13 @@ from bot.db.tables import (  # noqa: E402
     identities,
     messages,
     module_progress,
+    recipients,
     rsvps,
     workshops,
 )
 from bot.ledger.rows import member_ref  # noqa: E402
 from bot.reports import html, pdf  # noqa: E402
+from bot.reports.broadcasts import read_broadcasts  # noqa: E402
 from bot.reports.charts import svg  # noqa: E402
 from bot.reports.counts import read_counts  # noqa: E402
 from bot.reports.dashboard import Filters, Journeys, build  # noqa: E402
@@ -69,6 +73,9 @@ LANGS = ("fr", "ar", "prs", "ti", "und")
 CHUNK = 20_000
 STEPS = ("work_right_check", "domiciliation", "social_security", "bank_account")
 OUTCOMES = ("ephemeral_culinary", "ephemeral_textile", "cae", "awareness", "not_yet")
+BROADCASTS = 50
+# Where a broadcast's recipients end, as the runner leaves them (weights).
+ENDS = {"read": 50, "delivered": 25, "sent": 15, "failed": 3, "needs_template": 4, "skipped": 3}
 
 
 def moment(rng: random.Random) -> datetime:
@@ -222,6 +229,37 @@ async def load(db: Database) -> list[int]:
                     for cid in rng.sample(ids, min(100, len(ids)))
                 ],
             )
+        for b in range(BROADCASTS):
+            started = datetime(YEAR, 1, 8, 10, tzinfo=UTC) + timedelta(days=7 * b)
+            sent = conn.execute(
+                insert(broadcasts).values(
+                    state="sent",
+                    audience={},
+                    created_at=started - timedelta(days=1),
+                    scheduled_at=started,
+                    started_at=started,
+                    finished_at=started + timedelta(hours=1),
+                )
+            ).inserted_primary_key
+            assert sent is not None
+            chosen = rng.sample(range(len(ids)), min(len(ids), CONTACTS // 5))
+            ends = rng.choices(list(ENDS), weights=list(ENDS.values()), k=len(chosen))
+            conn.execute(
+                insert(recipients),
+                [
+                    {
+                        "broadcast_id": sent[0],
+                        "contact_id": ids[i],
+                        "channel": "whatsapp" if i % 3 else "telegram",
+                        "lang": people[i]["lang"],
+                        "status": status
+                        if i % 3 or status not in ("delivered", "read")
+                        else "sent",
+                        "updated_at": started,
+                    }
+                    for i, status in zip(chosen, ends, strict=True)
+                ],
+            )
         conn.execute(text("ANALYZE"))
 
     await db.run(journeys)
@@ -262,10 +300,11 @@ async def bench(name: str, url: str, catalog: Catalog) -> None:
 
     async def dashboard(period: Period, coop: str | None = None) -> None:
         async with db.connect() as conn:
-            counts = await read_counts(conn, period, TZ)
+            counts = await read_counts(conn, period, TZ, grain=period.grain)
             programme = await read_programme(conn, period, TZ, coop)
+            sent = await read_broadcasts(conn, period, TZ)
         named = Journeys(programme, lambda m, rank: member_ref(m), titles.steps)
-        for table in build(counts, Filters(period, coop=coop), named):
+        for table in build(counts, Filters(period, coop=coop), named, sent):
             svg(table)
             table.grid()
 

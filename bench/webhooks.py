@@ -12,10 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,17 +20,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
 from starlette.applications import Starlette
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
-from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SENDER  # noqa: E402
-
-PUBLIC = "https://bot.example.org"
-SECRET = "bench-secret-0123456789"
+from bench.fakes import PUBLIC, SECRET, FakeProcess, addressee, hosted_app, servers
+from bot.channels.base import RateLimit
+from tests.fakes.twilio_api import ACCOUNT_SID, AUTH_TOKEN, SENDER
 
 
 def make_app() -> Starlette:
@@ -42,19 +35,10 @@ def make_app() -> Starlette:
     Telegram allows ~30 messages/s per bot: the sender would (rightly) pace replies to
     that, which measures Telegram's limit, not us.
     """
-    from bot.app import create_app
-    from bot.channels.base import RateLimit
-    from bot.services import Services
-    from bot.settings import Settings
-
-    settings = Settings()
-    services = Services(settings)
-    app = create_app(settings, services)
-    for channel in services.hosted:
-        channel.rate_limit = RateLimit(
-            per_address_per_second=1000, per_address_burst=1000, global_per_second=100_000
-        )
-    return app
+    unlimited = RateLimit(
+        per_address_per_second=1000, per_address_burst=1000, global_per_second=100_000
+    )
+    return hosted_app(lambda _channel: unlimited)
 
 
 class RawClient:
@@ -93,49 +77,6 @@ class RawClient:
         while not self._free.empty():
             _, writer = self._free.get_nowait()
             writer.close()
-
-
-class FakeProcess:
-    """A fake API in its own process, so that it does not share the load generator's core."""
-
-    def __init__(self, kind: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        factory = {
-            "telegram": "tests.fakes.telegram_api:FakeTelegram().app",
-            "twilio": "tests.fakes.twilio_api:FakeTwilio().app",
-        }[kind]
-        module, expr = factory.split(":")
-        code = (
-            f"import uvicorn, {module} as m; uvicorn.run(m.{expr}, host='127.0.0.1', "
-            f"port={self.port}, log_level='warning', access_log=False)"
-        )
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
-        )
-
-    def wait(self) -> FakeProcess:
-        for _ in range(200):
-            try:
-                httpx.get(self.url + "/_fake/calls", timeout=1)
-                return self
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise SystemExit("fake server did not start")
-
-    def sent(self) -> list[dict[str, Any]]:
-        calls = httpx.get(self.url + "/_fake/calls", timeout=60).json()
-        return [c for c in calls if c["method"] in ("sendMessage", "messages")]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -272,24 +213,10 @@ async def run_channel(
 def _first_replies(fake: FakeProcess, keys: set[str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for c in fake.sent():
-        key = str(c["params"].get("chat_id") or c["params"].get("To"))
+        key = addressee(c)
         if key in keys and key not in out:
             out[key] = c["at"]
     return out
-
-
-async def _wait_healthy(base: str, proc: subprocess.Popen[bytes]) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(300):
-            if proc.poll() is not None:
-                raise SystemExit("the app exited; see its output above")
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise SystemExit("the app did not become healthy")
 
 
 def main() -> None:
@@ -310,47 +237,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=200)
     args = parser.parse_args()
 
-    fake_tg, fake_tw = FakeProcess("telegram"), FakeProcess("twilio")
-    tg_server, tw_server = fake_tg.wait(), fake_tw.wait()
     with tempfile.TemporaryDirectory(prefix="bench-webhooks-") as tmp:
         url = _prepare_db(Path(tmp))
-        port = _free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "PUBLIC_BASE_URL": PUBLIC,
-            "TELEGRAM_BOT_TOKEN": FakeTelegram().token,
-            "TELEGRAM_WEBHOOK_SECRET": SECRET,
-            "TELEGRAM_API_BASE_URL": tg_server.url,
-            "TELEGRAM_MODE": "webhook",
-            "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_WHATSAPP_FROM": SENDER,
-            "TWILIO_API_BASE_URL": tw_server.url,
-            "LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(ROOT),
-        }
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "bench.webhooks:make_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            env=env,
-            cwd=tmp,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            asyncio.run(_wait_healthy(base, proc))
+        with servers("bench.webhooks:make_app", url, tmp) as running:
+            base = running.base
+            fake_tg, fake_tw = running.fakes["telegram"], running.fakes["whatsapp"]
             print(
                 f"app: uvicorn, 1 process, SQLite in {tmp}; fakes on loopback; "
                 f"{args.requests} webhooks per run, each from a new user; 'max': "
@@ -390,11 +281,6 @@ def main() -> None:
             )
             if statistics.fmean(r["errors"] for r in results):
                 sys.exit(1)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-            fake_tg.stop()
-            fake_tw.stop()
 
 
 if __name__ == "__main__":

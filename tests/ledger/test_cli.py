@@ -158,41 +158,41 @@ def test_add_member_and_list_them(shop: Shop, cli: Callable[[list[str]], Result]
     one_line_error(cli(["coop", "members", "Nulle part"]), 1)
 
 
+def coop_add(*more: str) -> list[str]:
+    """`coop add X --kind culinary` and `more`: one bad argument each."""
+    return ["coop", "add", "--name", "X", "--kind", "culinary", *more]
+
+
+def sales_add(
+    member: str,
+    *,
+    coop: str = "Cuisine du monde",
+    product: str = "a",
+    amount: str = "1",
+    by: str = "n",
+    **more: str,
+) -> list[str]:
+    """`sales add`'s arguments: those every sale needs, then `more` (day="…" -> --day …)."""
+    args = ["sales", "add", "--coop", coop, "--member", member, "--product", product]
+    args += ["--amount", amount, "--by", by]
+    for name, value in more.items():
+        args += [f"--{name}", value]
+    return args
+
+
 @pytest.mark.parametrize(
     "args",
     [
         ["coop", "add", "--name", "X", "--kind", "bakery"],
-        ["coop", "add", "--name", "X", "--kind", "culinary", "--product", "repas:8"],
-        ["coop", "add", "--name", "X", "--kind", "culinary", "--product", "repas:-8:10"],
-        ["coop", "add", "--name", "X", "--kind", "culinary", "--product", "repas:8:5.555"],
-        ["coop", "add", "--name", "X", "--kind", "culinary", "--product", "repas:huit:10"],
-        [
-            "coop",
-            "add",
-            "--name",
-            "X",
-            "--kind",
-            "culinary",
-            "--product",
-            "a:1:10",
-            "--product",
-            "A:2:10",
-        ],
-        ["coop", "add", "--name", "X", "--kind", "culinary", "--reminder", "25:00"],
-        ["coop", "add", "--name", "X", "--kind", "culinary", "--reminder", "21:30"],  # quiet
-        [
-            "coop",
-            "add",
-            "--name",
-            "X",
-            "--kind",
-            "culinary",
-            "--start",
-            "2026-12-01",
-            "--end",
-            "2026-11-01",
-        ],
-        ["coop", "add", "--name", "X", "--kind", "culinary", "--max-sale", "0"],
+        coop_add("--product", "repas:8"),
+        coop_add("--product", "repas:-8:10"),
+        coop_add("--product", "repas:8:5.555"),
+        coop_add("--product", "repas:huit:10"),
+        coop_add("--product", "a:1:10", "--product", "A:2:10"),
+        coop_add("--reminder", "25:00"),
+        coop_add("--reminder", "21:30"),  # quiet
+        coop_add("--start", "2026-12-01", "--end", "2026-11-01"),
+        coop_add("--max-sale", "0"),
         ["coop", "add", "--kind", "culinary"],
         ["coop", "add-member", "X", "--contact", "seven"],
         ["coop"],
@@ -287,26 +287,15 @@ def test_a_facilitator_adds_undoes_and_corrects(
 ) -> None:
     ref = f"M{shop.members[1]:05d}"
     added = cli(
-        [
-            "sales",
-            "add",
-            "--coop",
-            "Cuisine du monde",
-            "--member",
+        sales_add(
             ref,
-            "--product",
-            "Repas",
-            "--quantity",
-            "2",
-            "--amount",
-            "16",
-            "--payment",
-            "card",
-            "--day",
-            "2026-11-02",
-            "--by",
-            "nadia",
-        ]
+            product="Repas",
+            amount="16",
+            by="nadia",
+            quantity="2",
+            payment="card",
+            day="2026-11-02",
+        )
     )
     assert added.returncode == 0, added.stderr
     # The 2nd is long closed: the row is dated today and names the 2nd.
@@ -325,95 +314,16 @@ def test_a_facilitator_adds_undoes_and_corrects(
     assert undone.returncode == 0 and "-18.50 EUR" in undone.stdout
     assert cli(["sales", "verify"]).returncode == 0
     for bad in (
-        [
-            "sales",
-            "add",
-            "--coop",
-            "Cuisine du monde",
-            "--member",
-            "X1",
-            "--product",
-            "a",
-            "--amount",
-            "1",
-            "--by",
-            "n",
-        ],
-        [
-            "sales",
-            "add",
-            "--coop",
-            "Cuisine du monde",
-            "--member",
-            ref,
-            "--product",
-            "a",
-            "--amount",
-            "0",
-            "--by",
-            "n",
-        ],
+        sales_add("X1"),  # not a member reference
+        sales_add(ref, amount="0"),
         ["sales", "correct", row, "--by", "nadia"],
         ["sales", "undo", "abc", "--by", "nadia"],
         ["sales", "undo", row],
     ):
         one_line_error(cli(bad), 2)
-    one_line_error(
-        cli(
-            [
-                "sales",
-                "add",
-                "--coop",
-                "Nulle part",
-                "--member",
-                ref,
-                "--product",
-                "a",
-                "--amount",
-                "1",
-                "--by",
-                "n",
-            ]
-        ),
-        1,
-    )
-    one_line_error(
-        cli(
-            [
-                "sales",
-                "add",
-                "--coop",
-                "Cuisine du monde",
-                "--member",
-                "M99999",
-                "--product",
-                "a",
-                "--amount",
-                "1",
-                "--by",
-                "n",
-            ]
-        ),
-        1,
-    )
-    one_line_error(
-        cli(
-            [
-                "sales",
-                "add",
-                "--coop",
-                "Cuisine du monde",
-                "--member",
-                ref,
-                "--product",
-                "a",
-                "--amount",
-                "1",
-                "--day",
-                "2099-01-01",
-                "--by",
-                "n",
-            ]
-        ),
-        1,
-    )
+    for failing in (
+        sales_add(ref, coop="Nulle part"),
+        sales_add("M99999"),
+        sales_add(ref, day="2099-01-01"),
+    ):
+        one_line_error(cli(failing), 1)
