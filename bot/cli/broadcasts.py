@@ -28,6 +28,7 @@ from bot.cli.runtime import (
     command,
     database,
     language,
+    person_name,
     run_async,
 )
 from bot.settings import Settings, get_settings
@@ -134,7 +135,9 @@ def register(sub: Subparsers) -> None:
     )
     new.add_argument("--image", action=LangValues, metavar="LANG=URL", help="an image per language")
     new.add_argument("--audio", action=LangValues, metavar="LANG=URL", help="audio per language")
-    new.add_argument("--by", help="who writes and reviews the texts (default: your login)")
+    new.add_argument(
+        "--by", type=person_name, help="who writes and reviews the texts (default: your login)"
+    )
     new.add_argument("--yes", action="store_true", help="send; without it, only count")
 
     status = command(actions, "status", cmd_status, help="recipients per status")
@@ -145,7 +148,7 @@ def register(sub: Subparsers) -> None:
 
     cancel = command(actions, "cancel", cmd_cancel, help="stop what has not gone yet")
     cancel.add_argument("id", type=_positive, metavar="N")
-    cancel.add_argument("--by", help="who cancels (default: your login)")
+    cancel.add_argument("--by", type=person_name, help="who cancels (default: your login)")
 
     command(actions, "list", cmd_list, help="the latest broadcasts")
 
@@ -163,7 +166,7 @@ def register(sub: Subparsers) -> None:
         help="the note in one language (a reminder in another language goes without it)",
     )
     note.add_argument("--clear", action="store_true", help="remove the workshop's notes")
-    note.add_argument("--by", help="who writes the note (default: your login)")
+    note.add_argument("--by", type=person_name, help="who writes the note (default: your login)")
 
 
 def _workshop(value: str) -> int:

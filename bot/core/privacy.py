@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.db.repos.privacy import StoredData
 from content.catalog import LANG_NAMES, Catalog
+from content.dates import clock, day_words
 
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "console"}
 
@@ -31,9 +33,12 @@ def export_text(
     consent: bool | None,
     history: list[tuple[datetime, str, str]],
     now: datetime,
+    tz: ZoneInfo,
 ) -> str:
+    """Dates and times in the programme's time zone, as the person reads them: the
+    messages under a line per day ("mercredi 2 décembre"), each with its time."""
     lines = [
-        catalog.text("mydata.export_header", lang, date=now.date().isoformat()),
+        catalog.text("mydata.export_header", lang, date=day_words(now.astimezone(tz), lang)),
         summary_text(catalog, lang, data, consent),
         "",
         catalog.text("mydata.export_answers", lang),
@@ -42,7 +47,13 @@ def export_text(
         catalog.text("mydata.export_none", lang)
     ]
     lines += ["", catalog.text("mydata.export_messages", lang)]
-    lines += [
-        f"{at:%Y-%m-%d %H:%M} {'👤' if d == 'in' else '🤖'} {text}" for at, d, text in history
-    ] or [catalog.text("mydata.export_none", lang)]
+    day = None
+    for at, direction, text in history:
+        local = at.astimezone(tz)
+        if local.date() != day:
+            day = local.date()
+            lines.append(day_words(local, lang))
+        lines.append(f"{clock(local, lang)} {'👤' if direction == 'in' else '🤖'} {text}")
+    if not history:
+        lines.append(catalog.text("mydata.export_none", lang))
     return "\n".join(lines)
