@@ -13,10 +13,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from bot.db.base import Base
-from bot.db.migrate import upgrade
+from bot.db.migrate import truncate_all, upgrade
 from bot.db.session import Database
 
 URLS = [u.strip() for u in os.environ.get("TEST_DATABASE_URLS", "sqlite").split(",") if u.strip()]
@@ -56,9 +54,6 @@ def database_url(
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
-    if not database.is_sqlite:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        async with database.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await truncate_all(database)
     yield database
     await database.dispose()
