@@ -19,8 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.db.base import Base
-from bot.db.migrate import upgrade
+from bot.db.migrate import truncate_all, upgrade
 from bot.db.session import Database
 
 URLS = [u.strip() for u in os.environ.get("TEST_DATABASE_URLS", "sqlite").split(",") if u.strip()]
@@ -75,9 +74,6 @@ def database_url(
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
-    if not database.is_sqlite:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        async with database.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await truncate_all(database)
     yield database
     await database.dispose()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,20 +11,9 @@ import pytest
 from bot.cli import main
 from bot.db.session import Database
 from tests.broadcasts.conftest import Person, add_people, daytime_zone, rows
+from tests.cli import run
 
-ROOT = Path(__file__).resolve().parents[2]
 LAST_LINE = re.compile(r"broadcast (\d+): (\d+) recipients")
-
-
-def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 @pytest.fixture
