@@ -206,9 +206,11 @@ def cmd_new(settings: Settings, args: argparse.Namespace) -> int:
             if not args.yes:
                 try:
                     comp = Composition({e.lang: e for e in entries})
-                    return await _dry_run(service, audience, comp)
+                    return await _dry_run(service, audience, comp, args.at)
                 except AudienceError as exc:
                     return _parser_error(f"--audience: {exc}")
+                except BroadcastError as exc:
+                    raise CommandError(str(exc)) from None
             try:
                 created = await service.new(
                     texts=texts,
@@ -238,8 +240,12 @@ def cmd_new(settings: Settings, args: argparse.Namespace) -> int:
     return run_async(run)
 
 
-async def _dry_run(service: BroadcastService, audience: Audience, comp: Composition) -> int:
-    """The count per language, what each would get, and machine drafts where they help."""
+async def _dry_run(
+    service: BroadcastService, audience: Audience, comp: Composition, at: datetime | None
+) -> int:
+    """The count per language, what each would get, machine drafts where they help, and
+    when it would start (quiet hours move it)."""
+    starts = service.start_of(at)
     count = await service.preview(audience)
     refusals = {r.lang: r.reason for r in comp.refusals(count.by_lang)}
     french = comp.texts.get(BASE_LANG)
@@ -259,6 +265,8 @@ async def _dry_run(service: BroadcastService, audience: Audience, comp: Composit
         print(f"{lang} {n}: {what}")
     if refusals:
         print("sending would be refused: no text in " + ", ".join(refusals), file=sys.stderr)
+    if starts > service.clock():
+        print(f"would start {local_text(starts, service.tz)} ({service.tz.key})", file=sys.stderr)
     print("nothing queued: add --yes to send", file=sys.stderr)
     print(f"{count.total} recipients")
     return 0

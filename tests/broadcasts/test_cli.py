@@ -121,6 +121,20 @@ async def test_audience_and_time(db: Database, env: dict[str, str]) -> None:
     assert "scheduled 2099-05-01 10:00 lang=prs channel=whatsapp" in listed.stdout
 
 
+async def test_the_count_says_when_quiet_hours_move_the_start(
+    db: Database, env: dict[str, str]
+) -> None:
+    await db.run(add_people, PEOPLE)
+    at_night = ["broadcast", "new", "--text", "fr=Atelier", "--at", "2099-05-01 23:00"]
+    preview = run(at_night, env)
+    assert preview.returncode == 0, preview.stderr
+    assert "would start 2099-05-02 08:00" in preview.stderr
+    assert preview.stdout.splitlines()[-1] == "5 recipients"
+    french_for_all = ["--send-french", "ar", "--send-french", "prs", "--send-french", "ti"]
+    sent = run([*at_night, *french_for_all, "--yes"], env)
+    assert "starts 2099-05-02 08:00" in sent.stderr  # the same as the count said
+
+
 @pytest.mark.parametrize(
     "args",
     [
