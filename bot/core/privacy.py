@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.db.repos.privacy import StoredData
 from content.catalog import LANG_NAMES, Catalog
 from content.dates import clock, day_words
+from content.journeys import Journeys
 
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "console"}
 
@@ -34,6 +35,7 @@ def export_text(
     history: list[tuple[datetime, str, str]],
     now: datetime,
     tz: ZoneInfo,
+    journeys: Journeys,
 ) -> str:
     """Dates and times in the programme's time zone, as the person reads them: the
     messages under a line per day ("mercredi 2 décembre"), each with its time."""
@@ -43,7 +45,7 @@ def export_text(
         "",
         catalog.text("mydata.export_answers", lang),
     ]
-    lines += [f"• {k}: {v}" for k, v in sorted(data.answers.items())] or [
+    lines += answer_lines(catalog, journeys, lang, data.answers) or [
         catalog.text("mydata.export_none", lang)
     ]
     lines += ["", catalog.text("mydata.export_messages", lang)]
@@ -57,3 +59,36 @@ def export_text(
     if not history:
         lines.append(catalog.text("mydata.export_none", lang))
     return "\n".join(lines)
+
+
+STEP_MARKS = {"done": "✅", "not_yet": "⬜", "help": "🆘"}
+
+
+def answer_lines(
+    catalog: Catalog, journeys: Journeys, lang: str, answers: dict[str, object]
+) -> list[str]:
+    """What the journeys keep, in the person's words: the question and the answer chosen,
+    the step or module by its title with a mark; anything else as stored."""
+    outcomes = {c.value: o for c, o in journeys.eligibility.outcomes.items()}
+    questions = {q.id: q for q in journeys.eligibility.questions}
+    steps = {s.id: s for s in journeys.checklists}
+    modules = {m.id: m for m in journeys.modules}
+    lines = []
+    for key, value in sorted(answers.items()):
+        kind, _, ident = key.partition(".")
+        if key == "eligibility" and value in outcomes:
+            lines.append(f"• {catalog.text(outcomes[str(value)].text, lang)}")
+        elif kind == "eligibility" and ident in questions:
+            q = questions[ident]
+            said = next((c.label for c in q.choices if c.id == value), None)
+            answer = catalog.text(said, lang) if said else str(value)
+            lines.append(f"• {catalog.text(q.prompt, lang)} → {answer}")
+        elif kind == "step" and ident in steps:
+            mark = STEP_MARKS.get(str(value), str(value))
+            lines.append(f"• {catalog.text(steps[ident].title, lang)} {mark}")
+        elif kind == "module" and ident in modules:
+            mark = "✅" if value == "done" else "…"
+            lines.append(f"• {catalog.text(modules[ident].title, lang)} {mark}")
+        else:
+            lines.append(f"• {key}: {value}")
+    return lines

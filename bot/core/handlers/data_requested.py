@@ -21,7 +21,14 @@ def data_requested(scene: Scene, event: DataRequested) -> None:
     if event.op == "export":
         history = repo.message_history(scene.conn, contact.id)
         text = privacy.export_text(
-            catalog, lang, data, contact.consent, history, scene.now, scene.programme.tz
+            catalog,
+            lang,
+            data,
+            contact.consent,
+            history,
+            scene.now,
+            scene.programme.tz,
+            scene.env.journeys,
         )
     else:
         text = privacy.summary_text(catalog, lang, data, contact.consent)
