@@ -62,7 +62,7 @@ browser:
 # the translation extra (its tests run argostranslate on a tiny model) and the browser
 # tests (marker `browser`: `make test PYTEST_ARGS="-m browser"` runs only them). Two
 # pytest-xdist workers (TEST_WORKERS; each has its own PostgreSQL database): much of the
-# suite waits on real processes, browsers and platforms' timeouts (18.5 → 11.3 min here).
+# suite waits on real processes, browsers and platforms' timeouts (README: Development).
 TEST_WORKERS ?= 2
 test: model translate browser
 	@pgdir="$$(mktemp -d /tmp/migracoop-pg.XXXXXX)"; \
