@@ -1,7 +1,9 @@
 """check_invite: the coop an invite code opens (vars code, as typed without a leading
-"JOIN"; coop; invite: open, member, over, unknown, or empty when no code was given). A deep
-link's or keyword's payload (var start_payload) is used once."""
+"JOIN"; coop; invite: open, member, over, unknown, or empty when no code was given; example:
+a sale of the coop's first product, as the welcome shows it). A deep link's or keyword's
+payload (var start_payload) is used once."""
 
+from content.amounts import euros_text
 from flows.actions import action
 from flows.model import CheckInvite
 from flows.run import Run
@@ -23,3 +25,13 @@ def check_invite(act: CheckInvite, run: Run) -> None:
     found = run.lookup.invite(code) if code else None
     run.vars["coop"] = found.coop if found else ""
     run.vars["invite"] = found.status if found else ("unknown" if code else "empty")
+    product = found.example if found else None
+    run.vars["example"] = (
+        run.text(
+            "sales.example",
+            product=product.name,
+            price=euros_text(product.price_cents, run.render_lang),
+        )
+        if product is not None
+        else run.text("sales.example_any")
+    )
