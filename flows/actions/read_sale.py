@@ -35,8 +35,10 @@ def read_sale(act: ReadSale, run: Run) -> None:
         run.vars.pop("before", None)  # what a correction changes is shown from its start
     typed = fold(run.vars.get("answer", ""))
     if act.part in TYPED and typed in CANCEL_WORDS | MENU_WORDS:
+        told = Draft.of(run.vars).mode == "sale"
         clear(run)
-        run.vars["sale_next"] = "cancelled" if typed in CANCEL_WORDS else "menu"
+        dropped = "cancelled" if told else "unchanged"  # a correction changes nothing
+        run.vars["sale_next"] = dropped if typed in CANCEL_WORDS else "menu"
         return
     draft, step = _read(act.part, Draft.of(run.vars), coop, run)
     if draft is None:
