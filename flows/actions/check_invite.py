@@ -3,10 +3,10 @@
 a sale of the coop's first product, as the welcome shows it). A deep link's or keyword's
 payload (var start_payload) is used once."""
 
-from content.amounts import euros_text
 from flows.actions import action
 from flows.model import CheckInvite
 from flows.run import Run
+from flows.sale_text import example_text
 from flows.yes_no import fold
 
 MAX_CODE = 32
@@ -26,12 +26,9 @@ def check_invite(act: CheckInvite, run: Run) -> None:
     run.vars["coop"] = found.coop if found else ""
     run.vars["invite"] = found.status if found else ("unknown" if code else "empty")
     product = found.example if found else None
-    run.vars["example"] = (
-        run.text(
-            "sales.example",
-            product=product.name,
-            price=euros_text(product.price_cents, run.render_lang),
-        )
-        if product is not None
-        else run.text("sales.example_any")
+    run.vars["example"] = example_text(
+        run.catalog,
+        run.render_lang,
+        product.name if product else None,
+        product.price_cents if product else 0,
     )
