@@ -22,7 +22,7 @@ from content.products import product_words
 from flows.lookup import CoopInfo, ProductInfo, SaleInfo
 from flows.yes_no import fold
 from nlu import entities, normalize, numbers
-from nlu.sale_words import EARLIER, PRODUCTS
+from nlu.sale_words import COUNTERS, EARLIER, PRODUCTS
 from nlu.types import LANGS, ParseResult
 
 TODAY, YESTERDAY = "today", "yesterday"
@@ -357,23 +357,33 @@ def from_message(
 
 
 def _products_named(text: str, coop: CoopInfo) -> set[object]:
-    """The different products a message names: listed ones, words of a product group
-    (content/products.yaml), or product words the NLU knows ("5 repas 40 et 2 boissons 5")."""
+    """The different products a message counts ("5 repas 40 et 2 boissons 5"): the word
+    after each quantity (past a counter: "12 دانه سمبوسه"), when it is a listed product, a
+    word of a product group (content/products.yaml) or a product word the NLU knows. A word
+    that prices ("9 euros le plat", "6 صحون كسكس الصحن ب 9") is no second product."""
     found: set[object] = set()
-    for word in fold(text).split():
-        if not any(ch.isalpha() for ch in word):
+    words = fold(text).split()
+    for i, word in enumerate(words[:-1]):
+        if whole_number(word) is None:
             continue
-        product = match_product(word, coop.products, typos=False)
-        if product is not None:
-            found.add(product.id)
-            continue
-        base = _singular(word)
-        group = next((g for g in _groups() if base in g), None)
-        if group is not None:
-            found.add(group)
-        elif word in PRODUCTS:
-            found.add(base)
+        after = [w for w in words[i + 1 : i + 3] if w not in COUNTERS]
+        if after and (product := _product_key(after[0], coop)) is not None:
+            found.add(product)
     return found
+
+
+def _product_key(word: str, coop: CoopInfo) -> object | None:
+    """What a word names as a product: a listed one (its id), a group, a known product word."""
+    if not any(ch.isalpha() for ch in word):
+        return None
+    product = match_product(word, coop.products, typos=False)
+    if product is not None:
+        return product.id
+    base = _singular(word)
+    group = next((g for g in _groups() if base in g), None)
+    if group is not None:
+        return group
+    return base if word in PRODUCTS else None
 
 
 def with_product(draft: Draft, name: str, coop: CoopInfo) -> Draft:
