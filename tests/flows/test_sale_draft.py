@@ -56,6 +56,8 @@ def test_several_products_are_never_one_sale(text: str, several: bool) -> None:
         ("3 repas 24", "repas", False),
         ("3 rpas 24", "repas", False),
         ("3 boissons 7,50", "boisson", False),
+        ("بعت 3 مشروبات ب 7.5", "boisson", False),
+        ("۳ نوشابه ۷.۵ یورو", "boisson", False),
         ("3 ቡን 7", "", True),
         ("5 megbi 40", "", True),
         ("بعت ٣ صاكات ب ٣٦", "", True),
