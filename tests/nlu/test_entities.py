@@ -315,6 +315,24 @@ PAID_BY = [
 ]
 
 
+# Arabizi writes ع ح ق ء خ as 3 7 9 2 5: a digit inside a Latin word is a letter, never a
+# count or an amount, in a sale context too.
+ARABIZI_WORDS = [
+    ("chhal bi3t had simana", "ar"),
+    ("ma3rftch", "ar"),
+    ("ma3rftch chhal", "ar"),
+    ("b3d lghda", "ar"),
+    ("3andi 7aja", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), ARABIZI_WORDS)
+def test_digits_inside_latin_words_are_letters(text: str, lang: str) -> None:
+    got = entities.sale(sale_text(text), lang)
+    assert (got.amount, got.quantity) == (None, None)
+    assert not entities.extract(sale_text(text), lang, sale_context=True)
+
+
 @pytest.mark.parametrize(("text", "lang", "amount", "alternative", "qty", "product"), PAID_BY)
 def test_a_payment_method_is_not_a_unit_price(
     text: str, lang: str, amount: float, alternative: float | None, qty: int, product: str
