@@ -127,7 +127,7 @@ CANCEL_WORDS: Final = frozenset(
     )
 )
 MENU_WORDS: Final = frozenset(
-    fold(w) for w in ("menu", "القائمة", "قائمة", "مینو", "منو", "ዝርዝር", "ሜኑ", "ሜኑ")
+    fold(w) for w in ("menu", "القائمة", "قائمة", "مینو", "منو", "ዝርዝር", "ሜኑ")
 )
 # Latin letters around a digit make it a letter of a word, not a number: Arabizi writes
 # ع ح ق ء خ as 3 7 9 2 5 ("bi3t", "ma3rftch", "7aja").
