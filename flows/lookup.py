@@ -178,6 +178,7 @@ class CoopInfo:
     max_sale_cents: int = 100_000  # a member's sale above this is asked again
     reminders: bool = True  # the member gets the end-of-day reminder
     reminder_at: str = "20:00"  # its time, in TIMEZONE
+    starts_on: date | None = None  # the coop's first business day: no sale before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,3 +213,4 @@ class SaleInfo:
 class InviteInfo:
     coop: str
     status: Literal["open", "member", "over"]  # joinable, already joined, ended
+    example: ProductInfo | None = None  # the coop's first product, for the welcome's example

@@ -10,6 +10,7 @@ it explicitly (flows/definitions/sales.yaml); the ledger checks everything again
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ from content.products import product_words
 from flows.lookup import CoopInfo, ProductInfo, SaleInfo
 from flows.yes_no import fold
 from nlu import entities, normalize, numbers
-from nlu.sale_words import EARLIER
+from nlu.sale_words import COUNTERS, EARLIER, PRODUCTS
 from nlu.types import LANGS, ParseResult
 
 TODAY, YESTERDAY = "today", "yesterday"
@@ -41,6 +42,8 @@ STEPS: Final = (
     "not_positive",
     "too_high",
     "earlier",
+    "before_start",  # a day before the coop's first business day
+    "one_at_a_time",  # several products in one message
     "confirm",  # a new sale, complete
     "confirm_fix",  # a correction, complete
     "confirm_undo",  # the sale to undo
@@ -49,7 +52,19 @@ MODES: Final = ("sale", "undo", "correction")
 
 # Folded words that name a payment method or a day before yesterday, in our languages.
 _PAYMENT_WORDS: Final = {
-    "card": ("carte", "cb", "carte bleue", "card", "بطاقه", "بالبطاقه", "كارت", "كارطه", "ካርድ"),
+    "card": (
+        "carte",
+        "cb",
+        "carte bleue",
+        "card",
+        "بطاقه",
+        "بالبطاقه",
+        "كارت",
+        "بالكارت",
+        "كارطه",
+        "ካርድ",
+        "ብካርድ",
+    ),
     "transfer": (
         "virement",
         "transfer",
@@ -72,6 +87,7 @@ _PAYMENT_WORDS: Final = {
         "نقده",
         "ብጥረ ገንዘብ",
         "ካሽ",
+        "ብካሽ",
     ),
 }
 _EARLIER: Final = tuple(
@@ -90,6 +106,35 @@ _EARLIER: Final = tuple(
         "ቅድሚ ሎሚ ትማሊ",
     )
 )
+# Typed at a question of a sale being told: drop the draft (cancel), or go to the menu.
+CANCEL_WORDS: Final = frozenset(
+    fold(w)
+    for w in (
+        "annuler",
+        "annule",
+        "annulez",
+        "anuler",
+        "annulé",
+        "cancel",
+        "إلغاء",
+        "الغاء",
+        "ألغي",
+        "الغي",
+        "لغو",
+        "لغو کن",
+        "ሰርዝ",
+        "ሰርዞ",
+    )
+)
+MENU_WORDS: Final = frozenset(
+    fold(w) for w in ("menu", "القائمة", "قائمة", "مینو", "منو", "ዝርዝር", "ሜኑ")
+)
+# Latin letters around a digit make it a letter of a word, not a number: Arabizi writes
+# ع ح ق ء خ as 3 7 9 2 5 ("bi3t", "ma3rftch", "7aja").
+_LATIN_DIGITS = re.compile(r"(?<![a-z])\d+(?:[.,]\d+)?(?![a-z])")
+_GLUED = re.compile(r"(\d+)([^\W\d_]{2,})")  # "3repas": a count glued to a product
+# A name within this likeness of a listed one is that product ("rpas", "boissons").
+_TYPO: Final = 0.8
 _NEGATIVE = re.compile(r"^\s*[-−–]\s*[\d٠-٩۰-۹]")
 # Words the NLU may take for a product that name none: "je veux noter une vente".
 _NOT_PRODUCTS: Final = frozenset(
@@ -135,6 +180,10 @@ class Draft:
     earlier: bool = False  # the message named a day before yesterday
     corrects: int | None = None  # the sale this draft undoes or corrects
     mode: str = "sale"  # sale | undo | correction
+    # What this message said that is not kept: a product the coop does not list, several
+    # products at once (never merged into one row).
+    unknown: bool = False
+    several: bool = False
 
     @classmethod
     def of(cls, vars_: Mapping[str, str]) -> Draft:
@@ -189,6 +238,10 @@ def next_step(draft: Draft, coop: CoopInfo) -> str:
         return "confirm_undo"
     if draft.earlier:
         return "earlier"
+    if draft.mode == "sale" and before_start(draft, coop):
+        return "before_start"
+    if draft.several:
+        return "one_at_a_time"
     if not draft.product:
         return "product"
     if draft.quantity is None:
@@ -202,6 +255,11 @@ def next_step(draft: Draft, coop: CoopInfo) -> str:
     if draft.cents > coop.max_sale_cents:
         return "too_high"
     return "confirm_fix" if draft.mode == "correction" else "confirm"
+
+
+def before_start(draft: Draft, coop: CoopInfo) -> bool:
+    """The sale's day is before the coop's first business day: the ledger would refuse it."""
+    return coop.starts_on is not None and business_day(draft, coop) < coop.starts_on
 
 
 def readings(draft: Draft, coop: CoopInfo) -> tuple[int, int] | None:
@@ -291,18 +349,53 @@ def from_message(
         day=YESTERDAY if parse.entity("day") == YESTERDAY else TODAY,
         payment=payment_in(text) or "cash",
         earlier=_earlier(text),
+        several=len(_products_named(text, coop)) > 1,
     )
     if isinstance(word, str) and word:
         draft = with_product(draft, as_written(word, text), coop)
     return settle(draft, coop)
 
 
+def _products_named(text: str, coop: CoopInfo) -> set[object]:
+    """The different products a message counts ("5 repas 40 et 2 boissons 5"): the word
+    after each quantity (past a counter: "12 دانه سمبوسه"), when it is a listed product, a
+    word of a product group (content/products.yaml) or a product word the NLU knows. A word
+    that prices ("9 euros le plat", "6 صحون كسكس الصحن ب 9") is no second product."""
+    found: set[object] = set()
+    words = fold(text).split()
+    for i, word in enumerate(words[:-1]):
+        if whole_number(word) is None:
+            continue
+        after = [w for w in words[i + 1 : i + 3] if w not in COUNTERS]
+        if after and (product := _product_key(after[0], coop)) is not None:
+            found.add(product)
+    return found
+
+
+def _product_key(word: str, coop: CoopInfo) -> object | None:
+    """What a word names as a product: a listed one (its id), a group, a known product word."""
+    if not any(ch.isalpha() for ch in word):
+        return None
+    product = match_product(word, coop.products, typos=False)
+    if product is not None:
+        return product.id
+    base = _singular(word)
+    group = next((g for g in _groups() if base in g), None)
+    if group is not None:
+        return group
+    return base if word in PRODUCTS else None
+
+
 def with_product(draft: Draft, name: str, coop: CoopInfo) -> Draft:
-    """The product a member named: a listed one (by its name, an alias, or a word of the
-    same group in any language), else the name kept as written."""
+    """The product a member named: a listed one (by its name, an alias, a word of the same
+    group in any language, or with a small typo). A name the coop does not list is no
+    product (never one made up at the coop's default VAT rate): the product is asked again.
+    Only a coop that lists no product at all keeps the name as written."""
     product = match_product(name, coop.products)
     if product is not None:
-        return replace(draft, product=product.name, product_id=product.id)
+        return replace(draft, product=product.name, product_id=product.id, unknown=False)
+    if coop.products:
+        return replace(draft, product="", product_id=None, unknown=True)
     kept = " ".join(name.split())[:MAX_PRODUCT_NAME]
     return replace(draft, product=kept, product_id=None)
 
@@ -322,14 +415,34 @@ def product_answer(draft: Draft, text: str, coop: CoopInfo) -> Draft:
     if len(words) > 1 and (count := whole_number(words[0])) is not None and count > 0:
         draft = replace(draft, quantity=_quantity(count))
         answer = " ".join(words[1:])
+    elif (glued := _glued(answer, coop)) is not None:
+        return replace(
+            draft,
+            quantity=_quantity(glued[0]),
+            product=glued[1].name,
+            product_id=glued[1].id,
+            unknown=False,
+        )
     if not any(ch.isalpha() for ch in answer):
         return draft
     return with_product(draft, answer, coop)
 
 
-def quantity_answer(draft: Draft, text: str) -> Draft:
+def quantity_answer(draft: Draft, text: str, coop: CoopInfo) -> Draft:
+    """An answer to "how many?": a whole number, or a count glued to the product ("3repas")."""
     count = whole_number(text)
+    if count is None and (glued := _glued(text, coop)) is not None:
+        count = glued[0]
     return replace(draft, quantity=_quantity(count))
+
+
+def _glued(text: str, coop: CoopInfo) -> tuple[int, ProductInfo] | None:
+    """ "3repas": a count typed against a listed product's name; not an Arabizi word ("3andi")."""
+    found = _GLUED.fullmatch(numbers.ascii_digits(text.strip()))
+    if found is None:
+        return None
+    product = match_product(found.group(2), coop.products, typos=False)
+    return (int(found.group(1)), product) if product is not None else None
 
 
 def amount_answer(draft: Draft, text: str, cents: Mapping[str, int]) -> Draft:
@@ -391,7 +504,7 @@ def whole_number(text: str) -> int | None:
     our languages ("cinq", "خمسة", "پنج", "ሓሙሽተ"); None when the text holds none or
     several, or a fraction."""
     folded = numbers.prepare_french(fold(text))
-    digits = re.findall(r"\d+(?:[.,]\d+)?", folded)
+    digits = _LATIN_DIGITS.findall(folded)
     if digits:
         if len(digits) != 1 or not digits[0].isdigit():
             return None
@@ -409,6 +522,8 @@ def whole_number(text: str) -> int | None:
             break
     if not values:
         return None
+    if re.search(r"\d", folded) and not digits:
+        return None  # "bi3t wa7ed": only digits inside words, and a word that counts
     total = numbers.combine(values)
     return int(total) if total.is_integer() else None
 
@@ -442,10 +557,13 @@ def as_written(word: str, text: str) -> str:
 # --- products ------------------------------------------------------------------------------
 
 
-def match_product(name: str, products: tuple[ProductInfo, ...]) -> ProductInfo | None:
+def match_product(
+    name: str, products: tuple[ProductInfo, ...], *, typos: bool = True
+) -> ProductInfo | None:
     """The one listed product a name means: by its name or an alias (singular or plural),
-    by the first word of a longer name ("gâteau" for "gâteau à emporter"), else by a word of
-    the same group in another language (content/products.yaml)."""
+    by the first word of a longer name ("gâteau" for "gâteau à emporter"), by a word of the
+    same group in another language (content/products.yaml), else (`typos`) by a name one
+    small typo away ("rpas", "boison")."""
     wanted = _singular(fold(name))
     if not wanted:
         return None
@@ -455,7 +573,14 @@ def match_product(name: str, products: tuple[ProductInfo, ...]) -> ProductInfo |
             return found[0]
         if found:
             return None
-    return None
+    if not typos or len(wanted) < 3:
+        return None
+    near = {
+        p.id: p
+        for p in products
+        if difflib.get_close_matches(wanted, _own_names(p) | _first_words(p), 1, _TYPO)
+    }
+    return next(iter(near.values())) if len(near) == 1 else None
 
 
 def _own_names(p: ProductInfo) -> set[str]:

@@ -40,6 +40,14 @@ def sale_params(
     }
 
 
+def example_text(catalog: Catalog, lang: str, product: str | None, price_cents: int) -> str:
+    """How to tell a sale, with one of the coop's own products ("Par exemple : 1 robe à
+    30 €"): a textile coop's members never get a meals example."""
+    if not product:
+        return catalog.text("sales.example_any", lang)
+    return catalog.text("sales.example", lang, product=product, price=euros_text(price_cents, lang))
+
+
 def sale_line(catalog: Catalog, lang: str, params: dict[str, str]) -> str:
     """One sale in one line, from `sale_params`: "5 assiettes, 40 €, espèces, aujourd'hui"."""
     return catalog.text("sales.line", lang, **params)

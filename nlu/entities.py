@@ -40,7 +40,9 @@ from nlu.sale_words import (
     NOT_EACH,
     NOT_SOLD,
     ONE_EACH,
+    PAID,
     PAYMENT,
+    PAYMENT_PHRASE,
     PRODUCTS,
     SEPARATORS,
     SOLD,
@@ -106,7 +108,7 @@ def _total_words(lang: str) -> frozenset[str]:
 def _phrases(text: str, lang: str) -> str:
     """Several words that are one marker: "en tout", "l'un", "در کل", "دانه ای", a day
     before yesterday ("قبل يومين": `EARLIER_DAY`, no number of the sale's)."""
-    text = EARLIER.sub(EARLIER_DAY, text)
+    text = PAYMENT_PHRASE.sub(PAID, EARLIER.sub(EARLIER_DAY, text))
     if lang in ("fr", "und"):
         text = numbers.prepare_french(text)
         text = re.sub(r"\ben (?:tout|tt|total)\b", "entout", text)
@@ -325,6 +327,7 @@ def _mark(seq: list[_Token], lang: str) -> list[_Token]:
             and nxt_word not in TODAY
             and nxt_word not in YESTERDAY
             and nxt_word != EARLIER_DAY
+            and nxt_word != PAID
             and nxt_word not in totals
             and after_next not in totals  # "130 au total"
             and nxt_word not in SEPARATORS
@@ -463,7 +466,7 @@ def _product(seq: list[_Token]) -> str | None:
         if isinstance(tok, _Num) and tok.qty:
             for nxt in seq[i + 1 : i + 3]:
                 w = _word(nxt)
-                if w and w not in COUNTERS and w not in SEPARATORS:
+                if w and w not in COUNTERS and w not in SEPARATORS and w != PAID:
                     return w
     for tok in seq:
         if isinstance(tok, str) and tok in PRODUCTS:
@@ -479,7 +482,8 @@ def sale(text: str, lang: str = "und") -> Sale:
     nums = [t for t in seq if isinstance(t, _Num)]
     if not nums:
         return Sale(None, None, _product(seq), False)
-    explicit = any(n.money and not n.bare for n in nums)
+    # A payment said ("16 par chèque") makes the number beside it money.
+    explicit = any(n.money and not n.bare for n in nums) or PAID in seq
     qtys = [n for n in nums if n.qty and not n.money]
 
     totals = [n for n in nums if n.total]

@@ -44,6 +44,17 @@ NOT_A_UNIT: Final = words(
 )
 # "par carte" is how it was paid, not "per".
 PAYMENT: Final = words("carte cb cheque cheques virement especes liquide lydia paypal")
+# How a sale was paid, in our languages, with the word that may stand before it ("par carte",
+# "en especes", "بالبطاقه", "ብካርድ"): one token (`PAID`), never a product, a count or "each"
+# ("2 repas 16 par carte" is 16 € in total, paid by card).
+PAID: Final = "<paid>"
+_PAYMENT_NAMES: Final = (
+    "carte bleue|carte|cb|cheques|cheque|virement|especes|espece|liquide|cash|lydia|paypal|card"
+    "|بطاقه|بالبطاقه|کارت|بالکارت|کارطه|بالکارطه|نقدا|نقد|کاش|تحویل|بالتحویل|حواله"
+    "|ካርድ|ብካርድ|ካሽ|ብካሽ|ጥረ ገንዘብ|ብጥረ ገንዘብ|ትራንስፈር"
+)
+_PAYMENT_BEFORE: Final = "par|en|au|a la|avec|with|by|in|b|bl|bel|ba|ب|با|به|ብ"
+PAYMENT_PHRASE: Final = re.compile(rf"(?<!\S)(?:(?:{_PAYMENT_BEFORE}) )?(?:{_PAYMENT_NAMES})(?!\S)")
 # Measures that price one unit when no number stands before them ("كيلو الحلويات ب 15").
 MEASURES: Final = words("kilo kilos kg کیلو ኪሎ litre")
 # "one" before a price, after a quantity: Tigrinya "3 ቦርሳ ሓደ ብ15" is 15 each.

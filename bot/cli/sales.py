@@ -61,7 +61,7 @@ def register(sub: Subparsers) -> None:
     add = command(actions, "add", cmd_add, help="record a sale for a member (facilitator)")
     add.add_argument("--coop", required=True, metavar="NAME")
     add.add_argument("--member", required=True, type=member, metavar="REF", help="e.g. M00012")
-    add.add_argument("--product", required=True)
+    add.add_argument("--product", required=True, help="one of the coop's products (or an alias)")
     add.add_argument("--quantity", type=positive, default=1)
     add.add_argument("--amount", required=True, type=amount, metavar="EUROS", help="the total")
     add.add_argument("--payment", choices=PAYMENTS, default="cash")
@@ -209,10 +209,40 @@ def _ledger(settings: Settings, fn: Callable[[Connection, datetime, ZoneInfo], A
     return _run(settings, go)
 
 
+def _unlisted(settings: Settings, coop_name: str | None, product: str | None) -> str | None:
+    """Why `product` cannot be sold in the coop: it lists products and none of them (or of
+    their aliases) is named so. A sale at the coop's default VAT rate under a made-up name
+    is a row the accountant cannot book."""
+    from bot.db.repos import coops
+
+    def check(conn: Connection) -> str | None:
+        coop = coops.coop_by_name(conn, coop_name) if coop_name else None
+        if coop is None or product is None:
+            return None
+        listed = coops.products_of(conn, coop.id)
+        if not listed or coops.product_named(conn, coop.id, product) is not None:
+            return None
+        names = ", ".join(p.name for p in listed)
+        return f"{coop.name!r} sells no product {product!r} (its products: {names})"
+
+    problem: str | None = _run(settings, check)
+    return problem
+
+
+def _argument_error(command: str, message: str) -> int:
+    """A bad argument found in the database: argparse's one line and exit code 2."""
+    print(f"python -m bot sales {command}: error: {message}", file=sys.stderr)
+    return 2
+
+
 def cmd_add(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db.repos import coops
     from bot.ledger.recording import SaleEntry, record_sale
     from bot.ledger.rules import Actor
+
+    problem = _unlisted(settings, args.coop, args.product)
+    if problem is not None:
+        return _argument_error("add", problem)
 
     def add(conn: Connection, now: datetime, tz: ZoneInfo) -> Any:
         coop = coops.coop_by_name(conn, args.coop)
@@ -251,6 +281,10 @@ def cmd_correct(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.product is None and args.quantity is None and args.amount is None and not args.payment:
         args.parser.error("say what changes: --product, --quantity, --amount or --payment")
+    if args.product is not None:
+        problem = _unlisted(settings, _coop_of_row(settings, args.row), args.product)
+        if problem is not None:
+            return _argument_error("correct", problem)
     change = Correction(
         quantity=args.quantity, amount_cents=args.amount, payment=args.payment, product=args.product
     )
@@ -262,6 +296,19 @@ def cmd_correct(settings: Settings, args: argparse.Namespace) -> int:
     )
     _recorded(recorded.rows)
     return 0
+
+
+def _coop_of_row(settings: Settings, row_id: int) -> str | None:
+    from bot.db.repos import coops
+    from bot.db.repos import sales as ledger
+
+    def find(conn: Connection) -> str | None:
+        row = ledger.row_by_id(conn, row_id)
+        coop = coops.coop_by_id(conn, row.coop_id) if row is not None else None
+        return coop.name if coop is not None else None
+
+    name: str | None = _run(settings, find)
+    return name
 
 
 def cmd_close(settings: Settings, _: argparse.Namespace) -> int:

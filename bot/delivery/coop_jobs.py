@@ -28,6 +28,7 @@ from bot.ledger.calendar import business_date, closable_through, local_instant
 from bot.ledger.journal import close_due
 from bot.ledger.totals import silent_members
 from content.catalog import BASE_LANG, LANGS, Catalog
+from flows.sale_text import example_text
 
 REMIND = "sales_remind"
 CLOSE = "sales_close"
@@ -139,9 +140,13 @@ def _queue_reminders(
     who = reach(conn, select(members.c.contact_id).where(members.c.id.in_(silent)))
     rows: list[outbox.OutboxRow] = []
     logged: list[conversations.MessageRow] = []
+    first = next(iter(coops_repo.products_of(conn, coop.id)), None)
     for r in sorted(who.values(), key=lambda r: r.contact_id):
         lang = r.lang if r.lang in LANGS else BASE_LANG
-        text = catalog.text("sales.reminder", lang)
+        example = example_text(
+            catalog, lang, first.name if first else None, first.default_price_cents if first else 0
+        )
+        text = catalog.text("sales.reminder", lang, example=example)
         rows.append(
             outbox.OutboxRow(
                 r.contact_id,

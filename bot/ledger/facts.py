@@ -41,6 +41,7 @@ def coop_info(
         max_sale_cents=coop.max_sale_cents,
         reminders=member.reminders,
         reminder_at=coop.reminder_at.strftime("%H:%M"),
+        starts_on=coop.starts_on,
     )
 
 
@@ -89,4 +90,9 @@ def invite(conn: Connection, code: str, contact_id: int, today: date) -> InviteI
     if coop.ends_on is not None and coop.ends_on < today:
         return InviteInfo(coop.name, "over")
     joined = any(m.coop_id == coop.id for m in repo.memberships(conn, contact_id))
-    return InviteInfo(coop.name, "member" if joined else "open")
+    listed = repo.products_of(conn, coop.id)
+    first = listed[0] if listed else None
+    example = (
+        ProductInfo(first.id, first.name, price_cents=first.default_price_cents) if first else None
+    )
+    return InviteInfo(coop.name, "member" if joined else "open", example)

@@ -1,21 +1,27 @@
 """read_sale: the sale being told, from the message, an answer to one of its questions, or
 the last sale (to undo or correct): the draft's vars (sale_*), what to ask next (sale_next:
 flows/sale_draft.py STEPS, or not_member, none, no_last, fix_what, payment, and
-product_again… when an answer gave nothing), and what the questions show ({sale},
-{before}, {product}, {qty}, {amount}, {x}, {y}, {limit})."""
+product_again… when an answer gave nothing or named a product the coop does not list;
+cancelled or menu when a cancel or menu word answered a question of the draft), and what
+the questions show ({sale}, {before}, {product}, {qty}, {amount}, {x}, {y}, {limit},
+{start})."""
 
 from dataclasses import replace
 
 from content.amounts import euros_text
+from content.dates import day_words
 from flows import sale_draft
 from flows.actions import action
 from flows.lookup import CoopInfo
 from flows.model import ReadSale
 from flows.run import Run
-from flows.sale_draft import PAYMENTS, Draft
+from flows.sale_draft import CANCEL_WORDS, MENU_WORDS, PAYMENTS, Draft
 from flows.sale_text import sale_line, sale_params
+from flows.yes_no import fold
 
 AGAIN = {"product": "product_again", "quantity": "quantity_again", "amount": "amount_again"}
+# The draft's questions that take typed text: a cancel or menu word there is a command.
+TYPED = ("product", "quantity", "amount")
 
 
 @action("read_sale")
@@ -27,6 +33,13 @@ def read_sale(act: ReadSale, run: Run) -> None:
         return
     if act.part in ("message", "new", "undo", "fix"):
         run.vars.pop("before", None)  # what a correction changes is shown from its start
+    typed = fold(run.vars.get("answer", ""))
+    if act.part in TYPED and typed in CANCEL_WORDS | MENU_WORDS:
+        told = Draft.of(run.vars).mode == "sale"
+        clear(run)
+        dropped = "cancelled" if told else "unchanged"  # a correction changes nothing
+        run.vars["sale_next"] = dropped if typed in CANCEL_WORDS else "menu"
+        return
     draft, step = _read(act.part, Draft.of(run.vars), coop, run)
     if draft is None:
         clear(run)
@@ -43,7 +56,8 @@ def _read(part: str, draft: Draft, coop: CoopInfo, run: Run) -> tuple[Draft | No
     text = run.parse.text if run.parse else ""
     if part == "message":
         # A message that answered a question (a menu choice, "2") tells no sale.
-        return (None if answer else _from_message(run, text, coop)), None
+        told = None if answer else _from_message(run, text, coop)
+        return told, (_unknown(told, coop) if told is not None else None)
     if part == "new":
         return Draft(), None
     if part in ("undo", "fix"):
@@ -60,15 +74,22 @@ def _read(part: str, draft: Draft, coop: CoopInfo, run: Run) -> tuple[Draft | No
         return sale_draft.choose(draft, coop, answer), None
     if part == "product":
         whole = _from_message(run, text, coop) if _tells_a_sale(run) else None
-        if whole is not None and draft.mode == "sale":
+        if whole is not None and draft.mode == "sale" and whole.product:
             return whole, None
         draft = sale_draft.product_answer(draft, answer, coop)
     elif part == "quantity":
-        draft = sale_draft.quantity_answer(draft, answer)
+        draft = sale_draft.quantity_answer(draft, answer, coop)
     elif part == "amount":
         draft = sale_draft.amount_answer(draft, answer, run.cents)
     step = sale_draft.next_step(draft, coop)
     return draft, (AGAIN[step] if step == part else None)
+
+
+def _unknown(draft: Draft, coop: CoopInfo) -> str | None:
+    """ "product_again" when the message named a product the coop does not list."""
+    if draft.unknown and sale_draft.next_step(draft, coop) == "product":
+        return "product_again"
+    return None
 
 
 def _from_message(run: Run, text: str, coop: CoopInfo) -> Draft | None:
@@ -88,6 +109,7 @@ def shown(draft: Draft, coop: CoopInfo, run: Run) -> dict[str, str]:
         "qty": str(draft.quantity) if draft.quantity is not None else "",
         "amount": euros_text(draft.cents, lang) if draft.cents is not None else "",
         "limit": euros_text(coop.max_sale_cents, lang),
+        "start": day_words(coop.starts_on, lang) if coop.starts_on else "",
     }
     found = sale_draft.readings(draft, coop)
     if found is not None:

@@ -156,3 +156,54 @@ async def test_a_day_of_sales_through_the_console(db: Database, lang: str) -> No
     assert sum(Decimal(r["amount_eur"]) for r in exported) * 100 == total
     verdict = await db.run(verify)
     assert verdict.ok, verdict
+
+
+# A textile coop's member: the welcome's example is one of its own products; a sale paid by
+# card is its total (not "each"); a product the coop does not list is never recorded.
+TEXTILE_TYPED = {
+    "fr": ["1", "1", "2 robe 60 par carte", "1", "1", "3 megbi 40", "annuler"],
+    "ar": ["١", "١", "بعت 2 robe ب 60 بالبطاقة", "١", "١", "بعت ٣ صاكات ب ٣٦", "إلغاء"],
+    "prs": ["۱", "۱", "۲ robe ۶۰ با کارت", "۱", "۱", "۳ چای به ۳۶ فروختم", "لغو"],
+    "ti": ["1", "1", "2 robe 60 ብካርድ", "1", "1", "5 megbi 40", "ሰርዝ"],
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "prs", "ti"])
+async def test_a_textile_coop_s_products_and_payments_through_the_console(
+    db: Database, lang: str
+) -> None:
+    await seed_if_empty(db)
+    now = datetime.now(UTC)
+
+    def build(conn: Connection) -> str:
+        spec = CoopSpec(
+            name="Couture",
+            kind="textile",
+            products=(ProductSpec("robe", 3000, 2000), ProductSpec("sac", 1500, 2000)),
+        )
+        return create_coop(conn, spec, now=now, tz=PARIS).coop.invite_code
+
+    code = await db.run(build)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
+    env.update(DATABASE_URL=db.url, TIMEZONE="Europe/Paris")
+    lines = [f"JOIN {code}", *TEXTILE_TYPED[lang]]
+    stdout = (await chat(env, f"{lang}-tailor", lines, lang)).replace(FSI, "").replace(PDI, "")
+
+    catalog = load_catalog()
+    example = catalog.text("sales.example", lang, product="robe", price=euros_text(3000, lang))
+    assert example.replace(FSI, "").replace(PDI, "") in stdout
+    assert catalog.text("sales.product_again", lang) in stdout
+    assert opening(catalog, "sales.nothing_written", lang) in stdout
+    async with db.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(
+                    sales.c.product,
+                    sales.c.quantity,
+                    sales.c.amount_cents,
+                    sales.c.payment,
+                    sales.c.vat_rate_bp,
+                ).where(sales.c.kind != "closing")
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("robe", 2, 6000, "card", 2000)]

@@ -20,6 +20,7 @@ from bot.delivery.scheduler import Scheduler
 from bot.ledger.coops import CoopSpec, ProductSpec, create_coop, join
 from bot.ledger.recording import SaleEntry, record_sale
 from bot.ledger.rules import Actor
+from content.amounts import euros_text
 from tests.bot.conftest import PARIS, Scheduled, paris, scheduled
 
 LANGS = ("fr", "ar", "prs", "ti")
@@ -85,14 +86,16 @@ async def test_reminder_at_seven_to_the_silent_members_in_their_language(coop: C
     assert set(sent) == {"prs", "ti"}  # fr logged a sale, ar switched the reminder off
     catalog = coop.services.catalog()
     for lang in ("prs", "ti"):
-        assert sent[lang] == catalog.text("sales.reminder", lang)
+        # The example is the coop's own product (repas, 8 €), not a fixed one.
+        example = catalog.text("sales.example", lang, product="repas", price=euros_text(800, lang))
+        assert sent[lang] == catalog.text("sales.reminder", lang, example=example)
     assert await coop.at("2026-11-02 20:30") == []  # once a day
     # The next day: everyone who logged nothing that day (fr too), still not ar.
     assert await coop.at("2026-11-03 12:00") == []
     assert sorted(a for a, _ in await coop.at("2026-11-03 19:05")) == ["fr", "prs", "ti"]
     logged = await coop.rows(
         "SELECT COUNT(*) FROM messages WHERE direction = 'out' AND text = :t",
-        t=catalog.text("sales.reminder", "ti"),
+        t=sent["ti"],
     )
     assert logged[0][0] == 2  # in the message log, as the scheduler's other messages
 

@@ -46,6 +46,7 @@ def coop_info(spec: Mapping[str, Any]) -> CoopInfo:
         max_sale_cents=int(spec.get("max_sale_cents", 100_000)),
         reminders=bool(spec.get("reminders", True)),
         reminder_at=str(spec.get("reminder_at", "20:00")),
+        starts_on=_day(spec["starts_on"]) if "starts_on" in spec else None,
     )
 
 
@@ -80,7 +81,13 @@ def memory_lookup(
         if last_sale is not None
         else None,
         invites={
-            code.upper(): InviteInfo(str(i["coop"]), i["status"])  # type: ignore[arg-type]
+            code.upper(): InviteInfo(
+                str(i["coop"]),
+                i["status"],  # type: ignore[arg-type]
+                ProductInfo(0, str(i["example"]), price_cents=int(i.get("price_cents", 0)))
+                if "example" in i
+                else None,
+            )
             for code, i in (invites or {}).items()
         },
     )

@@ -154,7 +154,7 @@ def sales_add(
     member: str,
     *,
     coop: str = "Cuisine du monde",
-    product: str = "a",
+    product: str = "repas",
     amount: str = "1",
     by: str = "n",
     **more: str,
@@ -308,6 +308,13 @@ def test_a_facilitator_adds_undoes_and_corrects(
         ["sales", "undo", row],
     ):
         one_line_error(cli(bad), 2)
+    # A product the coop does not list: one line, exit 2, nothing written (no row at the
+    # coop's default VAT rate under a made-up name).
+    for unlisted in (sales_add(ref, product="annuler"), sales_add(ref, product="bissap")):
+        refused = cli(unlisted)
+        one_line_error(refused, 2)
+        assert "its products: repas, gâteau à emporter, tablier" in refused.stderr
+    one_line_error(cli(["sales", "correct", row, "--product", "bissap", "--by", "nadia"]), 2)
     for failing in (
         sales_add(ref, coop="Nulle part"),
         sales_add("M99999"),

@@ -295,6 +295,55 @@ def test_bare_prices_and_lists_give_both_readings(
     assert (got.amount, got.alternative) == (pytest.approx(amount), pytest.approx(alternative))
 
 
+# How it was paid ("par carte", "en espèces", "بالبطاقة", "با کارت", "ብካርድ") is no price
+# of one, no count and no product: the number before it is the total, read as the same
+# message without the payment would be.
+PAID_BY = [
+    ("2 repas 16 par carte", "fr", 16, 32, 2, "repas"),
+    ("2 repas 16 par CB", "fr", 16, 32, 2, "repas"),
+    ("2 repas 16 cb", "fr", 16, 32, 2, "repas"),
+    ("2 repas 16€ par carte", "fr", 16, None, 2, "repas"),
+    ("2 repas 16 par chèque", "fr", 16, 32, 2, "repas"),
+    ("3 repas 24 cash", "fr", 24, 72, 3, "repas"),
+    ("2 repas 16 en espèces", "fr", 16, 32, 2, "repas"),
+    ("2 repas à 8 par carte", "fr", 16, None, 2, "repas"),
+    ("5 repas à 8€ par repas", "fr", 40, None, 5, "repas"),
+    ("بعت 2 وجبات ب 16 بالبطاقة", "ar", 16, 32, 2, "وجبات"),
+    ("۲ غذا ۱۶ کارت", "prs", 16, 32, 2, "غذا"),
+    ("۲ غذا ۱۶ با کارت", "prs", 16, 32, 2, "غذا"),
+    ("2 መግቢ 16 ብካርድ", "ti", 16, 32, 2, "መግቢ"),
+]
+
+
+# Arabizi writes ع ح ق ء خ as 3 7 9 2 5: a digit inside a Latin word is a letter, never a
+# count or an amount, in a sale context too.
+ARABIZI_WORDS = [
+    ("chhal bi3t had simana", "ar"),
+    ("ma3rftch", "ar"),
+    ("ma3rftch chhal", "ar"),
+    ("b3d lghda", "ar"),
+    ("3andi 7aja", "ar"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), ARABIZI_WORDS)
+def test_digits_inside_latin_words_are_letters(text: str, lang: str) -> None:
+    got = entities.sale(sale_text(text), lang)
+    assert (got.amount, got.quantity) == (None, None)
+    assert not entities.extract(sale_text(text), lang, sale_context=True)
+
+
+@pytest.mark.parametrize(("text", "lang", "amount", "alternative", "qty", "product"), PAID_BY)
+def test_a_payment_method_is_not_a_unit_price(
+    text: str, lang: str, amount: float, alternative: float | None, qty: int, product: str
+) -> None:
+    got = entities.sale(sale_text(text), lang)
+    assert (got.amount, got.alternative) == (amount, alternative)
+    assert (got.quantity, got.product) == (qty, product)
+    found = {e.entity: e.value for e in entities.extract(sale_text(text), lang, sale_context=False)}
+    assert found.get("amount") == amount
+
+
 @pytest.mark.parametrize(("text", "lang", "amount"), ONE_READING)
 def test_an_implausible_total_reads_as_a_unit_price(text: str, lang: str, amount: float) -> None:
     assert entities.sale(sale_text(text), lang).amount == pytest.approx(amount)
