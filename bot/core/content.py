@@ -101,10 +101,22 @@ def check_text(value: str, *, lang: str, french: str | None) -> str | None:
     (the code fills them in); a French text keeps those it had."""
     if not value.strip():
         return "le texte est vide"
-    if french is not None and placeholders(value) != placeholders(french):
-        want = ", ".join(f"{{{p}}}" for p in sorted(placeholders(french))) or "aucun"
+    fields = _fields(value)
+    if fields is None:  # "5 €}", "Bonjour {prenom": a brace alone
+        return "une accolade seule : les champs s'écrivent entre { et }, comme {coop}"
+    wanted = _fields(french) if french is not None else None
+    if wanted is not None and fields != wanted:
+        want = ", ".join(f"{{{p}}}" for p in sorted(wanted)) or "aucun"
         return f"les champs entre accolades doivent être ceux du français : {want}"
     return None
+
+
+def _fields(text: str) -> set[str] | None:
+    """The {placeholders} of a text, or None when its braces do not pair up."""
+    try:
+        return placeholders(text)
+    except ValueError:
+        return None
 
 
 # --- loading and reloading ----------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from sqlalchemy import select
 
 from admin.outline import ACTIONS, outline
@@ -171,6 +172,26 @@ async def test_a_translation_must_keep_the_french_placeholders(panel: Panel) -> 
     assert "{date}" in html.unescape(response.text)
     async with panel.services.db.connect() as conn:
         assert await repo.drafts(conn) == {}  # all fields or none
+
+
+@pytest.mark.parametrize("typed", ["À bientôt ! Prix : 5 €}", "Bonjour {prenom", "{"])
+async def test_a_brace_alone_is_refused_and_the_edit_kept(panel: Panel, typed: str) -> None:
+    client = await panel.signed_in("facilitator")
+    token = await csrf(client, "/admin/texts/common.goodbye")
+    arabic = "👋 إلى اللقاء!"
+    response = await client.post(
+        "/admin/texts/common.goodbye",
+        data={
+            "csrf_token": token,
+            "text:common.goodbye:fr": typed,
+            "text:common.goodbye:ar": arabic,
+        },
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.text)
+    assert "accolade seule" in page and typed in page and arabic in page  # nothing lost
+    async with panel.services.db.connect() as conn:
+        assert await repo.drafts(conn) == {}
 
 
 async def test_a_changed_french_text_flags_its_translations(panel: Panel) -> None:
