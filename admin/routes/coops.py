@@ -391,9 +391,12 @@ async def coop_export(ctx: Ctx) -> Response:
     this_month = ctx.now.astimezone(tz).strftime("%Y-%m")
     month = ctx.query("month") or this_month
     fmt, coop = ctx.query("format") or "csv", ctx.query("coop")
-    if not MONTH.match(month) or fmt not in FORMATS or (coop and not coop.isdigit()):
+    try:
+        if not MONTH.match(month) or fmt not in FORMATS or (coop and not coop.isdigit()):
+            raise ValueError(month)
+        start, end = month_bounds(month)
+    except ValueError:
         return await _list(ctx, status=422, error="Choisissez un mois (AAAA-MM) et un format.")
-    start, end = month_bounds(month)
     coop_id = int(coop) if coop else None
     if coop_id is not None and not 0 < coop_id < 2**31:
         return _not_found(ctx)

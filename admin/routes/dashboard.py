@@ -58,6 +58,8 @@ async def dashboard(ctx: Ctx) -> Response:
 @page("/dashboard/export/{table}", role=Role.staff)
 async def dashboard_export(ctx: Ctx) -> Response:
     wanted = asked(ctx)
+    if wanted.error:  # never the default period's figures under a name that says otherwise
+        return ctx.render("error.html", status=422, code=422, message=wanted.error)
     tables, _ = await _tables(ctx, wanted.filters)
     name = ctx.param("table")
     chosen = tables if name == "all" else [t for t in tables if t.id == name]

@@ -13,7 +13,7 @@ from admin.deps import Ctx, Pager, Role, page
 from bot.db.repos import workshops as repo
 from bot.db.repos.reach import Reach, reach
 from bot.db.repos.workshops import RsvpRow, WorkshopNotFound, WorkshopRow
-from bot.delivery.timing import from_local
+from bot.delivery.timing import WallTimeError, from_local
 from content.catalog import BASE_LANG, LANGS
 
 MAX_TITLE = 200
@@ -59,10 +59,19 @@ def _fields(ctx: Ctx) -> Fields:
     try:
         local = datetime.strptime(ctx.field("starts_at").strip(), "%Y-%m-%dT%H:%M")
         starts_at = from_local(local, ctx.state.services.settings.tz)
+    except WallTimeError as exc:
+        raise FormError(WALL_TIME_PROBLEMS[exc.reason]) from None
     except ValueError:
         raise FormError("Date et heure : choisissez-les (jj/mm/aaaa hh:mm).") from None
     langs = tuple(lang for lang in LANGS if lang in ctx.fields("langs")) or (BASE_LANG,)
     return Fields(titles, starts_at, place, langs)
+
+
+WALL_TIME_PROBLEMS = {
+    "year": "Date : choisissez une année entre 2000 et 2099.",
+    "skipped": "Cette heure n'existe pas ce jour-là (on avance l'heure) : une autre ?",
+    "repeated": "Cette heure a lieu deux fois ce jour-là (on recule l'heure) : une autre ?",
+}
 
 
 async def _list(ctx: Ctx, *, status: int = 200, error: str | None = None) -> Response:

@@ -27,6 +27,7 @@ from bot.cli.runtime import (
     require_migrated,
     run_async,
 )
+from bot.ledger.calendar import YEARS
 from bot.ledger.rows import PAYMENTS
 from bot.settings import Settings
 
@@ -36,7 +37,7 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})")
 def month(value: str) -> str:
     """argparse type: a month as YYYY-MM."""
     found = _MONTH.fullmatch(value.strip())
-    if not found or not 1 <= int(found.group(2)) <= 12:
+    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) not in YEARS:
         raise argparse.ArgumentTypeError(f"{value!r} is not a month as YYYY-MM (e.g. 2026-11)")
     return found.group(0)
 

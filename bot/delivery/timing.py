@@ -9,7 +9,10 @@ are aware; the database keeps UTC.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
+
+from bot.ledger.calendar import YEARS, plausible
 
 QUIET_FROM = time(21, 0)  # nothing is sent from 21:00…
 QUIET_UNTIL = time(8, 0)  # …until 08:00, local time
@@ -30,14 +33,29 @@ def _local(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 
 def from_local(naive: datetime, tz: ZoneInfo) -> datetime:
-    """A wall-clock time given by a person, in UTC. ValueError when that time does not
-    exist (skipped in March) or happens twice (October): we never guess which was meant."""
+    """A wall-clock time given by a person, in UTC. WallTimeError when that time does not
+    exist (skipped in March) or happens twice (October): we never guess which was meant;
+    likewise outside the years a person may name (bot.ledger.calendar.YEARS)."""
+    if not plausible(naive):
+        raise WallTimeError(f"{naive:%Y-%m-%d}: a date between {YEARS[0]} and {YEARS[-1]}", "year")
     first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
     if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
-        raise ValueError(f"{naive:%Y-%m-%d %H:%M} does not exist in {tz.key} (clocks go forward)")
+        raise WallTimeError(
+            f"{naive:%Y-%m-%d %H:%M} does not exist in {tz.key} (clocks go forward)", "skipped"
+        )
     if first.utcoffset() != second.utcoffset():
-        raise ValueError(f"{naive:%Y-%m-%d %H:%M} happens twice in {tz.key} (clocks go back)")
+        raise WallTimeError(
+            f"{naive:%Y-%m-%d %H:%M} happens twice in {tz.key} (clocks go back)", "repeated"
+        )
     return first.astimezone(UTC)
+
+
+class WallTimeError(ValueError):
+    """Why a wall-clock time cannot be used: `reason` is year, skipped or repeated."""
+
+    def __init__(self, message: str, reason: Literal["year", "skipped", "repeated"]) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def day_before(starts_at: datetime, tz: ZoneInfo) -> datetime:

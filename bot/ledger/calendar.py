@@ -8,6 +8,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 ONE_DAY = timedelta(days=1)
+# The years a person or a command may name: 0001 or 9999 is a typo, and beyond these
+# dates arithmetic (the day after, the month's end, UTC bounds) overflows.
+YEARS = range(2000, 2100)
+
+
+def plausible(day: date | datetime) -> bool:
+    return day.year in YEARS
 
 
 def business_date(now: datetime, tz: ZoneInfo) -> date:
@@ -30,7 +37,9 @@ def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
 
 
 def month_bounds(month: str) -> tuple[date, date]:
-    """ "2026-11" -> (first day, first day of the next month)."""
+    """ "2026-11" -> (first day, first day of the next month); ValueError outside YEARS."""
     year, mon = (int(p) for p in month.split("-"))
     start = date(year, mon, 1)
+    if not plausible(start):
+        raise ValueError(f"{month}: a month between {YEARS[0]} and {YEARS[-1]}")
     return start, date(year + (mon == 12), mon % 12 + 1, 1)

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot.ledger.calendar import plausible
+
 MAX_DAYS = 3 * 366 + 1  # a longer period is refused: pages stay fast and readable
 Grain = Literal["day", "week", "month"]
 MONTHS = (
@@ -30,11 +32,14 @@ class PeriodError(ValueError):
 
 
 def parse_day(value: str) -> date:
-    """YYYY-MM-DD, strictly (raises ValueError)."""
+    """YYYY-MM-DD, strictly, in the years a person may name (raises ValueError)."""
     value = value.strip()
     if len(value) != 10:
         raise ValueError(value)
-    return date.fromisoformat(value)
+    day = date.fromisoformat(value)
+    if not plausible(day):
+        raise ValueError(value)
+    return day
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,9 @@ class Period:
         try:
             first, last = parse_day(start), parse_day(end)
         except ValueError:
-            raise PeriodError("Les dates s'écrivent AAAA-MM-JJ (par exemple 2026-03-31).") from None
+            raise PeriodError(
+                "Les dates s'écrivent AAAA-MM-JJ (par exemple 2026-03-31), de 2000 à 2099."
+            ) from None
         if last < first:
             raise PeriodError("La date de fin est avant la date de début.")
         if (last - first).days + 1 > MAX_DAYS:
