@@ -19,6 +19,7 @@ from bot.db.repos import coops as repo
 from bot.db.repos.coops import CoopRow, MemberRow, ProductRow
 from bot.db.repos.reach import Reach, reach
 from bot.delivery import coop_jobs
+from bot.delivery.timing import QUIET_FROM, QUIET_UNTIL
 from bot.ledger.calendar import month_bounds
 from bot.ledger.coops import KINDS, CoopSpec, ProductSpec, add_member, create_coop
 from bot.ledger.export import Selection, write_csv
@@ -30,6 +31,8 @@ from bot.settings import Settings
 
 KIND_LABELS = {"culinary": "cuisine", "textile": "textile"}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+EUROS = re.compile(r"\d{1,9}(?:[.,]\d{1,2})?")
+MAX_FORM_CENTS = 10_000_000  # 100 000 € : a price or a limit beyond is a typo
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
@@ -68,12 +71,14 @@ class CoopPage:
 
 
 def _money(value: str, what: str) -> int:
-    try:
-        amount = cents(value.strip())
-    except MoneyError:
-        raise FormError(f"{what} : « {value} » n'est pas un montant en euros.") from None
+    """Euros as a person writes them ("8", "8,50", "8.5"); not "1e3" nor a typo's millions."""
+    if not EUROS.fullmatch(value.strip()):
+        raise FormError(f"{what} : « {value} » n'est pas un montant en euros (ex. : 8,50).")
+    amount = cents(value.strip())
     if amount <= 0:
         raise FormError(f"{what} : le montant doit être plus grand que zéro.")
+    if amount > MAX_FORM_CENTS:
+        raise FormError(f"{what} : {euros(MAX_FORM_CENTS, decimal=',')} € au plus.")
     return amount
 
 
@@ -97,9 +102,14 @@ def _day(value: str, what: str, *, required: bool = False) -> date | None:
 
 def _clock(value: str) -> time:
     try:
-        return time.fromisoformat(value.strip())
+        at = time.fromisoformat(value.strip())
     except ValueError:
         raise FormError(f"Rappel : « {value} » n'est pas une heure (HH:MM).") from None
+    if at >= QUIET_FROM or at < QUIET_UNTIL:  # as `coop add --reminder`
+        raise FormError(
+            f"Rappel : entre {QUIET_UNTIL:%H:%M} et {QUIET_FROM:%H:%M} (rien ne part la nuit)."
+        )
+    return at
 
 
 def _name(value: str, limit: int, what: str) -> str:

@@ -22,6 +22,7 @@ NOTICES = {
     "created": "Atelier créé : il est proposé dans le bot.",
     "saved": "Atelier modifié.",
     "attendance": "Présences enregistrées.",
+    "cancelled": "Atelier annulé : les personnes qui venaient sont prévenues (en journée).",
 }
 
 
@@ -201,19 +202,26 @@ async def workshop_attendance(ctx: Ctx) -> Response:
     workshop_id = _workshop_id(ctx)
     came = {int(v) for v in ctx.fields("came") if v.isdigit() and int(v) < 2**31}
 
-    def write(conn: Connection) -> int | None:
-        if repo.get_workshop(conn, workshop_id) is None:
+    def write(conn: Connection) -> int | str | None:
+        ws = repo.get_workshop(conn, workshop_id)
+        if ws is None:
             return None
+        if ws.cancelled_at is not None:
+            return "Cet atelier est annulé : personne n'y est venu."
+        if ws.starts_at > ctx.now:
+            return "Cet atelier n'a pas encore eu lieu : les présences se notent après."
         answered = [r.contact_id for r in repo.rsvps_of(conn, workshop_id)]
         repo.set_attendance(conn, workshop_id, {cid: cid in came for cid in answered})
         return len(came.intersection(answered))
 
     async with ctx.db.begin() as conn:
         present = await conn.run_sync(write)
-        if present is not None:
+        if isinstance(present, int):
             await ctx.audit(conn, "workshop.attendance", f"{workshop_id}: {present} présent·es")
     if present is None:
         return ctx.render("error.html", status=404, code=404, message="Cet atelier n'existe pas.")
+    if isinstance(present, str):
+        return await _detail(ctx, status=409, error=present)
     return ctx.redirect(f"/workshops/{workshop_id}", notice="attendance")
 
 
@@ -227,4 +235,4 @@ async def workshop_cancel(ctx: Ctx) -> Response:
             await ctx.audit(conn, "workshop.cancel", f"{workshop_id}: {told} prévenu·es")
     except WorkshopNotFound:
         return await _detail(ctx, status=409, error="Cet atelier est déjà annulé.")
-    return ctx.redirect(f"/workshops/{workshop_id}", notice="saved")
+    return ctx.redirect(f"/workshops/{workshop_id}", notice="cancelled")

@@ -3,6 +3,7 @@ with its QR codes, the sales exports (the ledger's own writers), attendance, can
 
 from __future__ import annotations
 
+import html
 import io
 from datetime import UTC, datetime, timedelta
 
@@ -78,6 +79,25 @@ async def test_create_a_coop_edit_it_add_products_and_members(panel: Panel) -> N
         data={"csrf_token": token, "name": "thé", "price": "beaucoup", "vat": "5.5"},
     )
     assert bad.status_code == 422 and "n&#39;est pas un montant" in bad.text
+    for typo in ("1e3", "99999999999", "200000"):  # not money as written, or a typo's millions
+        refused = await client.post(
+            f"{coop_path}/products",
+            data={"csrf_token": token, "name": "thé", "price": typo, "vat": "5.5"},
+        )
+        assert refused.status_code == 422, typo
+    for night in ("22:30", "07:59", "21:00"):  # nothing is sent at night (as the CLI says)
+        late = await client.post(
+            coop_path,
+            data={
+                "csrf_token": token,
+                "name": "Saveurs",
+                "starts_on": "2026-12-01",
+                "max_sale": "500",
+                "default_vat": "5,5",
+                "reminder_at": night,
+            },
+        )
+        assert late.status_code == 422 and "rien ne part la nuit" in html.unescape(late.text)
     twice = await client.post(
         f"{coop_path}/products",
         data={"csrf_token": token, "name": "Repas", "price": "3", "vat": "10"},
@@ -239,7 +259,14 @@ async def test_workshops_create_edit_attendance_cancel(panel: Panel) -> None:
     assert moved.status_code == 303
     after = await reminders()
     assert len(after) == len(before) and all(a > b for a, b in zip(after, before, strict=True))
-    # Attendance: one came.
+    # Attendance: not before the workshop; after it, one came.
+    early = await client.post(
+        f"{path}/attendance", data={"csrf_token": token, "came": [str(coming)]}
+    )
+    assert early.status_code == 409 and "pas encore eu lieu" in html.unescape(early.text)
+    panel.clock.advance(timedelta(days=7))
+    client = await panel.signed_in("facilitator")  # a new day, a new session
+    token = await csrf(client, path)
     marked = await client.post(
         f"{path}/attendance", data={"csrf_token": token, "came": [str(coming)]}
     )
@@ -255,6 +282,9 @@ async def test_workshops_create_edit_attendance_cancel(panel: Panel) -> None:
     # Cancelled: reminders stop, the person coming will be told.
     cancelled = await client.post(f"{path}/cancel", data={"csrf_token": token})
     assert cancelled.status_code == 303 and await reminders() == []
+    assert cancelled.headers["location"].endswith("notice=cancelled")
+    said = html.unescape((await client.get(cancelled.headers["location"])).text)
+    assert "Atelier annulé : les personnes qui venaient sont prévenues" in said
     again = await client.post(f"{path}/cancel", data={"csrf_token": token})
     assert again.status_code == 409
 
