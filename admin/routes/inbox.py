@@ -40,6 +40,8 @@ DELIVERY = {
     "failed": "échec",
     "held": "retenue",
 }
+MAX_NAME = 80  # who a request is assigned to: a name, not a paragraph
+
 NOTICES = {
     "replied": "Réponse envoyée : elle part dans la conversation de la personne.",
     "held": (
@@ -172,7 +174,8 @@ async def inbox_reply(ctx: Ctx) -> Response:
     if not text:
         return await _request_page(ctx, status=422, error="Écrivez une réponse.")
     if len(text) > MAX_REPLY:
-        message = f"La réponse a {len(text)} caractères : {MAX_REPLY} au plus."
+        # (read up to one character past the limit: its length says only "too long")
+        message = f"La réponse est trop longue : {MAX_REPLY} caractères au plus."
         return await _request_page(ctx, status=422, error=message, draft=text)
     services = ctx.state.services
     catalog = services.catalog()
@@ -206,7 +209,10 @@ async def _gone(ctx: Ctx, request_id: int) -> Response:
 @page("/inbox/{request_id:int}/assign", role=Role.facilitator, methods=("POST",))
 async def inbox_assign(ctx: Ctx) -> Response:
     request_id = int(ctx.request.path_params["request_id"])
-    who = " ".join(ctx.field("who", limit=254).split()) or ctx.actor
+    who = " ".join(ctx.field("who", limit=MAX_NAME * 4).split()) or ctx.actor  # empty: me
+    if len(who) > MAX_NAME:
+        error = f"Attribuer : un nom de {MAX_NAME} caractères au plus."
+        return await _request_page(ctx, status=422, error=error)
     try:
         async with ctx.db.begin() as conn:
             await conn.run_sync(lambda c: handover.assign(c, request_id, who))

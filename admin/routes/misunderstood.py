@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from admin.deps import Ctx, Pager, Role, page
-from admin.figures import download
+from admin.figures import download, zone
 from admin.masking import masked
 from bot.db.repos import misunderstood as repo
 from bot.reports.counts import LANG_NAMES_FR
@@ -88,7 +88,7 @@ async def review(ctx: Ctx) -> Response:
 @page("/misunderstood/export", role=Role.facilitator)
 async def export(ctx: Ctx) -> Response:
     """The listed messages (senders masked), as CSV or XLSX."""
-    status, lang = _status(ctx), _lang(ctx)
+    status, lang, tz = _status(ctx), _lang(ctx), zone(ctx)
     async with ctx.db.connect() as conn:
         misses = await repo.listing(conn, status=status, lang=lang, limit=10_000)
     table = TextTable(
@@ -97,7 +97,7 @@ async def export(ctx: Ctx) -> Response:
         ("Reçu le", "Personne", "Langue", "Texte", "Type", "Deviné", "Confiance", "Revue"),
         tuple(
             (
-                m.created_at.strftime("%Y-%m-%d %H:%M"),
+                m.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),  # as on the page
                 masked(m.channel, m.address),
                 m.lang,
                 m.text,

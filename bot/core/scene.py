@@ -149,7 +149,9 @@ class Scene:
             activity.MissRow(
                 contact.id,
                 channel,
-                parse.lang if parse else "und",
+                # The conversation's language, as the person chose it: what nlu-export
+                # files the example under (the NLU's reading of "qwerty" may be anything).
+                contact.lang if contact.lang in LANGS else (parse.lang if parse else "und"),
                 self.text,
                 kind,
                 guess,

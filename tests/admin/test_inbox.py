@@ -126,12 +126,17 @@ async def test_a_reply_is_checked(panel: Panel) -> None:
     _, request = await person(panel)
     client = await panel.signed_in("facilitator")
     token = await csrf(client, f"/admin/inbox/{request}")
-    for text, status in (("   ", 422), ("x" * 1501, 422)):
+    for text, status in (("   ", 422), ("x" * 1501, 422), ("x" * 20_000, 422)):
         response = await client.post(
             f"/admin/inbox/{request}/reply", data={"csrf_token": token, "text": text}
         )
         assert response.status_code == status
+    assert "trop longue : 1500 caractères au plus" in response.text  # not "1501 characters"
     assert await outbox_rows(panel) == []
+    long_name = await client.post(
+        f"/admin/inbox/{request}/assign", data={"csrf_token": token, "who": "N" * 500}
+    )
+    assert long_name.status_code == 422 and "80 caractères au plus" in long_name.text
 
 
 async def test_staff_read_but_may_not_answer(panel: Panel) -> None:

@@ -140,6 +140,7 @@ async def test_review_then_export_round_trip(
 
     exported = await facilitator.get("/admin/misunderstood/export?status=all")
     assert "WA •••• 44" in exported.text and "+33612345644" not in exported.text
+    assert "2026-03-02 10:05" in exported.text  # Paris time, as on the page (09:05 UTC)
     assert (await staff.get("/admin/misunderstood/export")).status_code == 403
 
 

@@ -67,6 +67,17 @@ async def test_a_conversation_is_counted_and_its_misunderstandings_kept(telegram
     assert after == day  # the counts stay
 
 
+async def test_a_misunderstanding_is_kept_under_the_conversation_s_language(
+    telegram: Chat,
+) -> None:
+    """The NLU reads "qwerty azerty" as Tigrinya and "blorp zzz" as Dari: typed by someone
+    who talks with the bot in French, they are French examples for nlu-export."""
+    for text in ("bonjour", "1", "1", "qwerty azerty", "blorp zzz"):
+        await telegram.say("u1", text)
+    kept = await rows(telegram.services.db, misunderstood)
+    assert [(r["text"], r["lang"]) for r in kept] == [("qwerty azerty", "fr"), ("blorp zzz", "fr")]
+
+
 async def test_a_request_for_a_person_is_counted(telegram: Chat) -> None:
     for text in ("bonjour", "1", "1", "je veux parler a une personne"):
         await telegram.say("u3", text)

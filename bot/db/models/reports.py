@@ -72,7 +72,7 @@ class Misunderstood(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
     channel: Mapped[str] = mapped_column(String(16))
-    lang: Mapped[str] = mapped_column(String(8))  # the language the NLU read
+    lang: Mapped[str] = mapped_column(String(8))  # the conversation's (else the NLU's reading)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # not_understood | low_confidence
     guess: Mapped[str | None] = mapped_column(String(32), nullable=True)
