@@ -146,10 +146,12 @@ async def media_upload(ctx: Ctx) -> Response:
     replace = ctx.field("replace") == "1"
     root = _root(ctx)
     try:
-        if folder and not FOLDER.match(folder):
+        if not folder:  # a module names its files "folder/name" (bot/web/media.py)
+            raise UploadError("Dossier : donnez-en un (ex. learn), le module le nomme.")
+        if not FOLDER.match(folder):
             raise UploadError("Dossier : lettres minuscules, chiffres, - et _ (ex. learn).")
         name = _name(upload.filename)
-        ref = f"{folder}/{name}" if folder else name
+        ref = f"{folder}/{name}"
         size = upload.size if upload.size is not None else 0
         await upload.seek(0)
         head = await upload.read(262)
