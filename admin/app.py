@@ -32,6 +32,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import admin.routes
 from admin import auth, nav
+from admin.broadcast_french import audience_words, channel_name
 from admin.deps import Ctx, Page, Role, url
 from admin.masking import mask_identity
 from bot.services import Services
@@ -265,5 +266,7 @@ def _templates(services: Services, found: tuple[Page, ...]) -> jinja2.Environmen
         text_dir=text_dir,
     )
     env.filters["local_time"] = local_time
+    env.filters["audience"] = audience_words
+    env.filters["channel"] = channel_name
     env.filters["mask"] = mask_identity
     return env

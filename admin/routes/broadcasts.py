@@ -12,6 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from admin.broadcast_french import in_french
 from admin.deps import Ctx, Role, page
 from bot.broadcasts.audience import BROADCAST_CHANNELS, KEYS, Audience, AudienceError
 from bot.broadcasts.composition import CompositionError, Media, check_media
@@ -96,7 +97,7 @@ async def broadcast_create(ctx: Ctx) -> Response:
         audience = Audience.parse(items)
         broadcast_id = await _service(ctx).draft(audience, ctx.actor)
     except AudienceError as exc:
-        return await _list(ctx, status=422, error=str(exc))
+        return await _list(ctx, status=422, error=in_french(str(exc)))
     return ctx.redirect(f"/broadcasts/{broadcast_id}")
 
 
@@ -130,7 +131,7 @@ async def _show(
         try:
             count = await service.preview(broadcast.audience)
         except AudienceError as exc:  # a filter that named something since removed
-            count, error = repo.AudienceCount(0, {}, {}), error or str(exc)
+            count, error = repo.AudienceCount(0, {}, {}), error or in_french(str(exc))
         context = {
             "count": count,
             "refusals": {r.lang: REFUSALS[r.code] for r in await service.refusals(broadcast_id)},
@@ -179,7 +180,9 @@ async def broadcast_text(ctx: Ctx) -> Response:
             media = check_media(ctx.field("media_kind", "image"), ref)
         await _service(ctx).set_text(broadcast_id, lang, text, ctx.actor, media=media)
     except (CompositionError, BroadcastError) as exc:
-        return await _show(ctx, broadcast_id, status=422, error=str(exc), submitted={lang: text})
+        return await _show(
+            ctx, broadcast_id, status=422, error=in_french(str(exc)), submitted={lang: text}
+        )
     return ctx.redirect(f"/broadcasts/{broadcast_id}", notice="saved")
 
 
@@ -209,7 +212,7 @@ async def _text_choice(
     try:
         await choose(broadcast_id, lang, ctx.actor)
     except (CompositionError, BroadcastError) as exc:
-        return await _show(ctx, broadcast_id, status=409, error=str(exc))
+        return await _show(ctx, broadcast_id, status=409, error=in_french(str(exc)))
     return ctx.redirect(f"/broadcasts/{broadcast_id}", notice=notice)
 
 
@@ -219,7 +222,7 @@ async def broadcast_drafts(ctx: Ctx) -> Response:
     try:
         made = await _service(ctx).add_drafts(broadcast_id)
     except (CompositionError, BroadcastError) as exc:
-        return await _show(ctx, broadcast_id, status=409, error=str(exc))
+        return await _show(ctx, broadcast_id, status=409, error=in_french(str(exc)))
     return ctx.redirect(f"/broadcasts/{broadcast_id}", notice="drafts" if made else "no-drafts")
 
 
@@ -238,7 +241,7 @@ async def broadcast_schedule(ctx: Ctx) -> Response:
         message = f"Envoi refusé, il manque un texte relu : {problems}."
         return await _show(ctx, broadcast_id, status=409, error=message)
     except (TimingError, BroadcastError) as exc:
-        return await _show(ctx, broadcast_id, status=422, error=str(exc))
+        return await _show(ctx, broadcast_id, status=422, error=in_french(str(exc)))
     return ctx.redirect(f"/broadcasts/{broadcast_id}", notice="scheduled")
 
 
@@ -248,5 +251,5 @@ async def broadcast_cancel(ctx: Ctx) -> Response:
     try:
         await _service(ctx).cancel(broadcast_id, ctx.actor)
     except BroadcastError as exc:
-        return await _show(ctx, broadcast_id, status=409, error=str(exc))
+        return await _show(ctx, broadcast_id, status=409, error=in_french(str(exc)))
     return ctx.redirect(f"/broadcasts/{broadcast_id}", notice="cancelled")

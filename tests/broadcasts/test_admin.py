@@ -4,6 +4,7 @@ scheduling, progress per status, cancelling — and texts shown as text, never a
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -164,6 +165,29 @@ async def test_bad_forms_get_4xx(
     assert refused.status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("path", "data", "said"),
+    [
+        ("/texts/fr", {"text": ""}, "Le texte en français est vide."),
+        ("/texts/ar", {"text": "x" * 4001}, "Le texte en arabe a 4001 caractères : 4000 au plus."),
+        ("/schedule", {"when": "at", "at": "2001-01-01T10:00"}, "Cette heure est déjà passée."),
+        ("/schedule", {"when": "at", "at": "0001-01-01T10:00"}, "entre 2000 et 2099"),
+    ],
+)
+async def test_refusals_are_said_in_french(
+    panel: Panel, path: str, data: dict[str, str], said: str
+) -> None:
+    client = await panel.signed_in("facilitator")
+    bid = broadcast_id(await post(client, "/admin/broadcasts", {}))
+    if path == "/schedule":
+        await post(client, f"/admin/broadcasts/{bid}/texts/fr", {"text": "Atelier demain"})
+    response = await post(client, f"/admin/broadcasts/{bid}{path}", data)
+    assert 400 <= response.status_code < 500
+    assert said in html.unescape(response.text)
+    page = html.unescape((await client.get(f"/admin/broadcasts/{bid}")).text)
+    assert "Public : tout le monde" in page and "everyone" not in page
+
+
 async def test_texts_are_shown_as_text(panel: Panel) -> None:
     client = await panel.signed_in("facilitator")
     bid = broadcast_id(await post(client, "/admin/broadcasts", {}))
@@ -221,4 +245,5 @@ async def test_audience_by_journey_stage_and_workshop_answer(panel: Panel) -> No
     [(audience,)] = await rows(db, "SELECT audience FROM broadcasts WHERE id = :b", b=bid)
     assert "help" in str(audience)
     bad = await post(client, "/admin/broadcasts", {"workshop": ["999999"]})
-    assert bad.status_code == 422 and "nothing is named workshop=999999" in bad.text
+    assert bad.status_code == 422
+    assert "Aucun groupe ne s'appelle ainsi : workshop=999999" in html.unescape(bad.text)
