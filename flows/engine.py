@@ -40,7 +40,7 @@ from flows.events import Event, FlowEntered, InputNotUnderstood
 from flows.lookup import NO_LOOKUP, Lookup
 from flows.model import END, FLOW_PREFIX, VAR_PREFIX, Ask, Choice, Flow, Node, Router
 from flows.run import Run
-from flows.yes_no import fold
+from flows.yes_no import fold, yes_no_in, yes_no_lang
 from nlu.types import ParseResult
 
 MAX_STEPS = 50  # nodes visited in one call; a guard against flows that loop without asking
@@ -183,10 +183,11 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         if inp.payload:
             run.vars["start_payload"] = inp.payload[:64]
         run.guess = _named_language(env, text) if _asks_language(env, inp, text) else None
-        if contact.lang in LANGS and (command or fold(text).split()[:1] == ["join"]):
+        if command or fold(text).split()[:1] == ["join"]:
             # "/start CODE", "JOIN CODE": no words to tell a language by (the NLU reads
-            # Latin letters as French); the phone's language (locale) says more.
-            run.guess = contact.lang
+            # Latin letters as French), and a phone's language is often not its owner's:
+            # the four-language list, so that consent is given on a text they read.
+            run.lang = run.guess = "und"
         wanted = (
             _triggered(env, run, text, command, keywords=True)
             or _command_destination(command)
@@ -203,7 +204,15 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         # answer means nothing now, so it is not read as a menu choice either.
         return _nothing_waiting(env, walker, text, command, inp, stale=session is not None)
 
-    # 2. An explicit answer, or a sentence naming one choice ("je veux parler arabe").
+    # 2. An explicit answer, or a sentence naming one choice ("je veux parler arabe"). At
+    # "shall we continue in X?" and at the consent question, a yes or a no typed in another
+    # of our languages asks the question again in that one: it never confirms X.
+    if ask.kind == "choice" and not command and not inp.payload and _asks_in_language(env, session):
+        consenting = session.flow_id == env.consent_flow
+        other = _answer_language(env, run, inp, text, consenting=consenting)
+        if other is not None:
+            onboarding = run.consent is None and session.flow_id != env.language_flow
+            return walker.switch_language(other, env.onboarding_flow if onboarding else None, None)
     if ask.kind == "choice" and not command:
         choice = explicit_choice(ask, text, inp.payload, run) or named_choice(ask, text)
         if choice is not None:
@@ -559,6 +568,30 @@ def _language_switch(
     if choosing or run.lookup.value(PREVIOUS_LANG) == lang:
         return lang
     return None
+
+
+def _asks_in_language(env: Environment, session: Session) -> bool:
+    """The waiting question is "shall we continue in X?" or the consent question: its
+    answer must be given in the language it was asked in."""
+    if session.flow_id == env.consent_flow:
+        return True
+    confirming = session.flow_id in (env.onboarding_flow, env.language_flow)
+    return confirming and session.node_id == env.language_confirm
+
+
+def _answer_language(
+    env: Environment, run: Run, inp: Input, text: str, *, consenting: bool
+) -> str | None:
+    """Another of our languages that a yes (or, `consenting`, a no) is clearly written in:
+    "نعم" or "እወ" to a question in French; None when it is the question's language or
+    unclear."""
+    said = yes_no_in(text)
+    if said is None or (said == "no" and not consenting):
+        return None  # a no to "continue in X?" shows the four languages anyway
+    lang = yes_no_lang(text)
+    if lang is None and inp.parse is not None and _word_count(text) >= 2:
+        lang = _clearly_in(inp.parse, env.thresholds)
+    return lang if lang in LANGS and lang != run.lang else None
 
 
 def _named_language(env: Environment, text: str) -> str | None:

@@ -274,6 +274,9 @@ class Choice(_Strict):
     entities: tuple[str, ...] = ()
     words: tuple[str, ...] = ()  # extra typed words that select it (any language)
     means: Literal["yes", "no"] | None = None  # a yes (or no) word in any language selects it
+    # With means "yes": only a plain yes selects it ("oui", "نعم", "بله", "እወ"), never a soft
+    # "ok", 👍, "خوب" or "طيب" (they also mean "fine"): consent, deleting data.
+    firm: bool = False
     # Only a pressed button, its number, its label or words, or a yes/no word selects it.
     explicit: bool = False
     hidden: bool = False  # not shown (and not numbered); still selected by its label or words
