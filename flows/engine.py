@@ -72,7 +72,10 @@ GLOBAL_INTENTS = {
     "talk_to_human": "handover",
     "privacy": "my_data",
 }
+# Small talk: a short answer, never a misunderstanding. Thanks and goodbye end the question
+# (unless it must be answered: then it is asked again); hello comes before it again.
 SHORT_REPLIES = {"thanks": "common.you_are_welcome", "goodbye": "common.goodbye"}
+HELLO, HELLO_INTENT = "common.hello", "greet"
 # The host's fact: the language of the contact's previous message, as the NLU read it.
 PREVIOUS_LANG = "previous_lang"
 # The host's fact: "yes" when the contact stopped broadcasts.
@@ -261,7 +264,11 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
     if answer is not None:
         return walker.answered(session.flow_id, node, answer)
 
-    # 6. Perhaps another part; else the question again.
+    # 6. Hello, thanks or goodbye: a short answer, never a misunderstanding. Perhaps another
+    # part; else the question again.
+    talk = _small_talk(inp, bar)
+    if talk is not None:
+        return walker.small_talk(talk, session, ask)
     if ask.kind == "choice" and not ask.guarded and run.consent is not None:
         hint = _suggestion(env, run, inp, bar)
         if hint is not None:
@@ -299,10 +306,12 @@ def _nothing_waiting(
         choice = explicit_choice(start.ask, text, inp.payload, run)
         if choice is not None:
             return walker.answered(entry.id, start, (choice.id, choice))
-    parse = inp.parse
-    if parse and parse.intent in SHORT_REPLIES and parse.confidence >= bars.open_part:
-        run.say(run.text(SHORT_REPLIES[parse.intent]))
+    talk = _small_talk(inp, bars.open_part)
+    if talk in SHORT_REPLIES:
+        run.say(run.text(SHORT_REPLIES[talk]))
         return Result(None, tuple(run.events))
+    if talk == HELLO_INTENT:
+        run.say(run.text(HELLO))
     if run.consent is not None:
         hint = _suggestion(env, run, inp, bars.open_part)
         if hint is not None:
@@ -401,6 +410,18 @@ class _Walker:
         self.run.vars[SUGGESTION] = title
         return self.enter_flow(self.env.suggest_flow)
 
+    def small_talk(self, intent: str, session: Session, ask: Ask) -> Result:
+        """Hello: the question again after a greeting. Thanks, goodbye: a short answer that
+        leaves the question — one that must be answered (consent, a guarded choice) is
+        asked again instead, with what to answer, its answers kept (an invite code, a sale
+        being told). None counts as a misunderstanding."""
+        run = self.run
+        if intent in SHORT_REPLIES and not ask.guarded and run.consent is not None:
+            run.say(run.text(SHORT_REPLIES[intent]))
+            return self.result(None)
+        before = HELLO if intent == HELLO_INTENT else ask.invalid
+        return self.ask_again(session, ask, before, session.misunderstood)
+
     def not_understood(self, session: Session, ask: Ask) -> Result:
         count = session.misunderstood + 1
         self.run.events.append(InputNotUnderstood(count))
@@ -410,7 +431,9 @@ class _Walker:
         return self.ask_again(session, ask, ask.invalid, count)
 
     def ask_again(self, session: Session, ask: Ask, before: str, count: int) -> Result:
-        prompt = self.run.text(before) + "\n" + self.run.prompt(ask)
+        prompt = self.run.prompt(ask)
+        if before:
+            prompt = self.run.text(before) + "\n" + prompt
         self.run.say(prompt, ask.visible)
         return self.result(Session(session.flow_id, session.node_id, self.run.vars, count))
 
@@ -568,6 +591,14 @@ def _language_switch(
     if choosing or run.lookup.value(PREVIOUS_LANG) == lang:
         return lang
     return None
+
+
+def _small_talk(inp: Input, bar: float) -> str | None:
+    """ "greet", "thanks" or "goodbye" when the NLU reads the message so at `bar` or above."""
+    parse = inp.parse
+    if parse is None or parse.confidence < bar:
+        return None
+    return parse.intent if parse.intent in (HELLO_INTENT, *SHORT_REPLIES) else None
 
 
 def _asks_in_language(env: Environment, session: Session) -> bool:

@@ -294,7 +294,8 @@ class Ask(_Strict):
     minimum: float | None = None
     maximum: float | None = None
     max_length: int = 500
-    invalid: str = "common.not_understood"  # said before the question when it is asked again
+    # Said before the question when it is asked again; "" for a question that says it itself.
+    invalid: str = "common.not_understood"
     # Every choice needs an explicit answer (consent): see Choice.explicit.
     explicit: bool = False
 
@@ -390,7 +391,7 @@ class Node(_Strict):
                 keys += [k for k in (act.text, act.image, act.audio) if k]
         if self.ask:
             prompt = [] if self.ask.prompt.startswith(VAR_PREFIX) else [self.ask.prompt]
-            keys += [*prompt, self.ask.invalid]
+            keys += [*prompt, *([self.ask.invalid] if self.ask.invalid else [])]
             keys += [c.label for c in self.ask.choices if not c.literal]
         return list(dict.fromkeys(keys))
 
