@@ -287,7 +287,8 @@ class Ask(_Strict):
     kind: Literal["choice", "text", "number"]
     prompt: str  # content key, or "@var.<name>": a text an action put together
     # A variable holding more choices, one per line "id<TAB>title" (a list an action made:
-    # modules, steps); shown first, numbered from 1, each routed by the node (answer = id).
+    # modules, steps), or "id<TAB>title<TAB>yes|no" (the choice a yes or a no word selects);
+    # shown first, numbered from 1, each routed by the node (answer = id).
     options: str | None = None
     save_as: str | None = None
     choices: tuple[Choice, ...] = ()
@@ -326,9 +327,13 @@ class Ask(_Strict):
         """This question with the choices listed in a variable's value put first."""
         extra = []
         for line in listed.splitlines():
-            choice_id, _, title = line.partition("\t")
+            choice_id, _, rest = line.partition("\t")
+            title, _, means = rest.partition("\t")
             if choice_id and title and all(c.id != choice_id for c in self.choices):
-                extra.append(Choice(id=choice_id, label=title, literal=True))
+                meaning: Literal["yes", "no"] | None = (
+                    "yes" if means == "yes" else "no" if means == "no" else None
+                )
+                extra.append(Choice(id=choice_id, label=title, literal=True, means=meaning))
         return self.model_copy(update={"choices": (*extra, *self.choices)})
 
     def needs_explicit(self, choice: Choice) -> bool:
