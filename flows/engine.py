@@ -7,8 +7,10 @@ One message is read in this order; the first reading that applies wins:
 1. a new contact starts the onboarding (language, then the privacy notice and consent);
 2. an explicit answer to the waiting question: a pressed button, its number, its label
    or words, a yes/no word alone (flows/answers.py) — or a sentence naming one choice;
-   then a stop word alone, which stops the weekly nudges and broadcasts, or a start word
-   alone, which starts broadcasts again for someone who stopped them (content/stop_words.py);
+   then a stop word alone (or, except at a question waiting for free text, a sentence with a
+   stop word and a word for the messages), which stops the weekly nudges and broadcasts, or
+   a start word alone, which starts broadcasts again for someone who stopped them
+   (content/stop_words.py);
 3. a request to switch language, or a second message in a row clearly in another one;
 4. a slash command, a flow's keyword at the start of the message ("JOIN K7M4Q2"; not at
    a question waiting for free text), or a sentence sure enough (flows/confidence.py) to
@@ -32,7 +34,7 @@ from functools import lru_cache
 
 from content.catalog import LANGS, Catalog
 from content.journeys import Journeys, shipped_journeys
-from content.stop_words import START_WORDS, STOP_WORDS
+from content.stop_words import MESSAGE_WORDS, START_WORDS, STOP_WORDS
 from flows.actions import execute
 from flows.answers import explicit_choice, free_answer, loose_choice, named_choice, names
 from flows.confidence import THRESHOLDS, Thresholds
@@ -220,7 +222,10 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         choice = explicit_choice(ask, text, inp.payload, run) or named_choice(ask, text)
         if choice is not None:
             return walker.answered(session.flow_id, node, (choice.id, choice))
-    stop_or_start = None if command else _stop_or_start(env, run, text)
+    # (At a question waiting for free text, a sentence is its answer: a word alone stops.)
+    stop_or_start = (
+        None if command else _stop_or_start(env, run, text, sentences=ask.kind != "text")
+    )
     if stop_or_start is not None:
         return walker.leave_for(stop_or_start)
 
@@ -454,11 +459,12 @@ def _menu_choice(env: Environment, intent: str) -> Choice | None:
     return next((c for c in start.ask.choices if intent in c.intents), None)
 
 
-def _stop_or_start(env: Environment, run: Run, text: str) -> str | None:
-    """The flow for a message that is only a stop word (nudges and broadcasts), or only a
-    start word from someone who stopped broadcasts (for the others it is an ordinary word)."""
+def _stop_or_start(env: Environment, run: Run, text: str, *, sentences: bool = True) -> str | None:
+    """The flow for a message that is only a stop word (nudges and broadcasts) — or, if
+    `sentences`, a sentence asking to stop the messages — or only a start word from someone
+    who stopped broadcasts (for the others it is an ordinary word)."""
     folded = fold(text)
-    if folded in _STOPS:
+    if folded in _STOPS or (sentences and _asks_to_stop(folded)):
         flow = env.stop_flow
     elif folded in _STARTS and run.lookup.value(BROADCASTS_STOPPED) == "yes":
         flow = env.start_flow
@@ -638,6 +644,17 @@ def _named_language(env: Environment, text: str) -> str | None:
 
 # Compared folded, so that punctuation, case and marks aside the message is the word alone.
 _STOPS = frozenset(fold(word) for words in STOP_WORDS.values() for word in words)
+_MESSAGES = frozenset(fold(word) for words in MESSAGE_WORDS.values() for word in words)
+
+
+def _asks_to_stop(folded: str) -> bool:
+    """A sentence with a stop word (or phrase) and a word for the messages: "stop les
+    messages svp", "بس کن دیگه پیام نفرست"."""
+    words = folded.split()
+    phrases = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+    return bool(phrases & _STOPS) and bool(phrases & _MESSAGES)
+
+
 _STARTS = frozenset(fold(word) for words in START_WORDS.values() for word in words)
 
 
