@@ -591,8 +591,11 @@ def _language_switch(
     if ask is not None and ask.kind != "choice":
         return None  # free text in any language answers a text question
     lang = _clearly_in(parse, bars)
-    # One word ("merci", "ok") is said in every language, unless no language is known yet.
-    if lang is None or lang == run.lang or (_word_count(text) < 2 and run.lang in LANGS):
+    # One word ("merci", "ok") is said in every language, unless no language is known yet —
+    # or it is in a script other than Latin and the language spoken ("ሰላም" to French).
+    said_everywhere = _script(text) in (None, "LATIN", _SCRIPTS.get(run.lang))
+    one_word = _word_count(text) < 2 and run.lang in LANGS and said_everywhere
+    if lang is None or lang == run.lang or one_word:
         return None
     if choosing or run.lookup.value(PREVIOUS_LANG) == lang:
         return lang
@@ -656,6 +659,15 @@ def _asks_to_stop(folded: str) -> bool:
 
 
 _STARTS = frozenset(fold(word) for words in START_WORDS.values() for word in words)
+
+
+_SCRIPTS = {"fr": "LATIN", "ar": "ARABIC", "prs": "ARABIC", "ti": "ETHIOPIC"}
+
+
+def _script(text: str) -> str | None:
+    """The script all the letters of a text are written in (by their Unicode names), if one."""
+    found = {unicodedata.name(ch, "").split(" ")[0] for ch in text if ch.isalpha()}
+    return found.pop() if len(found) == 1 else None
 
 
 def _word_count(text: str) -> int:
