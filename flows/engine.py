@@ -271,7 +271,7 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
 
     # 6. Hello, thanks or goodbye: a short answer, never a misunderstanding. Perhaps another
     # part; else the question again.
-    talk = _small_talk(inp, bar)
+    talk = _small_talk(inp, bar) if run.lang in LANGS else None  # und: the list says more
     if talk is not None:
         return walker.small_talk(talk, session, ask)
     if ask.kind == "choice" and not ask.guarded and run.consent is not None:
