@@ -63,7 +63,8 @@ def explicit_choice(ask: Ask, text: str, payload: str | None, run: Run) -> Choic
             return c
     said = exact_yes_no(text)
     meant = [c for c in ask.choices if said and c.means == said]
-    if len(meant) != 1 or (meant[0].firm and said == "yes" and not firm_yes(text)):
+    firm = meant[0].firm if len(meant) == 1 else None
+    if len(meant) != 1 or (firm and said == "yes" and not firm_yes(text, agree=firm == "agree")):
         return None
     return meant[0]
 

@@ -274,9 +274,10 @@ class Choice(_Strict):
     entities: tuple[str, ...] = ()
     words: tuple[str, ...] = ()  # extra typed words that select it (any language)
     means: Literal["yes", "no"] | None = None  # a yes (or no) word in any language selects it
-    # With means "yes": only a plain yes selects it ("oui", "نعم", "بله", "እወ"), never a soft
-    # "ok", 👍, "خوب" or "طيب" (they also mean "fine"): consent, deleting data.
-    firm: bool = False
+    # With means "yes", a yes word selects it only if it is a plain yes ("oui", "نعم", "بله",
+    # "እወ"; `firm: "yes"`: deleting data), or that or an agreement ("d'accord", "موافق";
+    # `firm: "agree"`: consent) — never a soft "ok", 👍, "خوب" or "طيب" (also "fine").
+    firm: Literal["yes", "agree"] | None = None
     # Only a pressed button, its number, its label or words, or a yes/no word selects it.
     explicit: bool = False
     hidden: bool = False  # not shown (and not numbered); still selected by its label or words

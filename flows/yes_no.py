@@ -84,7 +84,7 @@ NO_BY_LANG: dict[str | None, frozenset[str]] = {
 YES = frozenset().union(*YES_BY_LANG.values())
 NO = frozenset().union(*NO_BY_LANG.values())
 # The plain yes of each language (and its usual spellings): what an irreversible step
-# accepts (flows/answers.py `firm_choice`); not "ok", 👍, خوب, طيب, which also mean "fine".
+# accepts (flows/model.py Choice.firm); not "ok", 👍, خوب, طيب, which also mean "fine".
 FIRM_YES = _words(
     "oui,ouais,wi,yes,نعم,na3am,naam,ايوه,أيوة,aywa,aiwa,ايه,إيه,بلی,بله,bale,bali,baleh,"
     "bele,آری,آره,እወ,እወ እወ,ewe,iwe"
@@ -162,6 +162,10 @@ def yes_no_in(text: str) -> YesNo | None:
     return found.pop() if len(found) == 1 else None
 
 
+# "I agree": with a plain yes, what the consent question accepts (it asks "do you agree?").
+AGREE = _words("d'accord,dac,موافق,موافقة,موافقم,موافق هستم,mowafeqam,mwafe9,mowafi9")
+
+
 @lru_cache(maxsize=4096)
 def yes_no_lang(text: str) -> str | None:
     """The language a message that is only a yes or a no is written in, when its words
@@ -176,12 +180,13 @@ def yes_no_lang(text: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def firm_yes(text: str) -> bool:
+def firm_yes(text: str, *, agree: bool = False) -> bool:
     """The message is only a yes, courtesies aside, with a plain yes in it ("oui", "oui bien
-    sûr", "نعم", "بله", "እወ"): not a soft "ok", 👍, "خوب" or "طيب" alone (they also mean
-    "fine")."""
+    sûr", "نعم", "بله", "እወ") — or, if `agree`, an agreement ("d'accord", "موافق"): not a
+    soft "ok", 👍, "خوب" or "طيب" alone (they also mean "fine")."""
     if exact_yes_no(text) != "yes":
         return False
     words = _strip_polite(fold(text)).split()
     pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
-    return any(phrase in FIRM_YES for phrase in {*words, *pairs})
+    accepted = FIRM_YES | AGREE if agree else FIRM_YES
+    return any(phrase in accepted for phrase in {*words, *pairs})
