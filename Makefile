@@ -60,13 +60,16 @@ browser:
 
 # The whole suite on SQLite and on a throwaway PostgreSQL (stopped even on failure), with
 # the translation extra (its tests run argostranslate on a tiny model) and the browser
-# tests (marker `browser`: `make test PYTEST_ARGS="-m browser"` runs only them).
+# tests (marker `browser`: `make test PYTEST_ARGS="-m browser"` runs only them). Two
+# pytest-xdist workers (TEST_WORKERS; each has its own PostgreSQL database): much of the
+# suite waits on real processes, browsers and platforms' timeouts (README: Development).
+TEST_WORKERS ?= 2
 test: model translate browser
 	@pgdir="$$(mktemp -d /tmp/migracoop-pg.XXXXXX)"; \
 	trap 'bash scripts/pg.sh stop "$$pgdir"' EXIT; \
 	trap 'exit 130' INT TERM; \
 	pg_url="$$(PG_FAST=1 bash scripts/pg.sh start "$$pgdir")"; \
-	TEST_DATABASE_URLS="sqlite,$$pg_url" $(PY) -m pytest -q $(PYTEST_ARGS)
+	TEST_DATABASE_URLS="sqlite,$$pg_url" $(PY) -m pytest -q -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff format --check .

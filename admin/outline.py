@@ -3,8 +3,9 @@ where each answer leads, with the texts in one chosen language."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flows.model import (
     END,
@@ -177,20 +178,28 @@ def _value(value: str) -> str:
     }.get(value, value)
 
 
-# What the other actions do, as a facilitator reads it (the computed texts they say are in
-# the "Textes" pages, under the action's part: modules.*, eligibility.*, steps.*, sales.*).
-ACTIONS: Mapping[str, str] = {
+def _yes_no(value: bool) -> str:
+    return "oui" if value else "non"
+
+
+STEP_STATUSES = {"done": "faite", "not_yet": "pas encore", "help": "besoin d'aide"}
+SALES_VIEWS = {"totals": "aujourd'hui, la semaine, le mois", "products": "la liste des produits"}
+
+# What the other actions do, as a facilitator reads it: a sentence, or one made from the
+# action's values (the computed texts they say are in the "Textes" pages, under the action's
+# part: modules.*, eligibility.*, steps.*, sales.*).
+ACTIONS: Mapping[str, str | Callable[[Any], str]] = {
     "set_broadcasts": "Arrête ou relance les annonces pour la personne",
     "read_coop": "Lit la coopérative de la personne (et ses rappels de ventes)",
-    "read_sale": "Lit la vente en cours ({part}) et choisit la question suivante",
+    "read_sale": lambda a: f"Lit la vente en cours ({a.part}) et choisit la question suivante",
     "record_sale": "Écrit la vente confirmée dans le registre (après un oui explicite)",
-    "say_sales": "Dit les ventes de la personne ({what})",
+    "say_sales": lambda a: f"Dit les ventes de la personne ({SALES_VIEWS[a.what]})",
     "check_invite": "Vérifie le code d'invitation d'une coopérative",
     "join_coop": "Fait entrer la personne dans la coopérative du code",
-    "set_sale_reminders": "Rappels de ventes du soir : {on}",
+    "set_sale_reminders": lambda a: f"Rappels de ventes du soir : {_yes_no(a.on)}",
     "list_workshops": "Montre les prochains ateliers, numérotés",
     "pick_workshop": "Prend l'atelier choisi dans la liste",
-    "answer_workshop": "Note la réponse à l'atelier : {coming}",
+    "answer_workshop": lambda a: f"Note la réponse à l'atelier : {_yes_no(a.coming)}",
     "request_status": "Dit quand quelqu'un répondra à la demande",
     "list_modules": "Montre les modules à apprendre (✅ faits, ⬜ pas encore)",
     "open_module": "Ouvre le module choisi, là où la personne s'était arrêtée",
@@ -200,13 +209,8 @@ ACTIONS: Mapping[str, str] = {
     "eligibility_decide": "Donne le résultat de « Puis-je entrer ? » d'après les règles",
     "list_steps": "Montre les démarches de la personne (✅ faites, ⬜ pas encore)",
     "show_step": "Montre une démarche : quoi, quels papiers, où",
-    "mark_step": "Note la démarche : {status}",
-    "set_nudges": "Rappel de la semaine sur la prochaine démarche : {on}",
-}
-_WORDS = {True: "oui", False: "non", "done": "faite", "not_yet": "pas encore"} | {
-    "help": "besoin d'aide",
-    "totals": "aujourd'hui, la semaine, le mois",
-    "products": "la liste des produits",
+    "mark_step": lambda a: f"Note la démarche : {STEP_STATUSES[a.status]}",
+    "set_nudges": lambda a: f"Rappel de la semaine sur la prochaine démarche : {_yes_no(a.on)}",
 }
 
 
@@ -220,16 +224,13 @@ def _step(act: object, texts: Texts, lang: str) -> Step:
     if isinstance(act, SetField):
         return Step(f"Garde « {act.field} » = {_value(act.value)} (si la personne est d'accord)")
     if isinstance(act, SetConsent):
-        return Step("Note l'accord : " + ("oui" if act.value else "non"))
+        return Step(f"Note l'accord : {_yes_no(act.value)}")
     if isinstance(act, RequestHandover):
         return Step(f"Demande qu'une personne réponde (motif : {act.reason})")
     if isinstance(act, DataRequest):
         return Step(DATA_OPS[act.op])
     kind = getattr(act, "type", None)
-    if isinstance(kind, str) and kind in ACTIONS and hasattr(act, "model_dump"):
-        values = {
-            k: _WORDS.get(v, v) if isinstance(v, str | bool) else v
-            for k, v in act.model_dump().items()
-        }
-        return Step(ACTIONS[kind].format(**values))
+    if isinstance(kind, str) and kind in ACTIONS:
+        sentence = ACTIONS[kind]
+        return Step(sentence if isinstance(sentence, str) else sentence(act))
     return Step(str(act))

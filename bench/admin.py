@@ -28,8 +28,7 @@ from sqlalchemy import DateTime, bindparam, text  # noqa: E402
 
 from bot.app import create_app  # noqa: E402
 from bot.core.content import seed_if_empty  # noqa: E402
-from bot.db.base import Base  # noqa: E402
-from bot.db.migrate import upgrade  # noqa: E402
+from bot.db.migrate import truncate_all, upgrade  # noqa: E402
 from bot.db.repos import admin as users_repo  # noqa: E402
 from bot.db.session import Database  # noqa: E402
 from bot.ledger.chain import GENESIS  # noqa: E402
@@ -120,9 +119,7 @@ PNG = bytes.fromhex(  # one transparent pixel
 
 
 async def load(db: Database) -> None:
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    async with db.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await truncate_all(db)
     await seed_if_empty(db)
     for statement in LOAD:
         async with db.begin() as conn:

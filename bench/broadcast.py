@@ -66,11 +66,10 @@ def daytime_zone() -> str:
 def prepare(url: str, recipients: int, whatsapp_share: float) -> None:
     """Migrate, seed, and write the recipients: consenting contacts in four languages,
     on Telegram and WhatsApp (inside the 24-hour window)."""
-    from sqlalchemy import insert, text
+    from sqlalchemy import insert
 
     from bot.core.content import seed_if_empty
-    from bot.db.base import Base
-    from bot.db.migrate import upgrade
+    from bot.db.migrate import truncate_all, upgrade
     from bot.db.session import Database
     from bot.db.tables import contacts, identities
 
@@ -115,10 +114,7 @@ def prepare(url: str, recipients: int, whatsapp_share: float) -> None:
 
     async def run() -> None:
         db = Database(url)
-        if not db.is_sqlite:
-            tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            async with db.begin() as conn:
-                await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await truncate_all(db)
         await seed_if_empty(db)
         await db.run(write)
         await db.dispose()

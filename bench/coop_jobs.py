@@ -22,8 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Connection, text, update
 
-from bot.db.base import Base
-from bot.db.migrate import upgrade
+from bot.db.migrate import truncate_all, upgrade
 from bot.db.repos import conversations as repo
 from bot.db.session import Database
 from bot.db.tables import jobs
@@ -61,10 +60,7 @@ def fill(conn: Connection) -> tuple[int, int]:
 async def bench(url: str, label: str) -> None:
     await asyncio.to_thread(upgrade, url)
     db = Database(url)
-    if not db.is_sqlite:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        async with db.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await truncate_all(db)
     coop_id, silent = await db.run(fill)
     if not db.is_sqlite:
         async with db.begin() as conn:

@@ -29,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
-from bot.db.base import Base  # noqa: E402
-from bot.db.migrate import upgrade  # noqa: E402
+from bot.db.migrate import truncate_all, upgrade  # noqa: E402
 from bot.db.session import Database  # noqa: E402
 from bot.delivery import outbox  # noqa: E402
 from bot.delivery.payload import Payload  # noqa: E402
@@ -73,13 +72,11 @@ async def prepare(url: str) -> Database:
 
 async def refill(db: Database, replies: int, hanging: bool) -> None:
     """An empty outbox, then `replies` replies per channel to as many people."""
-    async with db.begin() as conn:
-        if db.is_sqlite:
+    await truncate_all(db)
+    if db.is_sqlite:
+        async with db.begin() as conn:
             for table in ("outbox", "rate_limits"):
                 await conn.execute(text(f"DELETE FROM {table}"))
-        else:
-            tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     now = datetime.now(UTC)
     rows = [
         outbox.OutboxRow(None, channel, address, Payload(f"Réponse {i}"), now, inbound_at=now)

@@ -36,8 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Connection, insert, text, update  # noqa: E402
 
-from bot.db.base import Base  # noqa: E402
-from bot.db.migrate import upgrade  # noqa: E402
+from bot.db.migrate import truncate_all, upgrade  # noqa: E402
 from bot.db.repos import coops as coops_repo  # noqa: E402
 from bot.db.repos import sales as sales_repo  # noqa: E402
 from bot.db.session import Database  # noqa: E402
@@ -355,10 +354,7 @@ def ms(runs: tuple[list[float], list[float]]) -> str:
 async def bench(name: str, url: str) -> None:
     await asyncio.to_thread(upgrade, url)
     db = Database(url)
-    if not db.is_sqlite:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        async with db.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await truncate_all(db)
     t0 = time.perf_counter()
     chains = await load(db, ROWS)
     print(

@@ -23,13 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text
-
 from bot.channels.recording import RecordingChannel
 from bot.core.content import seed_if_empty
 from bot.core.messages import InboundMessage
-from bot.db.base import Base
-from bot.db.migrate import upgrade
+from bot.db.migrate import truncate_all, upgrade
 from bot.db.session import Database
 from bot.services import Services
 from bot.settings import Settings
@@ -53,10 +50,7 @@ def pct(values: list[float], p: float) -> float:
 async def prepare(url: str) -> Database:
     await asyncio.to_thread(upgrade, url)
     db = Database(url)
-    if not db.is_sqlite:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        async with db.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await truncate_all(db)
     await seed_if_empty(db)
     return db
 

@@ -33,8 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import ledger as ledger_bench  # noqa: E402  (bench/ledger.py: the ledger's rows)
 from sqlalchemy import Connection, insert, select, text  # noqa: E402
 
-from bot.db.base import Base  # noqa: E402
-from bot.db.migrate import upgrade  # noqa: E402
+from bot.db.migrate import truncate_all, upgrade  # noqa: E402
 from bot.db.repos import activity  # noqa: E402
 from bot.db.session import Database  # noqa: E402
 from bot.db.tables import (  # noqa: E402
@@ -283,10 +282,7 @@ def ms(runs: list[float]) -> str:
 async def bench(name: str, url: str, catalog: Catalog) -> None:
     await asyncio.to_thread(upgrade, url)
     db = Database(url)
-    if not db.is_sqlite:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        async with db.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await truncate_all(db)
     t0 = time.perf_counter()
     ids = await load(db)
     print(

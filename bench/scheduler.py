@@ -26,8 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Connection, insert, text
 
-from bot.db.base import Base
-from bot.db.migrate import upgrade
+from bot.db.migrate import truncate_all, upgrade
 from bot.db.session import Database
 from bot.db.tables import contacts, identities, jobs, rsvps, workshops
 from bot.delivery.scheduler import find_due, handle_due, run_tick
@@ -140,10 +139,7 @@ def checklist(answers: object, outcome: str | None) -> list[tuple[str, str]]:
 async def prepare(url: str) -> Database:
     await asyncio.to_thread(upgrade, url)
     db = Database(url)
-    if not db.is_sqlite:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        async with db.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await truncate_all(db)
     await db.run(fill)
     if not db.is_sqlite:
         async with db.begin() as conn:

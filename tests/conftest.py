@@ -2,11 +2,13 @@
 
 TEST_DATABASE_URLS is a comma-separated list; "sqlite" means a fresh file per test.
 The schema is migrated once per backend with Alembic; PostgreSQL tables are emptied
-before each test, SQLite gets a copy of a migrated template file.
+before each test, SQLite gets a copy of a migrated template file. Under pytest-xdist
+(`make test` runs `-n 2`), each worker has its own PostgreSQL database, made afresh.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -14,9 +16,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.db.base import Base
-from bot.db.migrate import upgrade
+from bot.db.migrate import truncate_all, upgrade
 from bot.db.session import Database
 
 URLS = [u.strip() for u in os.environ.get("TEST_DATABASE_URLS", "sqlite").split(",") if u.strip()]
@@ -34,9 +37,24 @@ def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, st
         if url == "sqlite":
             path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
             url = f"sqlite+aiosqlite:///{path}"
+        elif worker := os.environ.get("PYTEST_XDIST_WORKER"):
+            url = asyncio.run(_fresh_database(url, f"w_{worker}"))
         upgrade(url)
         out[_backend_id(url)] = url
     return out
+
+
+async def _fresh_database(url: str, suffix: str) -> str:
+    """A new empty database beside the one `url` names (dropped first if left over)."""
+    name = f"{make_url(url).database}_{suffix}"
+    server = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with server.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await server.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=[_backend_id(u) for u in URLS])
@@ -56,9 +74,6 @@ def database_url(
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     database = Database(database_url)
-    if not database.is_sqlite:
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        async with database.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await truncate_all(database)
     yield database
     await database.dispose()

@@ -167,7 +167,7 @@ class BroadcastService:
         """Compose and schedule in one go (the CLI): the texts given count as reviewed by
         `by`. Raises repo.Refused (nothing written) when a language lacks a text."""
         entries = given_texts(texts, by, send_french, media or {})
-        starts = self._start(at)
+        starts = self.start_of(at)
         now = self.clock()
 
         def write(conn: Connection) -> Created:
@@ -180,7 +180,9 @@ class BroadcastService:
 
         return await self.db.run(write)
 
-    def _start(self, at: datetime | None) -> datetime:
+    def start_of(self, at: datetime | None) -> datetime:
+        """When a broadcast asked for `at` (None: now) starts: out of quiet hours.
+        BroadcastError when `at` is in the past."""
         now = self.clock()
         if at is not None and at < now - PAST_GRACE:
             raise repo.BroadcastError("that time is in the past")
@@ -247,7 +249,7 @@ class BroadcastService:
         await self.db.run(repo.put_text, broadcast_id, entry, self.clock())
 
     async def schedule(self, broadcast_id: int, by: str, at: datetime | None = None) -> Created:
-        starts = self._start(at)
+        starts = self.start_of(at)
         count = await self.db.run(
             repo.schedule,
             broadcast_id,

@@ -1,10 +1,12 @@
 """Command line: `python -m bot <command>`. Each module adds one group of commands; this
 one only builds the parser and dispatches. Bad arguments get argparse's one-line error
-and exit 2; expected failures (no database, bad data) one line and exit 1."""
+and exit 2; expected failures (no database, bad data) one line and exit 1; output cut short
+by its reader (`… | head`) ends quietly with 141, as a shell's own tools do."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -62,9 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings)
     try:
         code: int = args.run(settings, args)
+        sys.stdout.flush()
     except CommandError as exc:
         print(f"python -m bot {args.command}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader has gone: what is still buffered goes nowhere, not to a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     return code

@@ -28,6 +28,7 @@ from bot.cli.runtime import (
     command,
     database,
     language,
+    person_name,
     run_async,
 )
 from bot.settings import Settings, get_settings
@@ -134,7 +135,9 @@ def register(sub: Subparsers) -> None:
     )
     new.add_argument("--image", action=LangValues, metavar="LANG=URL", help="an image per language")
     new.add_argument("--audio", action=LangValues, metavar="LANG=URL", help="audio per language")
-    new.add_argument("--by", help="who writes and reviews the texts (default: your login)")
+    new.add_argument(
+        "--by", type=person_name, help="who writes and reviews the texts (default: your login)"
+    )
     new.add_argument("--yes", action="store_true", help="send; without it, only count")
 
     status = command(actions, "status", cmd_status, help="recipients per status")
@@ -145,7 +148,7 @@ def register(sub: Subparsers) -> None:
 
     cancel = command(actions, "cancel", cmd_cancel, help="stop what has not gone yet")
     cancel.add_argument("id", type=_positive, metavar="N")
-    cancel.add_argument("--by", help="who cancels (default: your login)")
+    cancel.add_argument("--by", type=person_name, help="who cancels (default: your login)")
 
     command(actions, "list", cmd_list, help="the latest broadcasts")
 
@@ -163,7 +166,7 @@ def register(sub: Subparsers) -> None:
         help="the note in one language (a reminder in another language goes without it)",
     )
     note.add_argument("--clear", action="store_true", help="remove the workshop's notes")
-    note.add_argument("--by", help="who writes the note (default: your login)")
+    note.add_argument("--by", type=person_name, help="who writes the note (default: your login)")
 
 
 def _workshop(value: str) -> int:
@@ -203,9 +206,11 @@ def cmd_new(settings: Settings, args: argparse.Namespace) -> int:
             if not args.yes:
                 try:
                     comp = Composition({e.lang: e for e in entries})
-                    return await _dry_run(service, audience, comp)
+                    return await _dry_run(service, audience, comp, args.at)
                 except AudienceError as exc:
                     return _parser_error(f"--audience: {exc}")
+                except BroadcastError as exc:
+                    raise CommandError(str(exc)) from None
             try:
                 created = await service.new(
                     texts=texts,
@@ -235,8 +240,12 @@ def cmd_new(settings: Settings, args: argparse.Namespace) -> int:
     return run_async(run)
 
 
-async def _dry_run(service: BroadcastService, audience: Audience, comp: Composition) -> int:
-    """The count per language, what each would get, and machine drafts where they help."""
+async def _dry_run(
+    service: BroadcastService, audience: Audience, comp: Composition, at: datetime | None
+) -> int:
+    """The count per language, what each would get, machine drafts where they help, and
+    when it would start (quiet hours move it)."""
+    starts = service.start_of(at)
     count = await service.preview(audience)
     refusals = {r.lang: r.reason for r in comp.refusals(count.by_lang)}
     french = comp.texts.get(BASE_LANG)
@@ -256,6 +265,8 @@ async def _dry_run(service: BroadcastService, audience: Audience, comp: Composit
         print(f"{lang} {n}: {what}")
     if refusals:
         print("sending would be refused: no text in " + ", ".join(refusals), file=sys.stderr)
+    if starts > service.clock():
+        print(f"would start {local_text(starts, service.tz)} ({service.tz.key})", file=sys.stderr)
     print("nothing queued: add --yes to send", file=sys.stderr)
     print(f"{count.total} recipients")
     return 0

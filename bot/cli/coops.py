@@ -11,7 +11,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from bot.cli.runtime import CommandError, Subparsers, command, database, require_migrated, run_async
+from bot.cli.runtime import (
+    CommandError,
+    Subparsers,
+    command,
+    database,
+    person_name,
+    require_migrated,
+    run_async,
+)
 from bot.db.repos.coops import CoopRow, ProductRow
 from bot.delivery.timing import QUIET_FROM, QUIET_UNTIL
 from bot.ledger.coops import KINDS, CoopSpec, ProductSpec
@@ -111,7 +119,9 @@ def register(sub: Subparsers) -> None:
     member = command(actions, "add-member", cmd_add_member, help="add a contact to a coop")
     member.add_argument("name", metavar="NAME")
     member.add_argument("--contact", type=int, required=True, metavar="ID", help="contact id")
-    member.add_argument("--by", default="cli", help="who adds them (a facilitator's name)")
+    member.add_argument(
+        "--by", type=person_name, default="cli", help="who adds them (a facilitator's name)"
+    )
 
 
 def _run(settings: Settings, fn: Callable[[Connection], Any]) -> Any:

@@ -10,7 +10,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
-from bot.cli.runtime import CommandError, Subparsers, command, database, require_migrated, run_async
+from bot.cli.runtime import (
+    CommandError,
+    Subparsers,
+    command,
+    database,
+    person_name,
+    require_migrated,
+    run_async,
+)
 from bot.db.session import Database
 from bot.settings import Settings
 from content.catalog import Catalog
@@ -46,10 +54,12 @@ def register(sub: Subparsers) -> None:
     reply = command(actions, "reply", cmd_reply, help="answer in the person's chat")
     reply.add_argument("id", type=request_id)
     reply.add_argument("text", type=reply_text)
-    reply.add_argument("--as", dest="author", default="Migracoop", help="who answers")
+    reply.add_argument(
+        "--as", dest="author", type=person_name, default="Migracoop", help="who answers"
+    )
     assign = command(actions, "assign", cmd_assign, help="who takes the request")
     assign.add_argument("id", type=request_id)
-    assign.add_argument("who")
+    assign.add_argument("who", type=person_name)
     close = command(actions, "close", cmd_close, help="close; the person is told")
     close.add_argument("id", type=request_id)
 

@@ -60,6 +60,8 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from bot.reports.report import build_report
 
     _check_period(args.parser, args)
+    if args.format == "pdf" and args.out is None and sys.stdout.isatty():
+        args.parser.error("--format pdf needs --out FILE (or standard output sent to a file)")
     require_migrated(settings)
     period = Period(args.start, args.end)
 
@@ -104,11 +106,7 @@ def cmd_nlu_export(settings: Settings, args: argparse.Namespace) -> int:
 
 def _write(body: bytes, out: Path | None) -> None:
     if out is None:
-        try:
-            sys.stdout.buffer.write(body)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `report | head`
-            pass
+        sys.stdout.buffer.write(body)  # a reader gone early: bot/cli/__init__.py
         return
     try:
         out.write_bytes(body)

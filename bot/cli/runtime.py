@@ -47,6 +47,8 @@ def run_async(main: Callable[[], Awaitable[T]]) -> T:
     """Run a command's coroutine; a database that cannot be reached is one line, not a trace."""
     try:
         return asyncio.run(_call(main))
+    except BrokenPipeError:
+        raise  # our reader has gone, not the database (bot/cli/__init__.py)
     except (OperationalError, DBAPIError, OSError) as exc:
         reason = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
         raise CommandError(f"database error: {reason}") from exc
@@ -87,6 +89,17 @@ def language(value: str) -> str:
             f"unknown language {value!r} (expected one of {', '.join(LANGS)})"
         )
     return lang
+
+
+def person_name(value: str) -> str:
+    """argparse type: a person's name for the audit trail (`--by`, `--as`, `assign WHO`):
+    never empty, at most 254 characters."""
+    given = " ".join(value.split())
+    if not given:
+        raise argparse.ArgumentTypeError("a name is needed (it is kept with what you do)")
+    if len(given) > 254:
+        raise argparse.ArgumentTypeError("a name of at most 254 characters")
+    return given
 
 
 def actor(args: argparse.Namespace) -> str:

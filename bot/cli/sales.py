@@ -18,7 +18,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from bot.cli.coops import amount, day
-from bot.cli.runtime import CommandError, Subparsers, command, database, require_migrated, run_async
+from bot.cli.runtime import (
+    CommandError,
+    Subparsers,
+    command,
+    database,
+    person_name,
+    require_migrated,
+    run_async,
+)
 from bot.ledger.rows import PAYMENTS
 from bot.settings import Settings
 
@@ -62,17 +70,19 @@ def register(sub: Subparsers) -> None:
         type=day,
         help="YYYY-MM-DD (default: today; a closed day is recorded today as its correction)",
     )
-    add.add_argument("--by", required=True, metavar="WHO", help="the facilitator's name")
+    add.add_argument(
+        "--by", type=person_name, required=True, metavar="WHO", help="the facilitator's name"
+    )
     undo = command(actions, "undo", cmd_undo, help="cancel a sale with a reversal row")
     undo.add_argument("row", type=positive, metavar="ROW", help="the sale's id")
-    undo.add_argument("--by", required=True, metavar="WHO")
+    undo.add_argument("--by", type=person_name, required=True, metavar="WHO")
     fix = command(actions, "correct", cmd_correct, help="replace a sale's values")
     fix.add_argument("row", type=positive, metavar="ROW", help="the sale's id")
     fix.add_argument("--product")
     fix.add_argument("--quantity", type=positive)
     fix.add_argument("--amount", type=amount, metavar="EUROS")
     fix.add_argument("--payment", choices=PAYMENTS)
-    fix.add_argument("--by", required=True, metavar="WHO")
+    fix.add_argument("--by", type=person_name, required=True, metavar="WHO")
     fix.set_defaults(parser=fix)
 
 
@@ -146,16 +156,13 @@ def cmd_export_sales(settings: Settings, args: argparse.Namespace) -> int:
                 raise CommandError(f"no coop named {args.coop!r} (see `python -m bot coop list`)")
             coop_id = coop.id
         selection = Selection(start, end, coop_id)
-        try:
-            with _output(args.out, binary=args.format == "xlsx") as out:
-                if args.format == "xlsx":
-                    return write_xlsx(conn, out, selection)
-                if args.format == "fec":
-                    return write_fec(conn, out, selection, _tz(settings))
-                return write_csv(conn, out, selection)
-        except BrokenPipeError:  # `export-sales | head`: the reader has seen enough
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
+        # `export-sales | head`: the reader gone early is handled in bot/cli/__init__.py
+        with _output(args.out, binary=args.format == "xlsx") as out:
+            if args.format == "xlsx":
+                return write_xlsx(conn, out, selection)
+            if args.format == "fec":
+                return write_fec(conn, out, selection, _tz(settings))
+            return write_csv(conn, out, selection)
 
     n = _run(settings, export)
     if args.out:

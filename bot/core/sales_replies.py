@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import Connection
 
 from bot.core.scene import Scene
@@ -61,3 +63,22 @@ def written(scene: Scene, key: str, row: LedgerRow, member_id: int) -> None:
         day=day_text(catalog, lang, row.business_date, today),
         total=euros_text(facts.day_total(conn, member_id, row.business_date), lang),
     )
+
+
+def write_as_member(
+    scene: Scene, key: str, write: Callable[[CoopRow, MemberRow], LedgerRow]
+) -> None:
+    """Write to the ledger as the contact's current coop member and tell them what was
+    written (`key`, shown as `write`'s returned row), or why nothing was: no membership, or
+    the ledger's refusal (a LedgerError writes nothing)."""
+    found = member_of(scene)
+    if found is None:
+        refused(scene)
+        return
+    coop, member = found
+    try:
+        row = write(coop, member)
+    except LedgerError as error:
+        refused(scene, error)
+        return
+    written(scene, key, row, member.id)

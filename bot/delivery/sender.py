@@ -212,8 +212,8 @@ class OutboxSender:
         # filling the horizon never keeps someone writing now from being claimed.
         wanted = {
             name: (
-                self._horizon(channel) + self.max_in_flight - self._in_hand[name],
-                self._horizon(channel) - self._in_hand_later[name],
+                self.horizon(channel) + self.max_in_flight - self._in_hand[name],
+                self.horizon(channel) - self._in_hand_later[name],
             )
             for name, channel in self.channels.items()
         }
@@ -242,17 +242,14 @@ class OutboxSender:
         free, or when more may wait behind them (refilling in bulk, not one claim a send)."""
         later = rows[0].priority > outbox.Priority.REPLY
         full = len(rows) >= outbox.ROWS_PER_ADDRESS
-        if (
-            not later
-            or full
-            or self._in_hand_later[name] <= self._horizon(self.channels[name]) // 2
-        ):
+        if not later or full or self._in_hand_later[name] <= self.horizon(self.channels[name]) // 2:
             self._wake.set()
 
-    def _horizon(self, channel: Channel) -> int:
-        """Rows to hold at once: about two seconds of the channel's rate (more would only
-        wait, and wait a lease after a crash, while another worker could send them), at
-        least two per send slot. Each address being worked on counts for one at least."""
+    def horizon(self, channel: Channel) -> int:
+        """Rows this sender holds at once for the channel (replies may take `max_in_flight`
+        more): about two seconds of the channel's rate (more would only wait, and wait a
+        lease after a crash, while another worker could send them), at least two per send
+        slot. Each address being worked on counts for one at least."""
         rate = channel.rate_limit.global_per_second
         return max(2 * self.max_in_flight, min(MAX_CLAIMED, int(2 * rate)))
 

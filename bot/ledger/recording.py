@@ -156,6 +156,8 @@ def _correctable(conn: Connection, row: LedgerRow, actor: Actor) -> None:
         raise NotAllowed(f"row {row.id} is a {row.kind}, not a sale")
     if actor.role == "member" and actor.member_id != row.member_id:
         raise NotAllowed("a member corrects only their own sales")
+    if actor.role == "member" and row.recorded_by != actor.recorded_by:
+        raise NotAllowed("what a facilitator wrote, a facilitator changes")
     if repo.is_corrected(conn, row.id):
         raise AlreadyCorrected(f"sale {row.id} was already undone or corrected")
 
@@ -238,8 +240,10 @@ def reverse(
 
 def last_sale(conn: Connection, member_id: int, *, now: datetime, tz: ZoneInfo) -> LedgerRow | None:
     """What "undo last" would cancel: the member's latest sale of today or yesterday that
+    they wrote themselves (a facilitator's entry is a facilitator's to change) and that
     nothing has undone or corrected yet (to show it before asking for confirmation)."""
-    return repo.last_uncorrected_sale(conn, member_id, business_date(now, tz) - ONE_DAY)
+    since = business_date(now, tz) - ONE_DAY
+    return repo.last_uncorrected_sale(conn, member_id, since, Actor.member(member_id).recorded_by)
 
 
 def undo_last(

@@ -5,11 +5,8 @@ and in the expected language, and what the case deletes is gone from the databas
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
-import sys
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -17,9 +14,9 @@ from bot.core.content import seed_if_empty
 from bot.db.models import Contact
 from bot.db.session import Database
 from content.catalog import FSI, PDI, Catalog, load_catalog
+from tests.cli import chat
 from tests.flows.casebook import Case, load_cases, play
 
-ROOT = Path(__file__).resolve().parents[2]
 CASES = [c for c in load_cases() if c.data.get("process")]
 _CHOICE = re.compile(r"^\d+\. ")
 
@@ -34,27 +31,6 @@ def opening(catalog: Catalog, key: str, lang: str) -> str:
     """How a reply with this content key starts: its first line, up to any {value}."""
     first = catalog.text(key, lang).split("\n", 1)[0].split("{", 1)[0]
     return first.replace(FSI, "").replace(PDI, "").strip()
-
-
-async def chat(env: dict[str, str], user: str, lines: list[str]) -> str:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "chat",
-        "--user",
-        user,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        cwd=ROOT,
-    )
-    stdin = "".join(f"{line}\n" for line in lines).encode()
-    out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=180)
-    assert proc.returncode == 0, err.decode()
-    assert b"Traceback" not in err
-    return out.decode()
 
 
 async def test_the_process_cases_through_python_m_bot_chat(db: Database) -> None:

@@ -14,20 +14,7 @@ import httpx
 import pytest
 
 from bot.db.session import Database
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+from tests.cli import ROOT, run
 
 
 @pytest.fixture

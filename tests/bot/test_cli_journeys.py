@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.test_cli import run
+from tests.cli import run
 
 
 def environment(database_url: str) -> dict[str, str]:

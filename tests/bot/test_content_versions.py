@@ -34,6 +34,7 @@ from bot.services import Services
 from bot.settings import Settings
 from content.catalog import load_locale_files
 from tests.bot.conftest import Chat
+from tests.cli import run
 
 SHIPPED = load_locale_files()
 PROMPT_FR = Item.text("menu.prompt", "fr")
@@ -364,9 +365,6 @@ async def test_the_seed_command_prints_what_it_brought_and_the_conflicts(
     """Through the real `python -m bot seed`: the files "changed" since the last seed for
     two texts (their remembered digests are made old); one of them was edited since."""
     import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
     await sync_shipped(db)
     await edit(db, PROMPT_AR, "نص كتبه الميسر")
@@ -380,14 +378,7 @@ async def test_the_seed_command_prints_what_it_brought_and_the_conflicts(
         await repo.set_shipped(conn, {PROMPT_FR: repo.digest("ancien")}, NOW)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ADMIN_", "TELEGRAM_"))}
     env["DATABASE_URL"] = database_url
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "seed"],
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run(["seed"], env)
     assert result.returncode == 0, result.stderr
     assert (
         "content version 4: 0 flows and 1 texts brought in from the shipped files" in result.stderr

@@ -57,6 +57,7 @@ async def test_workshops_list_detail_and_coming(chat: Chat, lang: str) -> None:
     assert listed[0].text.index("1️⃣") < listed[0].text.index("2️⃣")
     first, second = listed[0].text.split("2️⃣")
     assert "Paris 18e" in first and "Paris 18e" in second
+    assert "Français, العربية" in first  # the languages spoken, in their own names
     if lang == "ar":
         assert "ورشة 1" in first and "ورشة 0" in second  # the Arabic titles
     else:

@@ -32,14 +32,24 @@ async def test_my_data_exports_and_erases_journeys(chat: Chat) -> None:
         )
         workshops.answer(conn, workshop_id=ws, contact_id=cid, coming=True, now=now, tz=PARIS)
         journeys.record_eligibility(conn, cid, "cae", {"project": "other"}, now)
-        journeys.record_step(conn, cid, "bank", "help", now)
-        journeys.record_module(conn, cid, "coop", position=2, now=now)
+        journeys.record_step(conn, cid, "bank_account", "help", now)
+        journeys.record_step(conn, cid, "domiciliation", "done", now)
+        journeys.record_module(conn, cid, "cae", position=2, now=now)
 
     await db.run(keep)
     await chat.say("u1", "/mydata")
     export = (await chat.say("u1", "2"))[0].text
-    for line in ("• eligibility: cae", "• step.bank: help", "• module.coop: message 2"):
-        assert line in export
+    # In the person's words: the outcome, the question and the answer, steps and modules by
+    # their titles with a mark — no internal keys.
+    for line in (
+        "• 🏢 Vous pouvez sans doute entrer directement dans une CAE",
+        "• 💡 Quel est votre projet ? → 💡 Autre chose",
+        "• Compte en banque 🆘",
+        "• Domiciliation ✅",
+        "• 🏢 Entrepreneur salarié …",
+    ):
+        assert line in export, export
+    assert "step." not in export and "module." not in export and "eligibility" not in export
     assert "• workshop." in export and ": yes" in export
     await chat.say("u1", "/mydata")
     await chat.say("u1", "3")

@@ -19,7 +19,7 @@ from bot.db.models import (
 from bot.db.repos.privacy import purge_inactive
 from bot.db.session import Database
 from bot.ledger.coops import CoopSpec, create_coop, join
-from bot.ledger.recording import SaleEntry, record_sale
+from bot.ledger.recording import SaleEntry, record_sale, reverse
 from bot.ledger.rules import Actor
 from bot.ledger.verify import verify
 from tests.bot.conftest import Chat
@@ -52,6 +52,42 @@ async def test_export_contains_the_conversation(chat: Chat) -> None:
     export = (await chat.say("u1", "2"))[0].text
     assert "📦" in export and "<b>mon projet</b>" in export and "👤 bonjour" in export
     assert "❌ Non" in export
+
+
+async def test_export_says_days_and_times_as_the_person_lives_them(chat: Chat) -> None:
+    await onboard(chat, "u1", "oui")
+    summer_night = datetime(2026, 7, 14, 21, 30, tzinfo=UTC)  # 23:30 in Paris
+    async with chat.services.db.begin() as conn:
+        await conn.execute(update(MessageLog).values(created_at=summer_night))
+    await chat.say("u1", "/mydata")
+    export = (await chat.say("u1", "2"))[0].text
+    assert "mardi 14 juillet\n23:30 👤 bonjour" in export
+    assert "2026-07-14" not in export and "21:30" not in export
+
+
+async def test_sales_counted_are_the_person_s_sales_not_ledger_rows(chat: Chat) -> None:
+    db = chat.services.db
+    await onboard(chat, "u1", "oui")
+    async with db.begin() as conn:
+        cid = (
+            await conn.execute(
+                select(ChannelIdentity.contact_id).where(ChannelIdentity.address == "u1")
+            )
+        ).scalar_one()
+
+    def sell_then_undo(conn: Connection) -> None:
+        now, tz = datetime.now(UTC), ZoneInfo("Europe/Paris")
+        coop = create_coop(conn, CoopSpec("Cuisine", "culinary"), now=now, tz=tz).coop
+        member = join(conn, coop.invite_code, cid, now=now, tz=tz).member
+        for n in (1, 2):
+            entry = SaleEntry(coop.id, member.id, "repas", n, 800 * n, source_message_id=f"m-{n}")
+            sale = record_sale(conn, entry, Actor.member(member.id), now=now, tz=tz)
+        reverse(conn, sale.rows[0].id, Actor.facilitator("Awa"), now=now, tz=tz)
+
+    await db.run(sell_then_undo)
+    await chat.say("u1", "/mydata")
+    shown = (await chat.say("u1", "1"))[0].text
+    assert "Ventes notées : 2" in shown  # two sales said; the undoing row is not a sale
 
 
 async def test_delete_erases_everything_but_anonymous_sales(chat: Chat) -> None:

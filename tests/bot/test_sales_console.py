@@ -6,11 +6,9 @@ totals the member was told add up, to the cent, with the month's CSV export."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import os
-import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -28,7 +26,8 @@ from bot.ledger.verify import verify
 from content.amounts import euros_text
 from content.catalog import FSI, PDI, load_catalog
 from content.dates import day_words
-from tests.bot.test_chat_cases import ROOT, opening
+from tests.bot.test_chat_cases import opening
+from tests.cli import chat
 
 PARIS = ZoneInfo("Europe/Paris")
 DIGITS = {"fr": "0123456789", "ar": "٠١٢٣٤٥٦٧٨٩", "prs": "۰۱۲۳۴۵۶۷۸۹", "ti": "0፩፪፫፬፭፮፯፰፱"}
@@ -70,23 +69,6 @@ TYPED = {
     "prs": ["۳", "۱", "۵ غذا ۴۰", "۱", "۱", "۱", "۲", "۳", "۱۰٫۵۰", "۱", "لغو", "۱", "فروش من"],
     "ti": ["4", "1", "፭ መግቢ ፵", "1", "1", "1", "2", "፫", "10.50", "1", "ሰርዝ", "1", "መሸጣታተይ"],
 }
-
-
-async def chat(env: dict[str, str], user: str, lines: list[str], lang: str) -> str:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "bot", "chat", "--user", user, "--lang", lang),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-        cwd=ROOT,
-    )
-    stdin = "".join(f"{line}\n" for line in lines).encode()
-    out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=180)
-    assert proc.returncode == 0, err.decode()
-    assert b"Traceback" not in err
-    return out.decode()
 
 
 def in_script(code: str, lang: str) -> str:

@@ -5,18 +5,13 @@ daylight-saving changes."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, select
 
-from bot.channels.recording import RecordingChannel
-from bot.core.content import seed_if_empty
 from bot.db.repos import conversations as repo
 from bot.db.repos import coops as coops_repo
 from bot.db.session import Database
@@ -25,56 +20,21 @@ from bot.delivery.scheduler import Scheduler
 from bot.ledger.coops import CoopSpec, ProductSpec, create_coop, join
 from bot.ledger.recording import SaleEntry, record_sale
 from bot.ledger.rules import Actor
-from bot.services import Services
-from bot.settings import Settings
+from tests.bot.conftest import PARIS, Scheduled, paris, scheduled
 
-PARIS = ZoneInfo("Europe/Paris")
 LANGS = ("fr", "ar", "prs", "ti")
 # The first words of each language's reminder (content/locales/sales.<lang>.yaml).
 REMINDER_STARTS = {"fr": "🔔 Bonsoir", "ar": "🔔", "prs": "🔔", "ti": "🔔"}
 
 
-def paris(text_: str) -> datetime:
-    return datetime.strptime(text_, "%Y-%m-%d %H:%M").replace(tzinfo=PARIS).astimezone(UTC)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @dataclass
-class Coop:
-    services: Services
-    channel: RecordingChannel
-    clock: Clock
+class Coop(Scheduled):
     coop_id: int
     members: dict[str, int]  # address -> member id
     contacts: dict[str, int]  # address -> contact id
 
-    @property
-    def db(self) -> Database:
-        return self.services.db
-
-    @property
-    def scheduler(self) -> Scheduler:
-        assert self.services.scheduler is not None
-        return self.services.scheduler
-
     def another_scheduler(self) -> Scheduler:
         return Scheduler(self.db, self.services.catalog, PARIS, clock=self.clock)
-
-    async def at(self, when: str, *schedulers: Scheduler) -> list[tuple[str, str]]:
-        """Move the clock, run the scheduler(s) and the sender; (address, text) sent."""
-        self.clock.now = paris(when)
-        before = len(self.channel.sent)
-        await asyncio.gather(*(s.drain() for s in (schedulers or (self.scheduler,))))
-        assert self.services.sender is not None
-        await self.services.sender.drain()
-        return [(m.address, m.text) for m in self.channel.sent[before:]]
 
     async def sell(self, address: str, cents: int, when: str, day: date | None = None) -> None:
         member = self.members[address]
@@ -83,23 +43,12 @@ class Coop:
             lambda c: record_sale(c, entry, Actor.member(member), now=paris(when), tz=PARIS)
         )
 
-    async def rows(self, sql: str, **params: Any) -> list[Any]:
-        async with self.db.connect() as conn:
-            return list((await conn.execute(text(sql), params)).all())
-
 
 async def open_coop(
     db: Database, start: str, *, ends_on: date | None = None, langs: tuple[str, ...] = LANGS
 ) -> AsyncIterator[Coop]:
-    await seed_if_empty(db)
-    clock = Clock(paris(start))
-    services = Services(Settings(_env_file=None, database_url=db.url), db=db, clock=clock)  # type: ignore[call-arg]
-    await services.open()
-    channel = RecordingChannel("test")
-    services.add_channel(channel)
-
     def build(conn: Connection) -> tuple[int, dict[str, int], dict[str, int]]:
-        now = clock.now
+        now = paris(start)
         spec = CoopSpec(
             name="Cuisine du monde",
             kind="culinary",
@@ -117,10 +66,9 @@ async def open_coop(
         }
         return coop.id, members, contacts
 
-    coop_id, members, contacts = await db.run(build)
-    yield Coop(services, channel, clock, coop_id, members, contacts)
-    if services.dispatcher is not None:
-        await services.dispatcher.close()
+    async with scheduled(db, start) as stack:
+        coop_id, members, contacts = await db.run(build)
+        yield Coop(stack.services, stack.channel, stack.clock, coop_id, members, contacts)
 
 
 @pytest.fixture

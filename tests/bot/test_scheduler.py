@@ -5,54 +5,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from bot.channels.recording import RecordingChannel
-from bot.core.content import seed_if_empty
 from bot.db.repos import conversations as repo
 from bot.db.repos import journeys, workshops
 from bot.db.repos.privacy import erase_contact
 from bot.db.session import Database
 from bot.delivery.scheduler import Scheduler
-from bot.services import Services
-from bot.settings import Settings
 from content.catalog import Catalog, load_locale_files
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def paris(text_: str) -> datetime:
-    return datetime.strptime(text_, "%Y-%m-%d %H:%M").replace(tzinfo=PARIS).astimezone(UTC)
+from tests.bot.conftest import PARIS, Scheduled, paris, scheduled
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Town:
-    services: Services
-    channel: RecordingChannel
-    clock: Clock
-
-    @property
-    def db(self) -> Database:
-        return self.services.db
-
-    @property
-    def scheduler(self) -> Scheduler:
-        assert self.services.scheduler is not None
-        return self.services.scheduler
+class Town(Scheduled):
+    """Contacts and workshops on the scheduled stack."""
 
     async def people(self, *addresses: str, lang: str = "fr", consent: bool = True) -> list[int]:
         def create(conn: Connection) -> list[int]:
@@ -90,31 +59,11 @@ class Town:
             )
         )
 
-    async def at(self, when: str) -> list[tuple[str, str]]:
-        """Move the clock, run the scheduler and the sender; (address, text) sent."""
-        self.clock.now = paris(when)
-        before = len(self.channel.sent)
-        await self.scheduler.drain()
-        assert self.services.sender is not None
-        await self.services.sender.drain()
-        return [(m.address, m.text) for m in self.channel.sent[before:]]
-
-    async def rows(self, sql: str, **params: Any) -> list[Any]:
-        async with self.db.connect() as conn:
-            return list((await conn.execute(text(sql), params)).all())
-
 
 @pytest.fixture
 async def town(db: Database) -> AsyncIterator[Town]:
-    await seed_if_empty(db)
-    clock = Clock(paris("2026-12-01 10:00"))
-    services = Services(Settings(_env_file=None, database_url=db.url), db=db, clock=clock)  # type: ignore[call-arg]
-    await services.open()
-    channel = RecordingChannel("test")
-    services.add_channel(channel)
-    yield Town(services, channel, clock)
-    if services.dispatcher is not None:
-        await services.dispatcher.close()
+    async with scheduled(db, "2026-12-01 10:00") as stack:
+        yield Town(stack.services, stack.channel, stack.clock)
 
 
 async def test_reminders_a_day_and_two_hours_before_to_those_coming(town: Town) -> None:

@@ -557,7 +557,7 @@ async def test_a_broadcast_larger_than_the_horizon_goes_out_without_polling(
         per_address_per_second=1000, per_address_burst=1000, global_per_second=50
     )
     sender = OutboxSender(db, {"test": channel}, max_in_flight=2, idle_poll=600)
-    assert sender._horizon(channel) < len(addresses) * per_address
+    assert sender.horizon(channel) < len(addresses) * per_address
     async with running(sender):
         await until(lambda: len(channel.finished) == len(addresses) * per_address, timeout=20)
     assert [status for status, _ in await statuses(db)] == ["sent"] * len(channel.finished)

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,10 +15,9 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.messages import InboundMessage
 from bot.db.session import Database
 from nlu.backend import EmbeddedBackend
+from tests.cli import ROOT, run
 from tests.fakes.server import ServerThread
 from tests.fakes.telegram_api import FakeTelegram
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -70,14 +68,7 @@ async def test_worker_sends_pending_replies_and_does_not_poll(
 
 def test_worker_refuses_to_run_beside_a_sending_web_process(db: Database) -> None:
     env = {**os.environ, "DATABASE_URL": db.url, "WORKER_ENABLED": "false"}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "worker"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run(["worker"], env, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("python -m bot worker: WORKER_ENABLED is false")

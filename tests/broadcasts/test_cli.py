@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,20 +11,9 @@ import pytest
 from bot.cli import main
 from bot.db.session import Database
 from tests.broadcasts.conftest import Person, add_people, daytime_zone, rows
+from tests.cli import run
 
-ROOT = Path(__file__).resolve().parents[2]
 LAST_LINE = re.compile(r"broadcast (\d+): (\d+) recipients")
-
-
-def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 @pytest.fixture
@@ -132,6 +119,20 @@ async def test_audience_and_time(db: Database, env: dict[str, str]) -> None:
     assert result.stdout.splitlines()[-1].endswith(": 1 recipients")
     listed = run(["broadcast", "list"], env)
     assert "scheduled 2099-05-01 10:00 lang=prs channel=whatsapp" in listed.stdout
+
+
+async def test_the_count_says_when_quiet_hours_move_the_start(
+    db: Database, env: dict[str, str]
+) -> None:
+    await db.run(add_people, PEOPLE)
+    at_night = ["broadcast", "new", "--text", "fr=Atelier", "--at", "2099-05-01 23:00"]
+    preview = run(at_night, env)
+    assert preview.returncode == 0, preview.stderr
+    assert "would start 2099-05-02 08:00" in preview.stderr
+    assert preview.stdout.splitlines()[-1] == "5 recipients"
+    french_for_all = ["--send-french", "ar", "--send-french", "prs", "--send-french", "ti"]
+    sent = run([*at_night, *french_for_all, "--yes"], env)
+    assert "starts 2099-05-02 08:00" in sent.stderr  # the same as the count said
 
 
 @pytest.mark.parametrize(

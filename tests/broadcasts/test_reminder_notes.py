@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,8 +12,9 @@ import pytest
 from bot.db.repos.reminder_notes import NoteError, notes_of, set_notes
 from bot.db.repos.workshops import add_workshop, cancel_workshop
 from bot.db.session import Database
-from tests.bot.test_scheduler import PARIS, Town, town  # noqa: F401  (the fixture)
-from tests.broadcasts.test_cli import ROOT
+from tests.bot.conftest import PARIS
+from tests.bot.test_scheduler import Town, town  # noqa: F401  (the fixture)
+from tests.cli import run
 
 
 async def test_reminders_carry_the_note_in_the_readers_language(town: Town) -> None:  # noqa: F811
@@ -83,29 +83,22 @@ async def test_cli(db: Database) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
     env["DATABASE_URL"] = db.url
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", "broadcast", "reminder-note", *args],
-            text=True,
-            capture_output=True,
-            env=env,
-            cwd=ROOT,
-            timeout=120,
-        )
+    def note(*args: str) -> subprocess.CompletedProcess[str]:
+        return run(["broadcast", "reminder-note", *args], env)
 
-    done = run(str(ws), "--text", "fr=Apportez un stylo", "--text", "ti=ብርዒ ኣምጽኡ", "--by", "nadia")
+    done = note(str(ws), "--text", "fr=Apportez un stylo", "--text", "ti=ብርዒ ኣምጽኡ", "--by", "nadia")
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"workshop {ws}: reminder notes in fr, ti\n"
     assert await db.run(notes_of, ws) == {"fr": "Apportez un stylo", "ti": "ብርዒ ኣምጽኡ"}
     for bad in ([str(ws)], [str(ws), "--clear", "--text", "fr=a"], ["x", "--clear"]):
-        result = run(*bad)
+        result = note(*bad)
         assert result.returncode == 2 and result.stdout == "", bad
         errors = [line for line in result.stderr.splitlines() if "error:" in line]
         assert "Traceback" not in result.stderr and len(errors) == 1, result.stderr
-    missing = run("999999", "--clear")
+    missing = note("999999", "--clear")
     assert missing.returncode == 1
     assert missing.stderr == "python -m bot broadcast: no workshop 999999\n"
-    cleared = run(str(ws), "--clear")
+    cleared = note(str(ws), "--clear")
     assert cleared.stdout == f"workshop {ws}: reminder notes in none\n"
     assert await db.run(notes_of, ws) == {}
 

@@ -11,7 +11,6 @@ import io
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,20 +23,8 @@ from bot.cli import main
 from bot.db.session import Database
 from bot.db.tables import sales
 from bot.settings import get_settings
+from tests.cli import run
 from tests.ledger.conftest import Shop, make_shop, paris
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 @dataclass

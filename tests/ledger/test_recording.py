@@ -208,6 +208,29 @@ async def test_a_member_cannot_undo_what_is_closed_or_not_theirs(shop: Shop) -> 
         await shop.run(lambda c: reverse(c, old.id, Actor.member(shop.members[1]), now=NOON, tz=TZ))
 
 
+async def test_what_a_facilitator_wrote_a_member_does_not_undo(shop: Shop) -> None:
+    """A facilitator's correction of a member's sale stands: "undo last" in the chat never
+    offers it, and a member's reversal of it is refused; the member's own sale before it
+    is what they can still undo."""
+    (own,) = (await shop.sell(0, 800, now=NOON, quantity=1)).rows
+    (sale,) = (await shop.sell(0, 4000, now=NOON, quantity=5)).rows
+    fixed = await shop.run(
+        lambda c: correct(c, sale.id, Correction(amount_cents=4500), FACILITATOR, now=NOON, tz=TZ)
+    )
+    replacement = fixed.rows[-1]
+    me = Actor.member(shop.members[0])
+    offered = await shop.run(lambda c: last_sale(c, shop.members[0], now=NOON, tz=TZ))
+    assert offered is not None and offered.id == own.id
+    with pytest.raises(NotAllowed):
+        await shop.run(lambda c: reverse(c, replacement.id, me, now=NOON, tz=TZ))
+    with pytest.raises(NotAllowed):
+        change = Correction(amount_cents=100)
+        await shop.run(lambda c: correct(c, replacement.id, change, me, now=NOON, tz=TZ))
+    (undo,) = (await shop.run(lambda c: undo_last(c, shop.members[0], me, now=NOON, tz=TZ))).rows
+    assert undo.corrects_id == own.id
+    assert (await shop.run(verify)).ok
+
+
 async def test_a_correction_is_a_reversal_and_a_replacement(shop: Shop) -> None:
     (sale,) = (await shop.sell(0, 4000, now=NOON, quantity=5)).rows
     me = Actor.member(shop.members[0])

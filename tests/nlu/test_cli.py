@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,25 +15,17 @@ from nlu.features import intent_features
 from nlu.language import identify
 from nlu.training import data_fingerprint
 from nlu.types import INTENTS, LANGS
+from tests.cli import run
 from tests.nlu.test_store import small_data
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nlu", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=True,
-    )
+def nlu_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`python -m nlu ARGS`, which must succeed."""
+    return run(args, stdin=stdin, module="nlu", check=True)
 
 
 def test_parse_reads_lines_and_writes_json_lines() -> None:
-    out = run("parse", stdin="bonjour\nj'ai vendu 12 repas à 8€\n٤٥ يورو\n").stdout
+    out = nlu_cli("parse", stdin="bonjour\nj'ai vendu 12 repas à 8€\n٤٥ يورو\n").stdout
     lines = [json.loads(line) for line in out.splitlines()]
     assert [d["text"] for d in lines] == ["bonjour", "j'ai vendu 12 repas à 8€", "٤٥ يورو"]
     assert set(lines[0]) == {"text", "lang", "intent", "confidence", "entities"}
@@ -50,9 +41,9 @@ def test_evaluate_prints_a_report(tmp_path: Path) -> None:
         '{"text": "vendu 3 robes a 20 euros", "intent": "log_sale", "lang": "fr", "amount": 60}\n',
         encoding="utf-8",
     )
-    out = run("evaluate", str(cases)).stdout
+    out = nlu_cli("evaluate", str(cases)).stdout
     assert "fr" in out and "latency" in out
-    report = json.loads(run("evaluate", "--json", str(cases)).stdout)
+    report = json.loads(nlu_cli("evaluate", "--json", str(cases)).stdout)
     assert report["languages"]["fr"]["intent_accuracy"] == 1.0
     assert report["languages"]["fr"]["amount_accuracy"] == 1.0
 
@@ -66,10 +57,10 @@ def test_evaluate_reports_each_set_and_both_readings(tmp_path: Path) -> None:
         ' "amount_alternative": 20}\n',
         encoding="utf-8",
     )
-    out = run("evaluate", str(first), str(second)).stdout
+    out = nlu_cli("evaluate", str(first), str(second)).stdout
     assert f"on {first} (1 messages)" in out and f"on {second} (1 messages)" in out
     assert "1 ambiguous" in out and "reliability" in out
-    report = json.loads(run("evaluate", "--json", str(first), str(second)).stdout)
+    report = json.loads(nlu_cli("evaluate", "--json", str(first), str(second)).stdout)
     assert report[str(second)]["languages"]["fr"]["ambiguous_n"] == 1
     assert report[str(second)]["languages"]["fr"]["amount_accuracy"] == 1.0
 
@@ -85,11 +76,11 @@ def test_evaluate_scores_what_a_line_gives(tmp_path: Path) -> None:
         '{"text": "bonsoir", "lang": "fr"}\n',
         encoding="utf-8",
     )
-    report = json.loads(run("evaluate", "--json", str(cases)).stdout)["languages"]["fr"]
+    report = json.loads(nlu_cli("evaluate", "--json", str(cases)).stdout)["languages"]["fr"]
     assert (report["n"], report["intent_n"], report["lang_accuracy"]) == (4, 0, 1.0)
     assert (report["amount_n"], report["amount_accuracy"]) == (1, 1.0)
     assert (report["no_amount_n"], report["no_amount_accuracy"]) == (2, 1.0)
-    out = run("evaluate", str(cases)).stdout
+    out = nlu_cli("evaluate", str(cases)).stdout
     assert "no amount given 2/2" in out
 
 
@@ -111,13 +102,7 @@ def test_evaluate_on_a_file_that_is_not_cases_says_so_in_one_line(
     if content is not None:
         path = str(tmp_path / "bad.jsonl")
         Path(path).write_text(content, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "nlu", "evaluate", path],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    done = run(["evaluate", path], module="nlu")
     assert done.returncode == 2
     assert message in done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
@@ -127,13 +112,7 @@ def test_evaluate_on_a_file_that_is_not_cases_says_so_in_one_line(
 def test_evaluate_on_a_binary_file_says_so(tmp_path: Path) -> None:
     path = tmp_path / "model.npz"
     path.write_bytes(bytes(range(256)))
-    done = subprocess.run(
-        [sys.executable, "-m", "nlu", "evaluate", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    done = run(["evaluate", str(path)], module="nlu")
     assert done.returncode == 2
     assert "not a JSON-lines file" in done.stderr and "Traceback" not in done.stderr
 
@@ -148,9 +127,7 @@ def test_evaluate_on_a_binary_file_says_so(tmp_path: Path) -> None:
     ],
 )
 def test_bad_arguments_get_one_line_and_exit_2(args: list[str], message: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "nlu", *args], capture_output=True, text=True, cwd=ROOT, timeout=60
-    )
+    done = run(args, module="nlu", timeout=60)
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr
@@ -161,7 +138,7 @@ def test_train_builds_a_model_from_a_data_folder(tmp_path: Path) -> None:
     data = small_data(tmp_path / "data")
     out = tmp_path / "model.npz"
 
-    meta = json.loads(run("train", "--data", str(data), "--out", str(out)).stdout)
+    meta = json.loads(nlu_cli("train", "--data", str(data), "--out", str(out)).stdout)
 
     assert meta["examples"] == len(INTENTS) * len(LANGS) * 5
     assert meta["data"] == data_fingerprint(data) != data_fingerprint()
@@ -183,15 +160,7 @@ def test_train_if_stale_keeps_a_current_model(tmp_path: Path) -> None:
     env = {**os.environ, "NLU_MODEL_DIR": str(tmp_path / "cache")}
 
     def train(*extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "nlu", "train", "--data", str(data), *extra],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=120,
-            check=True,
-        )
+        return run(["train", "--data", str(data), *extra], env, module="nlu", check=True)
 
     first = train("--if-stale")
     assert "training the model" in first.stderr

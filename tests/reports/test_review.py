@@ -14,9 +14,8 @@ from bot.db.repos import activity
 from bot.db.session import Database
 from nlu.training import load_examples
 from tests.admin.conftest import post
+from tests.cli import ROOT, run
 from tests.reports.conftest import Panel, People, at
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def misses(db: Database, people: People) -> dict[str, int]:
@@ -80,14 +79,7 @@ async def misses(db: Database, people: People) -> dict[str, int]:
 def cli(args: list[str], database_url: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADMIN_")}
     env["DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
+    return run(args, env)
 
 
 async def test_review_then_export_round_trip(

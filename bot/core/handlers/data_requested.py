@@ -20,7 +20,16 @@ def data_requested(scene: Scene, event: DataRequested) -> None:
     data = repo.stored_data(scene.conn, contact.id, contact.fields)
     if event.op == "export":
         history = repo.message_history(scene.conn, contact.id)
-        text = privacy.export_text(catalog, lang, data, contact.consent, history, scene.now)
+        text = privacy.export_text(
+            catalog,
+            lang,
+            data,
+            contact.consent,
+            history,
+            scene.now,
+            scene.programme.tz,
+            scene.env.journeys,
+        )
     else:
         text = privacy.summary_text(catalog, lang, data, contact.consent)
     scene.replies.append(MsgCreated(text, lang))

@@ -2,20 +2,17 @@
 row with the new values (nothing is changed or deleted), and the member is told."""
 
 from bot.core.handlers import handles
-from bot.core.sales_replies import member_of, refused, written
+from bot.core.sales_replies import write_as_member
 from bot.core.scene import Scene
+from bot.db.repos.coops import CoopRow, MemberRow
 from bot.ledger.recording import Correction, correct
-from bot.ledger.rules import Actor, LedgerError
+from bot.ledger.rows import LedgerRow
+from bot.ledger.rules import Actor
 from flows.events import SaleCorrected
 
 
 @handles(SaleCorrected)
 def sale_corrected(scene: Scene, event: SaleCorrected) -> None:
-    found = member_of(scene)
-    if found is None:
-        refused(scene)
-        return
-    member = found[1]
     change = Correction(
         quantity=event.quantity,
         amount_cents=event.amount_cents,
@@ -23,7 +20,8 @@ def sale_corrected(scene: Scene, event: SaleCorrected) -> None:
         product=event.product,
         product_id=event.product_id,
     )
-    try:
+
+    def replace(coop: CoopRow, member: MemberRow) -> LedgerRow:
         recorded = correct(
             scene.conn,
             event.sale_id,
@@ -33,7 +31,6 @@ def sale_corrected(scene: Scene, event: SaleCorrected) -> None:
             tz=scene.programme.tz,
             source_message_id=scene.source,
         )
-    except LedgerError as error:
-        refused(scene, error)
-        return
-    written(scene, "sales.corrected", recorded.rows[-1], member.id)
+        return recorded.rows[-1]  # the replacement
+
+    write_as_member(scene, "sales.corrected", replace)

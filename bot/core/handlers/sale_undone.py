@@ -2,21 +2,18 @@
 deleted), and the member is told, with their new total for that day."""
 
 from bot.core.handlers import handles
-from bot.core.sales_replies import member_of, refused, written
+from bot.core.sales_replies import write_as_member
 from bot.core.scene import Scene
+from bot.db.repos.coops import CoopRow, MemberRow
 from bot.ledger.recording import reverse
-from bot.ledger.rules import Actor, LedgerError
+from bot.ledger.rows import LedgerRow
+from bot.ledger.rules import Actor
 from flows.events import SaleUndone
 
 
 @handles(SaleUndone)
 def sale_undone(scene: Scene, event: SaleUndone) -> None:
-    found = member_of(scene)
-    if found is None:
-        refused(scene)
-        return
-    member = found[1]
-    try:
+    def undo(coop: CoopRow, member: MemberRow) -> LedgerRow:
         recorded = reverse(
             scene.conn,
             event.sale_id,
@@ -25,7 +22,6 @@ def sale_undone(scene: Scene, event: SaleUndone) -> None:
             tz=scene.programme.tz,
             source_message_id=scene.source,
         )
-    except LedgerError as error:
-        refused(scene, error)
-        return
-    written(scene, "sales.undone", recorded.rows[0], member.id)
+        return recorded.rows[0]  # the reversal
+
+    write_as_member(scene, "sales.undone", undo)

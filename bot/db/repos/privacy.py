@@ -77,7 +77,7 @@ def stored_data(conn: Connection, contact_id: int, fields: dict[str, Any]) -> St
         conn.execute(
             select(func.count())
             .select_from(sales.join(members, members.c.id == sales.c.member_id))
-            .where(members.c.contact_id == contact_id, sales.c.kind != "closing")
+            .where(members.c.contact_id == contact_id, sales.c.kind == "sale")
         )
     ).scalar_one()
     n_open = open_tickets(conn, contact_id)

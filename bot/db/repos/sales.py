@@ -98,9 +98,11 @@ def is_corrected(conn: Connection, row_id: int) -> bool:
     return bool(conn.execute(select(exists().where(sales.c.corrects_id == row_id))).scalar_one())
 
 
-def last_uncorrected_sale(conn: Connection, member_id: int, since: date) -> LedgerRow | None:
-    """The member's latest sale (or replacement) dated `since` or later that nothing has
-    reversed or replaced yet."""
+def last_uncorrected_sale(
+    conn: Connection, member_id: int, since: date, recorded_by: str
+) -> LedgerRow | None:
+    """The member's latest sale (or replacement) dated `since` or later, written by
+    `recorded_by`, that nothing has reversed or replaced yet."""
     found = (
         conn.execute(
             select(sales)
@@ -108,6 +110,7 @@ def last_uncorrected_sale(conn: Connection, member_id: int, since: date) -> Ledg
                 sales.c.member_id == member_id,
                 sales.c.business_date >= since,
                 sales.c.kind.in_(("sale", "replacement")),
+                sales.c.recorded_by == recorded_by,
                 _uncorrected(),
             )
             .order_by(sales.c.id.desc())

@@ -15,10 +15,12 @@ from tests.bot.handlers.conftest import NOW, Harness
 PARIS = ZoneInfo("Europe/Paris")
 
 
-async def make_coop(harness: Harness, *, ends_on: date | None = None) -> CoopRow:
+async def make_coop(
+    harness: Harness, *, ends_on: date | None = None, name: str = "Cuisine du monde"
+) -> CoopRow:
     def build(conn: Connection) -> CoopRow:
         spec = CoopSpec(
-            "Cuisine du monde",
+            name,
             "culinary",
             products=(ProductSpec("repas", 800, 1000),),
             starts_on=date(2026, 11, 1),

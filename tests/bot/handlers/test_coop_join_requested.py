@@ -32,3 +32,23 @@ async def test_unknown_codes_and_finished_coops_are_refused(harness: Harness) ->
         refusal = applied.scene.env.catalog.text("sales.refused.join", "ti")
         assert [r.text for r in applied.scene.replies] == [refusal]
     assert await harness.rows("SELECT id FROM coop_members") == []
+
+
+async def test_joining_a_second_coop_says_where_the_next_sales_go(harness: Harness) -> None:
+    first = await make_coop(harness)
+    second = await make_coop(harness, name="Couture")
+    contact = await harness.contact(lang="ti")
+    await harness.apply(contact, [CoopJoinRequested(first.invite_code)], external_id="j1")
+    applied = await harness.apply(
+        contact, [CoopJoinRequested(second.invite_code)], external_id="j2"
+    )
+    catalog = applied.scene.env.catalog
+    assert [r.text for r in applied.scene.replies] == [
+        catalog.text("sales.joined", "ti", coop="Couture"),
+        catalog.text("sales.joined_switch", "ti", coop="Couture", before="Cuisine du monde"),
+    ]
+    # The first code again: already a member there, nothing moves, nothing to announce.
+    again = await harness.apply(contact, [CoopJoinRequested(first.invite_code)], external_id="j3")
+    assert [r.text for r in again.scene.replies] == [
+        catalog.text("sales.joined", "ti", coop="Cuisine du monde")
+    ]
