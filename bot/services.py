@@ -109,7 +109,12 @@ class Services:
             clock=self.clock,
         )
         self.broadcasts = BroadcastRunner(
-            self.db, self.settings, rates=self._rates, clock=self.clock, on_queued=self.sender.wake
+            self.db,
+            self.settings,
+            rates=self._rates,
+            clock=self.clock,
+            on_queued=self.sender.wake,
+            catalog=self.catalog,
         )
         self.content = ContentReloader(self.db, loaded, self._use_content)
         _tune_gc()

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -63,6 +64,8 @@ class Choice(Strict):
     label: TextKey  # a button
     because: TextKey | None = None  # "you said …": needed when a rule uses this choice
     check: bool = False  # `because` states a fact to confirm with a person
+    # A yes (or no) word alone selects it: "non" at "do you live in Île-de-France?".
+    means: Literal["yes", "no"] | None = None
 
 
 class Question(Strict):

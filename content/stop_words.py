@@ -1,7 +1,8 @@
 """The words that stop the weekly nudges and the broadcasts (one word stops both), and those
 that start broadcasts again, as people type them in our four languages. The first stop word
-of a language is the one the texts show. Only a whole message counts ("stop", "STOP !",
-"بس کن"); the engine compares words folded (flows/yes_no.py: lower case, no accents or
+of a language is the one the texts show. A whole message counts ("stop", "STOP !", "بس
+کن"), or a sentence with a stop word and a word for the messages (MESSAGE_WORDS); the engine
+compares words folded (flows/yes_no.py: lower case, no accents or
 Arabic marks, ی ک written ي ك).
 """
 
@@ -78,7 +79,17 @@ START_WORDS: dict[str, tuple[str, ...]] = {
     "fr": ("start", "reprendre", "recommencer", "réabonner", "me réabonner", "subscribe"),
     "ar": ("ابدأ", "ابدا", "إبدأ", "استئناف", "استأنف", "ابدأ من جديد", "ebda", "ibda"),
     "prs": ("شروع", "شروع کن", "شروع کنید", "دوباره بفرستید", "shuru", "shoru"),
-    "ti": ("ጀምር", "ጀምሩ", "ቀጽል", "ቀጽሉ", "jemir", "jemiru"),
+    "ti": ("ጀምር", "ጀምሩ", "ቀጽል", "ቀጽሉ", "jemir", "jemiru", "jemer", "jemeru", "jemr"),
+}
+
+# A sentence with a stop word and one of these ("stop les messages svp", "بس کن دیگه پیام
+# نفرست") stops them as the word alone does: stopping is harmless, starting again one word.
+# Not "rappel(s)": "stop rappels" is the sales reminders' keyword.
+MESSAGE_WORDS: dict[str, tuple[str, ...]] = {
+    "fr": ("messages", "message", "msg", "annonces", "annonce", "notifications", "notif", "pub"),
+    "ar": ("رسائل", "الرسائل", "رسالة", "الرسالة", "رسايل", "مسجات", "إعلانات", "الإعلانات"),
+    "prs": ("پیام", "پیامها", "پیام‌ها", "پیغام", "اعلان", "اعلان‌ها", "payam"),
+    "ti": ("መልእኽቲ", "መልእኽትታት", "ምልክታታት", "ምልክታ", "melekti"),
 }
 
 

@@ -2,7 +2,8 @@
 
 Explicit answers are what a person does on purpose: a pressed button, its number (any
 digit system, keycaps too), its label in any of our languages (with or without its emoji)
-or one of its words, or a message that is only a yes or a no (flows/yes_no.py). They are
+or one of its words, or a message that is only a yes or a no (flows/yes_no.py; a plain yes
+for a `firm` choice: consent, deleting data). They are
 the only answers to a choice marked `explicit`. Other choices also take a choice word or a
 yes/no word inside a sentence, or an NLU intent sure enough for the use.
 """
@@ -14,7 +15,7 @@ import re
 from content.catalog import LANGS
 from flows.model import Ask, Choice
 from flows.run import Run
-from flows.yes_no import NO_SIGNS, YES_SIGNS, exact_yes_no, fold, yes_no_in
+from flows.yes_no import NO_SIGNS, YES_SIGNS, exact_yes_no, firm_yes, fold, yes_no_in
 from nlu.numbers import ascii_digits
 from nlu.types import ParseResult
 
@@ -62,7 +63,10 @@ def explicit_choice(ask: Ask, text: str, payload: str | None, run: Run) -> Choic
             return c
     said = exact_yes_no(text)
     meant = [c for c in ask.choices if said and c.means == said]
-    return meant[0] if len(meant) == 1 else None
+    firm = meant[0].firm if len(meant) == 1 else None
+    if len(meant) != 1 or (firm and said == "yes" and not firm_yes(text, agree=firm == "agree")):
+        return None
+    return meant[0]
 
 
 def named_choice(ask: Ask, text: str) -> Choice | None:

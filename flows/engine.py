@@ -7,8 +7,10 @@ One message is read in this order; the first reading that applies wins:
 1. a new contact starts the onboarding (language, then the privacy notice and consent);
 2. an explicit answer to the waiting question: a pressed button, its number, its label
    or words, a yes/no word alone (flows/answers.py) — or a sentence naming one choice;
-   then a stop word alone, which stops the weekly nudges and broadcasts, or a start word
-   alone, which starts broadcasts again for someone who stopped them (content/stop_words.py);
+   then a stop word alone (or, except at a question waiting for free text, a sentence with a
+   stop word and a word for the messages), which stops the weekly nudges and broadcasts, or
+   a start word alone, which starts broadcasts again for someone who stopped them
+   (content/stop_words.py);
 3. a request to switch language, or a second message in a row clearly in another one;
 4. a slash command, a flow's keyword at the start of the message ("JOIN K7M4Q2"; not at
    a question waiting for free text), or a sentence sure enough (flows/confidence.py) to
@@ -32,7 +34,7 @@ from functools import lru_cache
 
 from content.catalog import LANGS, Catalog
 from content.journeys import Journeys, shipped_journeys
-from content.stop_words import START_WORDS, STOP_WORDS
+from content.stop_words import MESSAGE_WORDS, START_WORDS, STOP_WORDS
 from flows.actions import execute
 from flows.answers import explicit_choice, free_answer, loose_choice, named_choice, names
 from flows.confidence import THRESHOLDS, Thresholds
@@ -40,7 +42,7 @@ from flows.events import Event, FlowEntered, InputNotUnderstood
 from flows.lookup import NO_LOOKUP, Lookup
 from flows.model import END, FLOW_PREFIX, VAR_PREFIX, Ask, Choice, Flow, Node, Router
 from flows.run import Run
-from flows.yes_no import fold
+from flows.yes_no import fold, yes_no_in, yes_no_lang
 from nlu.types import ParseResult
 
 MAX_STEPS = 50  # nodes visited in one call; a guard against flows that loop without asking
@@ -72,7 +74,10 @@ GLOBAL_INTENTS = {
     "talk_to_human": "handover",
     "privacy": "my_data",
 }
+# Small talk: a short answer, never a misunderstanding. Thanks and goodbye end the question
+# (unless it must be answered: then it is asked again); hello comes before it again.
 SHORT_REPLIES = {"thanks": "common.you_are_welcome", "goodbye": "common.goodbye"}
+HELLO, HELLO_INTENT = "common.hello", "greet"
 # The host's fact: the language of the contact's previous message, as the NLU read it.
 PREVIOUS_LANG = "previous_lang"
 # The host's fact: "yes" when the contact stopped broadcasts.
@@ -183,10 +188,11 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         if inp.payload:
             run.vars["start_payload"] = inp.payload[:64]
         run.guess = _named_language(env, text) if _asks_language(env, inp, text) else None
-        if contact.lang in LANGS and (command or fold(text).split()[:1] == ["join"]):
+        if command or fold(text).split()[:1] == ["join"]:
             # "/start CODE", "JOIN CODE": no words to tell a language by (the NLU reads
-            # Latin letters as French); the phone's language (locale) says more.
-            run.guess = contact.lang
+            # Latin letters as French), and a phone's language is often not its owner's:
+            # the four-language list, so that consent is given on a text they read.
+            run.lang = run.guess = "und"
         wanted = (
             _triggered(env, run, text, command, keywords=True)
             or _command_destination(command)
@@ -203,12 +209,23 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
         # answer means nothing now, so it is not read as a menu choice either.
         return _nothing_waiting(env, walker, text, command, inp, stale=session is not None)
 
-    # 2. An explicit answer, or a sentence naming one choice ("je veux parler arabe").
+    # 2. An explicit answer, or a sentence naming one choice ("je veux parler arabe"). At
+    # "shall we continue in X?" and at the consent question, a yes or a no typed in another
+    # of our languages asks the question again in that one: it never confirms X.
+    if ask.kind == "choice" and not command and not inp.payload and _asks_in_language(env, session):
+        consenting = session.flow_id == env.consent_flow
+        other = _answer_language(env, run, inp, text, consenting=consenting)
+        if other is not None:
+            onboarding = run.consent is None and session.flow_id != env.language_flow
+            return walker.switch_language(other, env.onboarding_flow if onboarding else None, None)
     if ask.kind == "choice" and not command:
         choice = explicit_choice(ask, text, inp.payload, run) or named_choice(ask, text)
         if choice is not None:
             return walker.answered(session.flow_id, node, (choice.id, choice))
-    stop_or_start = None if command else _stop_or_start(env, run, text)
+    # (At a question waiting for free text, a sentence is its answer: a word alone stops.)
+    stop_or_start = (
+        None if command else _stop_or_start(env, run, text, sentences=ask.kind != "text")
+    )
     if stop_or_start is not None:
         return walker.leave_for(stop_or_start)
 
@@ -252,7 +269,11 @@ def resume(env: Environment, contact: Contact, session: Session | None, inp: Inp
     if answer is not None:
         return walker.answered(session.flow_id, node, answer)
 
-    # 6. Perhaps another part; else the question again.
+    # 6. Hello, thanks or goodbye: a short answer, never a misunderstanding. Perhaps another
+    # part; else the question again.
+    talk = _small_talk(inp, bar) if run.lang in LANGS else None  # und: the list says more
+    if talk is not None:
+        return walker.small_talk(talk, session, ask)
     if ask.kind == "choice" and not ask.guarded and run.consent is not None:
         hint = _suggestion(env, run, inp, bar)
         if hint is not None:
@@ -290,10 +311,12 @@ def _nothing_waiting(
         choice = explicit_choice(start.ask, text, inp.payload, run)
         if choice is not None:
             return walker.answered(entry.id, start, (choice.id, choice))
-    parse = inp.parse
-    if parse and parse.intent in SHORT_REPLIES and parse.confidence >= bars.open_part:
-        run.say(run.text(SHORT_REPLIES[parse.intent]))
+    talk = _small_talk(inp, bars.open_part)
+    if talk in SHORT_REPLIES:
+        run.say(run.text(SHORT_REPLIES[talk]))
         return Result(None, tuple(run.events))
+    if talk == HELLO_INTENT:
+        run.say(run.text(HELLO))
     if run.consent is not None:
         hint = _suggestion(env, run, inp, bars.open_part)
         if hint is not None:
@@ -392,6 +415,18 @@ class _Walker:
         self.run.vars[SUGGESTION] = title
         return self.enter_flow(self.env.suggest_flow)
 
+    def small_talk(self, intent: str, session: Session, ask: Ask) -> Result:
+        """Hello: the question again after a greeting. Thanks, goodbye: a short answer that
+        leaves the question — one that must be answered (consent, a guarded choice) is
+        asked again instead, with what to answer, its answers kept (an invite code, a sale
+        being told). None counts as a misunderstanding."""
+        run = self.run
+        if intent in SHORT_REPLIES and not ask.guarded and run.consent is not None:
+            run.say(run.text(SHORT_REPLIES[intent]))
+            return self.result(None)
+        before = HELLO if intent == HELLO_INTENT else ask.invalid
+        return self.ask_again(session, ask, before, session.misunderstood)
+
     def not_understood(self, session: Session, ask: Ask) -> Result:
         count = session.misunderstood + 1
         self.run.events.append(InputNotUnderstood(count))
@@ -401,7 +436,9 @@ class _Walker:
         return self.ask_again(session, ask, ask.invalid, count)
 
     def ask_again(self, session: Session, ask: Ask, before: str, count: int) -> Result:
-        prompt = self.run.text(before) + "\n" + self.run.prompt(ask)
+        prompt = self.run.prompt(ask)
+        if before:
+            prompt = self.run.text(before) + "\n" + prompt
         self.run.say(prompt, ask.visible)
         return self.result(Session(session.flow_id, session.node_id, self.run.vars, count))
 
@@ -422,11 +459,12 @@ def _menu_choice(env: Environment, intent: str) -> Choice | None:
     return next((c for c in start.ask.choices if intent in c.intents), None)
 
 
-def _stop_or_start(env: Environment, run: Run, text: str) -> str | None:
-    """The flow for a message that is only a stop word (nudges and broadcasts), or only a
-    start word from someone who stopped broadcasts (for the others it is an ordinary word)."""
+def _stop_or_start(env: Environment, run: Run, text: str, *, sentences: bool = True) -> str | None:
+    """The flow for a message that is only a stop word (nudges and broadcasts) — or, if
+    `sentences`, a sentence asking to stop the messages — or only a start word from someone
+    who stopped broadcasts (for the others it is an ordinary word)."""
     folded = fold(text)
-    if folded in _STOPS:
+    if folded in _STOPS or (sentences and _asks_to_stop(folded)):
         flow = env.stop_flow
     elif folded in _STARTS and run.lookup.value(BROADCASTS_STOPPED) == "yes":
         flow = env.start_flow
@@ -553,12 +591,47 @@ def _language_switch(
     if ask is not None and ask.kind != "choice":
         return None  # free text in any language answers a text question
     lang = _clearly_in(parse, bars)
-    # One word ("merci", "ok") is said in every language, unless no language is known yet.
-    if lang is None or lang == run.lang or (_word_count(text) < 2 and run.lang in LANGS):
+    # One word ("merci", "ok") is said in every language, unless no language is known yet —
+    # or it is in a script other than Latin and the language spoken ("ሰላም" to French).
+    said_everywhere = _script(text) in (None, "LATIN", _SCRIPTS.get(run.lang))
+    one_word = _word_count(text) < 2 and run.lang in LANGS and said_everywhere
+    if lang is None or lang == run.lang or one_word:
         return None
     if choosing or run.lookup.value(PREVIOUS_LANG) == lang:
         return lang
     return None
+
+
+def _small_talk(inp: Input, bar: float) -> str | None:
+    """ "greet", "thanks" or "goodbye" when the NLU reads the message so at `bar` or above."""
+    parse = inp.parse
+    if parse is None or parse.confidence < bar:
+        return None
+    return parse.intent if parse.intent in (HELLO_INTENT, *SHORT_REPLIES) else None
+
+
+def _asks_in_language(env: Environment, session: Session) -> bool:
+    """The waiting question is "shall we continue in X?" or the consent question: its
+    answer must be given in the language it was asked in."""
+    if session.flow_id == env.consent_flow:
+        return True
+    confirming = session.flow_id in (env.onboarding_flow, env.language_flow)
+    return confirming and session.node_id == env.language_confirm
+
+
+def _answer_language(
+    env: Environment, run: Run, inp: Input, text: str, *, consenting: bool
+) -> str | None:
+    """Another of our languages that a yes (or, `consenting`, a no) is clearly written in:
+    "نعم" or "እወ" to a question in French; None when it is the question's language or
+    unclear."""
+    said = yes_no_in(text)
+    if said is None or (said == "no" and not consenting):
+        return None  # a no to "continue in X?" shows the four languages anyway
+    lang = yes_no_lang(text)
+    if lang is None and inp.parse is not None and _word_count(text) >= 2:
+        lang = _clearly_in(inp.parse, env.thresholds)
+    return lang if lang in LANGS and lang != run.lang else None
 
 
 def _named_language(env: Environment, text: str) -> str | None:
@@ -574,7 +647,27 @@ def _named_language(env: Environment, text: str) -> str | None:
 
 # Compared folded, so that punctuation, case and marks aside the message is the word alone.
 _STOPS = frozenset(fold(word) for words in STOP_WORDS.values() for word in words)
+_MESSAGES = frozenset(fold(word) for words in MESSAGE_WORDS.values() for word in words)
+
+
+def _asks_to_stop(folded: str) -> bool:
+    """A sentence with a stop word (or phrase) and a word for the messages: "stop les
+    messages svp", "بس کن دیگه پیام نفرست"."""
+    words = folded.split()
+    phrases = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+    return bool(phrases & _STOPS) and bool(phrases & _MESSAGES)
+
+
 _STARTS = frozenset(fold(word) for words in START_WORDS.values() for word in words)
+
+
+_SCRIPTS = {"fr": "LATIN", "ar": "ARABIC", "prs": "ARABIC", "ti": "ETHIOPIC"}
+
+
+def _script(text: str) -> str | None:
+    """The script all the letters of a text are written in (by their Unicode names), if one."""
+    found = {unicodedata.name(ch, "").split(" ")[0] for ch in text if ch.isalpha()}
+    return found.pop() if len(found) == 1 else None
 
 
 def _word_count(text: str) -> int:

@@ -274,6 +274,10 @@ class Choice(_Strict):
     entities: tuple[str, ...] = ()
     words: tuple[str, ...] = ()  # extra typed words that select it (any language)
     means: Literal["yes", "no"] | None = None  # a yes (or no) word in any language selects it
+    # With means "yes", a yes word selects it only if it is a plain yes ("oui", "نعم", "بله",
+    # "እወ"; `firm: "yes"`: deleting data), or that or an agreement ("d'accord", "موافق";
+    # `firm: "agree"`: consent) — never a soft "ok", 👍, "خوب" or "طيب" (also "fine").
+    firm: Literal["yes", "agree"] | None = None
     # Only a pressed button, its number, its label or words, or a yes/no word selects it.
     explicit: bool = False
     hidden: bool = False  # not shown (and not numbered); still selected by its label or words
@@ -284,14 +288,16 @@ class Ask(_Strict):
     kind: Literal["choice", "text", "number"]
     prompt: str  # content key, or "@var.<name>": a text an action put together
     # A variable holding more choices, one per line "id<TAB>title" (a list an action made:
-    # modules, steps); shown first, numbered from 1, each routed by the node (answer = id).
+    # modules, steps), or "id<TAB>title<TAB>yes|no" (the choice a yes or a no word selects);
+    # shown first, numbered from 1, each routed by the node (answer = id).
     options: str | None = None
     save_as: str | None = None
     choices: tuple[Choice, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
     max_length: int = 500
-    invalid: str = "common.not_understood"  # said before the question when it is asked again
+    # Said before the question when it is asked again; "" for a question that says it itself.
+    invalid: str = "common.not_understood"
     # Every choice needs an explicit answer (consent): see Choice.explicit.
     explicit: bool = False
 
@@ -322,9 +328,13 @@ class Ask(_Strict):
         """This question with the choices listed in a variable's value put first."""
         extra = []
         for line in listed.splitlines():
-            choice_id, _, title = line.partition("\t")
+            choice_id, _, rest = line.partition("\t")
+            title, _, means = rest.partition("\t")
             if choice_id and title and all(c.id != choice_id for c in self.choices):
-                extra.append(Choice(id=choice_id, label=title, literal=True))
+                meaning: Literal["yes", "no"] | None = (
+                    "yes" if means == "yes" else "no" if means == "no" else None
+                )
+                extra.append(Choice(id=choice_id, label=title, literal=True, means=meaning))
         return self.model_copy(update={"choices": (*extra, *self.choices)})
 
     def needs_explicit(self, choice: Choice) -> bool:
@@ -387,7 +397,7 @@ class Node(_Strict):
                 keys += [k for k in (act.text, act.image, act.audio) if k]
         if self.ask:
             prompt = [] if self.ask.prompt.startswith(VAR_PREFIX) else [self.ask.prompt]
-            keys += [*prompt, self.ask.invalid]
+            keys += [*prompt, *([self.ask.invalid] if self.ask.invalid else [])]
             keys += [c.label for c in self.ask.choices if not c.literal]
         return list(dict.fromkeys(keys))
 

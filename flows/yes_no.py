@@ -52,27 +52,42 @@ def fold(text: str) -> str:
     return " ".join(_STRETCH.sub(r"\1", folded).split())
 
 
-YES = _words(
+# By language: a yes or a no typed in one of them also tells the language it was typed in
+# (flows/engine.py: "shall we continue in French?" answered "نعم"). None: said everywhere.
+YES_BY_LANG: dict[str | None, frozenset[str]] = {
     # fr, and what French speakers type
-    "oui,ouais,ouai,wi,ui,voui,ok,okay,oki,okey,dac,dacc,d'accord,bien sûr,évidemment,"
-    "exactement,exact,volontiers,tout à fait,absolument,certainement,entendu,c'est ça,vas-y",
-    # en
-    "yes,yeah,yep,sure,of course,alright,all right",
+    "fr": _words(
+        "oui,ouais,ouai,wi,ui,voui,dac,dacc,d'accord,bien sûr,évidemment,exactement,exact,"
+        "volontiers,tout à fait,absolument,certainement,entendu,c'est ça,vas-y"
+    ),
     # ar: MSA, Maghreb darija, Levantine, Egyptian, Sudanese; Arabizi
-    "نعم,ايه,إيه,ايوه,أيوة,ايوا,اي,إي,آه,واه,وخا,واخا,صح,أكيد,موافق,موافقة,طيب,حاضر,تمام,"
-    "na3am,naam,aywa,aiwa,iwa,iyeh,wah,wakha,waxa,sah,akid,tamam,mwafe9,mowafi9",
+    "ar": _words(
+        "نعم,ايه,إيه,ايوه,أيوة,ايوا,اي,إي,آه,واه,وخا,واخا,صح,أكيد,موافق,موافقة,طيب,حاضر,تمام,"
+        "na3am,naam,aywa,aiwa,iwa,iyeh,wah,wakha,waxa,sah,akid,tamam,mwafe9,mowafi9"
+    ),
     # prs (Dari), also typed in Latin letters
-    "بلی,بله,آری,آره,درست,خوب,موافقم,موافق هستم,bale,bali,baleh,bele,are,khob,khub,mowafeqam",
+    "prs": _words(
+        "بلی,بله,آری,آره,درست,خوب,موافقم,موافق هستم,bale,bali,baleh,bele,are,khob,khub,mowafeqam"
+    ),
     # ti (Tigrinya, Eritrean), also in Latin letters
-    "እወ,እወ እወ,ሕራይ,ይኹን,እሺ,ewe,ewa,iwe,hray,hrai,hiray,eshi,ishi",
-    ",".join(YES_SIGNS),
-)
-NO = _words(
-    "non,nan,nop,pas d'accord,surtout pas,jamais,no,nope,nah",
-    "لا,لاء,لأ,لا لا,مش موافق,غير موافق,أبدا,la,laa,lla,lala",
-    "نه,نخیر,نی,موافق نیستم,na,nakhair,nakheir,nakhir,naxeir",
-    "ኣይፋል,ኣይፋልን,አይፋል,ኣይደልን,ayfal,aifal",
-    ",".join(NO_SIGNS),
+    "ti": _words("እወ,እወ እወ,ሕራይ,ይኹን,እሺ,ewe,ewa,iwe,hray,hrai,hiray,eshi,ishi"),
+    # en, and what everyone types
+    None: _words("ok,okay,oki,okey,yes,yeah,yep,sure,of course,alright,all right", *YES_SIGNS),
+}
+NO_BY_LANG: dict[str | None, frozenset[str]] = {
+    "fr": _words("non,nan,nop,pas d'accord,surtout pas,jamais"),
+    "ar": _words("لا,لاء,لأ,لا لا,مش موافق,غير موافق,أبدا,la,laa,lla,lala"),
+    "prs": _words("نه,نخیر,نی,موافق نیستم,na,nakhair,nakheir,nakhir,naxeir"),
+    "ti": _words("ኣይፋል,ኣይፋልን,አይፋል,ኣይደልን,ayfal,aifal"),
+    None: _words("no,nope,nah", *NO_SIGNS),
+}
+YES = frozenset().union(*YES_BY_LANG.values())
+NO = frozenset().union(*NO_BY_LANG.values())
+# The plain yes of each language (and its usual spellings): what an irreversible step
+# accepts (flows/model.py Choice.firm); not "ok", 👍, خوب, طيب, which also mean "fine".
+FIRM_YES = _words(
+    "oui,ouais,wi,yes,نعم,na3am,naam,ايوه,أيوة,aywa,aiwa,ايه,إيه,بلی,بله,bale,bali,baleh,"
+    "bele,آری,آره,እወ,እወ እወ,ewe,iwe"
 )
 # Also ordinary words of a sentence ("la" in French, "are" or "sure" in English, خوب نیست):
 # they count only when they are the whole answer.
@@ -145,3 +160,33 @@ def yes_no_in(text: str) -> YesNo | None:
             if phrase in NO:
                 found.add("no")
     return found.pop() if len(found) == 1 else None
+
+
+# "I agree": with a plain yes, what the consent question accepts (it asks "do you agree?").
+AGREE = _words("d'accord,dac,موافق,موافقة,موافقم,موافق هستم,mowafeqam,mwafe9,mowafi9")
+
+
+@lru_cache(maxsize=4096)
+def yes_no_lang(text: str) -> str | None:
+    """The language a message that is only a yes or a no is written in, when its words
+    belong to one language only: "نعم" ar, "እወ" ti, "bale" prs; None for "ok", 👍, "no"."""
+    said = exact_yes_no(text)
+    if said is None:
+        return None
+    table = YES_BY_LANG if said == "yes" else NO_BY_LANG
+    words = _strip_polite(fold(text))
+    langs = {lang for lang, vocabulary in table.items() if lang and _only(words, vocabulary)}
+    return langs.pop() if len(langs) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def firm_yes(text: str, *, agree: bool = False) -> bool:
+    """The message is only a yes, courtesies aside, with a plain yes in it ("oui", "oui bien
+    sûr", "نعم", "بله", "እወ") — or, if `agree`, an agreement ("d'accord", "موافق"): not a
+    soft "ok", 👍, "خوب" or "طيب" alone (they also mean "fine")."""
+    if exact_yes_no(text) != "yes":
+        return False
+    words = _strip_polite(fold(text)).split()
+    pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
+    accepted = FIRM_YES | AGREE if agree else FIRM_YES
+    return any(phrase in accepted for phrase in {*words, *pairs})

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from bot.core.messages import Attachment
-from content.catalog import BASE_LANG, LANGS
+from content.catalog import BASE_LANG, LANGS, Catalog, load_locale_files
+from content.stop_words import stop_word
 
 TextStatus = Literal["reviewed", "machine", "french"]
 MediaKind = Literal["image", "audio"]
 MEDIA_KINDS: Final = ("image", "audio")
-MAX_TEXT: Final = 4000  # under Telegram's 4096; WhatsApp splits at 1600
+MAX_TEXT: Final = 4000  # under Telegram's 4096 with the stop line; WhatsApp splits at 1600
+STOP_LINE: Final = "broadcasts.how_to_stop"  # "To stop these announcements, write STOP"
 
 
 class CompositionError(ValueError):
@@ -137,3 +139,30 @@ class Composition:
 
 def _order(lang: str) -> int:
     return LANGS.index(lang) if lang in LANGS else len(LANGS)
+
+
+def stop_lines(catalog: Catalog | None = None) -> dict[str, str]:
+    """Per language, the last line of every broadcast: how to stop them, with the stop word
+    of that language (content/stop_words.py). From `catalog` (the texts in use), else, or
+    where it lacks the text (a database seeded before it), the shipped texts."""
+    shipped = _shipped()
+    return {
+        lang: (catalog if catalog and catalog.has(STOP_LINE, lang) else shipped).text(
+            STOP_LINE, lang, word=stop_word(lang)
+        )
+        for lang in LANGS
+    }
+
+
+def signed(text: str, stop_line: str | None) -> str:
+    """A broadcast's text as it goes: the stop line last, after an empty line."""
+    return f"{text}\n\n{stop_line}" if stop_line else text
+
+
+_SHIPPED: list[Catalog] = []
+
+
+def _shipped() -> Catalog:
+    if not _SHIPPED:
+        _SHIPPED.append(Catalog(load_locale_files()))
+    return _SHIPPED[0]

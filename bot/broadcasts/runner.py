@@ -19,10 +19,12 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.broadcasts.composition import stop_lines
 from bot.broadcasts.timing import in_quiet_hours
 from bot.db.repos import broadcasts as repo
 from bot.db.session import Database
 from bot.settings import Settings
+from content.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +40,17 @@ class BroadcastRunner:
         rates: Callable[[], Mapping[str, float]] = dict,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         on_queued: Callable[[], None] | None = None,
+        catalog: Callable[[], Catalog] | None = None,
         lead: float = 1.0,
         min_backlog: int = 10,
         batch: int = 200,
         poll: float = 0.25,
         sync_every: float = 2.0,
     ) -> None:
-        """`rates`: messages per second per channel (the channels' rate limits)."""
+        """`rates`: messages per second per channel (the channels' rate limits); `catalog`:
+        the texts in use, for the stop line under every broadcast (else the shipped ones)."""
         self.db, self.clock, self.rates = db, clock, rates
+        self.catalog = catalog
         self.tz = ZoneInfo(settings.timezone)
         self.settings_templates = frozenset(settings.twilio_templates)
         self.on_queued = on_queued
@@ -86,6 +91,7 @@ class BroadcastRunner:
         handed = 0
         channels = await self.db.run(repo.waiting_channels, broadcast_id)
         pending = await self.db.run(repo.pending_backlog, broadcast_id) if channels else {}
+        lines = stop_lines(self.catalog() if self.catalog else None)
         for channel in channels:
             want = self.backlog(channel) - pending.get(channel, 0)
             while want > 0:
@@ -96,6 +102,7 @@ class BroadcastRunner:
                     limit=min(want, self.batch),
                     channel=channel,
                     settings_templates=self.settings_templates,
+                    stop_lines=lines,
                 )
                 handed += batch.queued
                 want -= batch.queued

@@ -38,7 +38,7 @@ def eligibility_ask(act: EligibilityAsk, run: Run) -> None:
     if upcoming is None:
         return
     run.vars["prompt"] = run.text(upcoming.prompt)
-    options = [f"{c.id}\t{run.text(c.label)}" for c in upcoming.choices]
+    options = [f"{c.id}\t{run.text(c.label)}\t{c.means or ''}" for c in upcoming.choices]
     if upcoming.optional:
         options.append(f"{SKIPPED}\t{run.text(EligibilityText.SKIP)}")
     run.vars["options"] = "\n".join(options)

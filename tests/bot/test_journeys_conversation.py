@@ -67,16 +67,22 @@ async def test_workshops_list_detail_and_coming(chat: Chat, lang: str) -> None:
     assert [q.id for q in detail[-1].quick_replies] == ["come", "cannot", "others", "menu"]
     thanks = await chat.say("u1", "1")
     assert thanks[0].text.startswith("🙏") and LANGS[lang][2] in thanks[0].text
+    # A way on: the other workshops or the menu (not a dead end).
+    assert [q.id for q in thanks[-1].quick_replies] == ["others", "menu"]
     async with chat.services.db.connect() as conn:
         answers = (await conn.execute(text("SELECT workshop_id, answer FROM workshop_rsvps"))).all()
         keys = (await conn.execute(text("SELECT key FROM scheduled_jobs"))).scalars().all()
     assert [tuple(a) for a in answers] == [(sooner, "yes")]
     assert sorted(k.rsplit(":", 1)[1] for k in keys) == ["24h", "2h"]
     # Back in the list, the workshop is marked ✅; saying "I can't" stops the reminders.
-    relisted = await chat.say("u1", "5")
+    relisted = await chat.say("u1", "1")
     assert "✅" in relisted[0].text.split("2️⃣")[0]
     await chat.say("u1", "1")
-    assert (await chat.say("u1", "2"))[0].text.startswith("👍")
+    cannot = await chat.say("u1", "2")
+    assert cannot[0].text.startswith("👍")
+    assert [q.id for q in cannot[-1].quick_replies] == ["others", "menu"]
+    menu = await chat.say("u1", "2")
+    assert menu[-1].quick_replies[0].id == "learn"
     async with chat.services.db.connect() as conn:
         statuses = (await conn.execute(text("SELECT status FROM scheduled_jobs"))).scalars().all()
     assert set(statuses) == {"cancelled"}

@@ -31,9 +31,9 @@ from tests.cli import chat
 
 PARIS = ZoneInfo("Europe/Paris")
 DIGITS = {"fr": "0123456789", "ar": "٠١٢٣٤٥٦٧٨٩", "prs": "۰۱۲۳۴۵۶۷۸۹", "ti": "0፩፪፫፬፭፮፯፰፱"}
-# What each member types, after the code: the first-contact answers (the language offered,
-# consent yes), a sale in one message (it reads two ways: "in total" chosen) and its
-# confirmation, a sale step by step (a new sale,
+# What each member types, after the code: the first-contact answers (their language in the
+# four-language list — a code tells no language —, consent yes), a sale in one message (it
+# reads two ways: "in total" chosen) and its confirmation, a sale step by step (a new sale,
 # product 2, quantity, amount with a decimal sign), undo the last one, "my sales".
 TYPED = {
     "fr": [
@@ -52,7 +52,7 @@ TYPED = {
         "mes ventes",
     ],
     "ar": [
-        "١",
+        "٢",
         "١",
         "بعت ٥ وجبات ٤٠",
         "١",
@@ -66,8 +66,8 @@ TYPED = {
         "١",
         "مبيعاتي",
     ],
-    "prs": ["۱", "۱", "۵ غذا ۴۰", "۱", "۱", "۱", "۲", "۳", "۱۰٫۵۰", "۱", "لغو", "۱", "فروش من"],
-    "ti": ["1", "1", "፭ መግቢ ፵", "1", "1", "1", "2", "፫", "10.50", "1", "ሰርዝ", "1", "መሸጣታተይ"],
+    "prs": ["۳", "۱", "۵ غذا ۴۰", "۱", "۱", "۱", "۲", "۳", "۱۰٫۵۰", "۱", "لغو", "۱", "فروش من"],
+    "ti": ["4", "1", "፭ መግቢ ፵", "1", "1", "1", "2", "፫", "10.50", "1", "ሰርዝ", "1", "መሸጣታተይ"],
 }
 
 

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from playwright.async_api import Browser
 
+from bot.broadcasts.composition import signed, stop_lines
 from bot.db.session import Database
 from tests.admin.test_browser import (  # noqa: F401  (the browser fixture)
     Watch,
@@ -141,8 +142,9 @@ async def test_compose_schedule_and_follow(
         await page.wait_for_timeout(500)
         await page.reload()
     await shoot(page, "broadcast-progress")
-    assert fake.texts(chats[fr1]) == [FR] and fake.texts(chats[fr2]) == [FR]
-    assert fake.texts(chats[ar]) == [AR]
+    lines = stop_lines()  # the last line of every broadcast: how to stop them
+    assert fake.texts(chats[fr1]) == [signed(FR, lines["fr"])] == fake.texts(chats[fr2])
+    assert fake.texts(chats[ar]) == [signed(AR, lines["ar"])]
     assert len(fake.sent()) == 3  # the Tigrinya reader was not in the audience
     assert not watch.problems, watch.problems
     await context.close()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.broadcasts.audience import Audience
-from bot.broadcasts.composition import Media
+from bot.broadcasts.composition import Media, signed, stop_lines
 from bot.broadcasts.runner import BroadcastRunner
 from bot.broadcasts.service import BroadcastService
 from bot.core.content import seed_if_empty
@@ -116,6 +116,8 @@ TEXTS = {
     "prs": "📅 ورکشاپ فردا",
     "ti": "📅 ዎርክሾፕ ጽባሕ",
 }
+# As they go: the stop line last, in the recipient's language, with its stop word.
+SENT = {lang: signed(text, stop_lines()[lang]) for lang, text in TEXTS.items()}
 
 
 async def test_each_recipient_gets_their_language_once(h: Harness) -> None:
@@ -136,12 +138,14 @@ async def test_each_recipient_gets_their_language_once(h: Harness) -> None:
     await h.send_all()
 
     fake_tg, fake_wa = h.stack.fake_telegram, h.stack.fake_twilio
-    assert fake_tg.texts(int(addresses[0])) == [TEXTS["fr"]]
-    assert fake_tg.texts(int(addresses[1])) == [TEXTS["ar"]]
-    assert fake_tg.texts(int(addresses[2])) == [TEXTS["prs"]]
-    assert fake_tg.texts(int(addresses[3])) == [TEXTS["fr"]]  # language unknown: French
-    assert fake_wa.bodies(f"whatsapp:{addresses[4]}") == [TEXTS["ti"]]
-    assert fake_wa.bodies(f"whatsapp:{addresses[5]}") == [TEXTS["ar"]]
+    assert SENT["fr"].endswith("\n\n🔕 Pour ne plus recevoir ces annonces, écrivez « STOP ».")
+    assert "توقف" in SENT["ar"].split("\n")[-1] and "ኣቋርጽ" in SENT["ti"].split("\n")[-1]
+    assert fake_tg.texts(int(addresses[0])) == [SENT["fr"]]
+    assert fake_tg.texts(int(addresses[1])) == [SENT["ar"]]
+    assert fake_tg.texts(int(addresses[2])) == [SENT["prs"]]
+    assert fake_tg.texts(int(addresses[3])) == [SENT["fr"]]  # language unknown: French
+    assert fake_wa.bodies(f"whatsapp:{addresses[4]}") == [SENT["ti"]]
+    assert fake_wa.bodies(f"whatsapp:{addresses[5]}") == [SENT["ar"]]
     assert len(fake_tg.sent()) == 4 and len(fake_wa.sent()) == 2  # nobody else
     assert await h.statuses(created.id) == {"sent": 6}
     [(state,)] = await rows(h.db, "SELECT state FROM broadcasts WHERE id = :b", b=created.id)
@@ -161,11 +165,11 @@ async def test_media_per_language(h: Harness) -> None:
     await h.send_all()
     calls = h.stack.fake_telegram.sent(int(tg))
     assert [(c.method, c.params.get("text") or c.params.get("photo")) for c in calls] == [
-        ("sendMessage", TEXTS["fr"]),
+        ("sendMessage", SENT["fr"]),
         ("sendPhoto", photo),
     ]
     [call] = h.stack.fake_twilio.sent(f"whatsapp:{wa}")
-    assert call.params["Body"] == TEXTS["ar"] and call.params["MediaUrl"] == audio
+    assert call.params["Body"] == SENT["ar"] and call.params["MediaUrl"] == audio
     assert await h.statuses(created.id) == {"sent": 2}
 
 
@@ -200,11 +204,11 @@ async def test_outside_the_window_a_template_or_needs_a_template(h: Harness) -> 
     fake = h.stack.fake_twilio
     [to_ar] = fake.sent(f"whatsapp:{ar}")
     assert to_ar.params["ContentSid"] == TEMPLATE and "Body" not in to_ar.params
-    assert json.loads(to_ar.params["ContentVariables"]) == {"1": TEXTS["ar"]}
+    assert json.loads(to_ar.params["ContentVariables"]) == {"1": SENT["ar"]}
     [to_ti] = fake.sent(f"whatsapp:{ti}")
     assert to_ti.params["ContentSid"] == "HX" + "b2" * 16
     assert fake.sent(f"whatsapp:{prs_out}") == []
-    assert fake.bodies(f"whatsapp:{prs_in}") == [TEXTS["prs"]]
+    assert fake.bodies(f"whatsapp:{prs_in}") == [SENT["prs"]]
     assert await h.statuses(created.id) == {"sent": 3, "needs_template": 1}
     progress = await h.service.progress(created.id, with_reasons=True)
     assert progress.reasons == (

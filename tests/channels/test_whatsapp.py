@@ -316,7 +316,10 @@ async def test_erasure_delivers_the_confirmation_then_keeps_nothing(stack: Stack
         await h.say(1, text)
         await h.deliver()
     await h.say(1, "2")  # the export: queued, full of their conversation, not sent yet
-    [export] = await query(stack, "SELECT status, payload FROM outbox WHERE status = 'pending'")
+    # (then the "my data" list again)
+    export, _ = await query(
+        stack, "SELECT status, payload FROM outbox WHERE status = 'pending' ORDER BY id"
+    )
     assert "projet-couture-42" in str(export.payload)
     sent_before = len(stack.fake_twilio.sent())
     for text in ("mes données", "3", "1"):  # delete, yes

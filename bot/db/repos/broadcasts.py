@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 
 from bot.broadcasts.audience import Audience
-from bot.broadcasts.composition import Composition, LangText, Media, Refusal
+from bot.broadcasts.composition import Composition, LangText, Media, Refusal, signed
 from bot.broadcasts.status import FAILURE_RANK, IN_FLIGHT, RANK, WINDOW_ERROR
 from bot.db.base import utcnow
 from bot.db.repos.templates import templates_for
@@ -463,6 +463,7 @@ def materialise(
     limit: int = 200,
     channel: str | None = None,
     settings_templates: Collection[str] = (),
+    stop_lines: Mapping[str, str] | None = None,
 ) -> Batch:
     """Hand up to `limit` waiting recipients (of one `channel`, or any) to the outbox, in
     this one transaction.
@@ -555,10 +556,11 @@ def materialise(
         if why is not None or target is None or outgoing is None:
             other.append({"rid": r.id, "v_status": status, "v_error": why, "v_outbox": None})
             continue
+        text = signed(outgoing.text, (stop_lines or {}).get(r.lang))
         template = None
         if r.channel == WHATSAPP:
             found = templates.get(r.lang)
-            template = found.filled({"text": outgoing.text}) if found else None
+            template = found.filled({"text": text}) if found else None
             in_window = target.last_inbound_at is not None and now - target.last_inbound_at < WINDOW
             fallback = f"{purpose}.{r.lang}" in settings_templates or purpose in settings_templates
             if not in_window and template is None and not fallback:
@@ -571,7 +573,7 @@ def materialise(
                     }
                 )
                 continue
-        payload = Payload(outgoing.text, r.lang, (), outgoing.attachments, template)
+        payload = Payload(text, r.lang, (), outgoing.attachments, template)
         row = OutboxRow(
             r.contact_id,
             r.channel,
