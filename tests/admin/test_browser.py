@@ -261,6 +261,7 @@ PAGES = [
     ("node-texts", "/admin/flows/menu/nodes/main"),
     ("texts", "/admin/texts"),
     ("text", "/admin/texts/mydata.delete_confirm"),
+    ("long-key", "/admin/texts/eligibility.work_right.because.protection"),  # wraps at 360 px
     ("versions", "/admin/versions"),
     ("simulator", "/admin/simulator"),
     ("yaml", "/admin/flows/onboarding/yaml"),

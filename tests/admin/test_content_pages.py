@@ -234,6 +234,13 @@ async def test_an_unknown_flow_node_or_text_is_404(panel: Panel) -> None:
         "/admin/versions/99",
     ):
         assert (await client.get(path)).status_code == 404, path
+    token = await csrf(client, "/admin/texts/menu.prompt")
+    made_up = await client.post(
+        "/admin/texts/nope.key", data={"csrf_token": token, "text:nope.key:fr": "x"}
+    )
+    assert made_up.status_code == 404  # no draft for a text the bot does not have
+    async with panel.services.db.connect() as conn:
+        assert await repo.drafts(conn) == {}
 
 
 async def test_the_seed_release_lists_its_items_page_by_page(panel: Panel) -> None:
