@@ -53,6 +53,7 @@ NOTICES = {
     "drafts": "Traductions machine proposées : relisez-les avant d'envoyer.",
     "no-drafts": "Aucune traduction machine possible (pas de modèle, ou textes déjà là).",
     "scheduled": "Diffusion programmée.",
+    "started": "Diffusion lancée : elle part maintenant (ou à 8 h si c'est la nuit).",
     "cancelled": "Diffusion annulée : le reste ne partira pas.",
 }
 
@@ -242,7 +243,7 @@ async def broadcast_schedule(ctx: Ctx) -> Response:
         return await _show(ctx, broadcast_id, status=409, error=message)
     except (TimingError, BroadcastError) as exc:
         return await _show(ctx, broadcast_id, status=422, error=in_french(str(exc)))
-    return ctx.redirect(f"/broadcasts/{broadcast_id}", notice="scheduled")
+    return ctx.redirect(f"/broadcasts/{broadcast_id}", notice="scheduled" if at else "started")
 
 
 @page("/broadcasts/{broadcast_id:int}/cancel", role=Role.facilitator, methods=("POST",))

@@ -30,16 +30,19 @@ async def report_export(ctx: Ctx) -> Response:
     wanted = asked(ctx)
     if wanted.error:
         return ctx.render("error.html", status=400, code=400, message=wanted.error)
+    fmt = ctx.query("format", "csv")
+    if fmt not in ("csv", "xlsx", "pdf"):  # the page itself prints: /admin/report
+        message = "Formats : csv, xlsx ou pdf (la page du rapport s'imprime telle quelle)."
+        return ctx.render("error.html", status=400, code=400, message=message)
     async with ctx.db.connect() as conn:
         made = await build_report(conn, wanted.filters.period, zone(ctx), ctx.now)
     period = made.period
     name = f"rapport_{period.start}_{period.end}"
-    fmt = ctx.query("format", "csv")
     if fmt == "pdf":
         body, media = pdf.render(made), "application/pdf"
     elif fmt == "xlsx":
         body, media = workbook(list(made.tables)), XLSX
     else:
-        fmt, body, media = "csv", made.csv().encode("utf-8"), "text/csv; charset=utf-8"
+        body, media = made.csv().encode("utf-8"), "text/csv; charset=utf-8"
     disposition = f'attachment; filename="{name}.{fmt}"'
     return Response(body, media_type=media, headers={"content-disposition": disposition})

@@ -97,6 +97,7 @@ async def test_compose_review_schedule_follow_cancel(panel: Panel) -> None:
 
     scheduled = await post(client, f"/admin/broadcasts/{bid}/schedule", {"when": "now"})
     assert scheduled.status_code == 303, scheduled.text
+    assert scheduled.headers["location"].endswith("notice=started")  # not "programmée"
     page = (await client.get(f"/admin/broadcasts/{bid}")).text
     assert "programmée" in page and "en attente" in page
     [(state, created_by)] = await rows(

@@ -135,7 +135,7 @@ async def test_compose_schedule_and_follow(
     await shoot(page, "broadcast-compose")
 
     await page.click("text=Programmer l'envoi")  # Watch accepts the confirmation
-    await page.wait_for_selector("text=Diffusion programmée.")
+    await page.wait_for_selector("text=Diffusion lancée")  # "now" (no time chosen)
     deadline = time.monotonic() + 30
     while "<strong>3</strong> / 3 traités" not in await page.content():
         assert time.monotonic() < deadline, "the broadcast did not go out"

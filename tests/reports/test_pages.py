@@ -80,6 +80,8 @@ async def test_report_page_and_its_downloads(filled: Panel, tmp_path: Path) -> N
     assert "Personnes touchées" in text and "< 5" in text and "≥ 5" in text
     bad = await client.get("/admin/report/export?from=2026-03-07&to=2026-03-01&format=pdf")
     assert bad.status_code == 400
+    html_asked = await client.get(f"/admin/report/export?{QUERY}&format=html")
+    assert html_asked.status_code == 400  # never a CSV under another name
 
 
 def pdf_text(content: bytes, tmp_path: Path) -> str:
