@@ -28,6 +28,7 @@ from bot.ledger.money import MoneyError, cents, euros, vat_bp, vat_percent
 from bot.ledger.rows import member_ref
 from bot.ledger.workbook import write_xlsx
 from bot.settings import Settings
+from content.catalog import LANGS
 
 KIND_LABELS = {"culinary": "cuisine", "textile": "textile"}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -387,10 +388,16 @@ async def coop_invite(ctx: Ctx) -> Response:
         coop = await conn.run_sync(lambda c: repo.coop_by_id(c, coop_id))
     if coop is None:
         return _not_found(ctx)
+    catalog = ctx.state.services.catalog()
     return ctx.render(
         "coop_invite.html",
         coop=coop,
         invites=invites(coop.invite_code, ctx.state.services.settings),
+        # What to do, in each language of the people who scan it (a text of the bot's).
+        how={
+            lang: catalog.text("sales.invite_print", lang, coop=coop.name, code=coop.invite_code)
+            for lang in LANGS
+        },
     )
 
 

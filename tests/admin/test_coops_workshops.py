@@ -149,6 +149,12 @@ async def test_the_invite_page_has_qr_codes_and_links(panel: Panel) -> None:
     assert f"https://wa.me/14155238886?text=JOIN%20{coop.invite_code}" in page
     assert f"https://t.me/migracoop_bot?start={coop.invite_code}" in page
     assert page.count('src="data:image/svg+xml') == 2
+    # What to do, in the four languages of the people who scan it.
+    catalog = panel.services.catalog()
+    for lang in ("fr", "ar", "prs", "ti"):
+        said = catalog.text("sales.invite_print", lang, coop="Fils", code=coop.invite_code)
+        assert html.escape(said) in page, lang
+    assert '<li lang="ar" dir="rtl">' in page
 
 
 async def test_sales_exports_download(panel: Panel) -> None:
