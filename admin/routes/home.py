@@ -1,4 +1,5 @@
-"""The panel's first page: what is in service, what waits to be published or reviewed."""
+"""The panel's first page: people waiting for an answer, what is in service, what waits to
+be published or reviewed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from starlette.responses import Response
 from admin.deps import Ctx, Role, page
 from admin.translations import text_rows
 from bot.db.repos import content as repo
+from bot.db.repos.handover import count_requests
 
 
 @page("/", role=Role.staff)
@@ -17,8 +19,10 @@ async def home(ctx: Ctx) -> Response:
         drafts = await repo.count_drafts(conn)
         conflicts = len(await repo.open_conflicts(conn))
         rows = await text_rows(conn)
+        waiting = await conn.run_sync(count_requests)
     return ctx.render(
         "home.html",
+        waiting=waiting,
         head=head,
         last=last,
         drafts=drafts,

@@ -103,6 +103,8 @@ async def test_whatsapp_outside_the_window_is_held_and_shown_as_held(panel: Pane
 async def test_assign_and_close(panel: Panel) -> None:
     _, request = await person(panel)
     client = await panel.signed_in("facilitator")
+    home = (await client.get("/admin/")).text  # the first thing a facilitator sees
+    assert "<strong>1</strong><span>personne attend une réponse</span>" in home
     token = await csrf(client, f"/admin/inbox/{request}")
     assigned = await client.post(
         f"/admin/inbox/{request}/assign", data={"csrf_token": token, "who": "Nadia"}
@@ -114,6 +116,8 @@ async def test_assign_and_close(panel: Panel) -> None:
     (row,) = await outbox_rows(panel)  # the person is told
     assert row[2] == panel.services.catalog().text("journeys.request_closed", "ar")
     assert f"/admin/inbox/{request}" not in (await client.get("/admin/inbox")).text
+    home = (await client.get("/admin/")).text
+    assert "<strong>0</strong><span>personne attend une réponse</span>" in home
     again = await client.post(
         f"/admin/inbox/{request}/reply", data={"csrf_token": token, "text": "encore"}
     )
