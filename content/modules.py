@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
@@ -49,6 +49,9 @@ class ModuleMessage(Strict):
 class QuizChoice(Strict):
     id: Id
     label: TextKey  # a button
+    # A yes (or no) word alone selects it, where the question is a yes/no one ("Must it be
+    # noted?" — "✅ Yes, always"), as in "can I join?" (content/eligibility.py).
+    means: Literal["yes", "no"] | None = None
 
 
 class Quiz(Strict):

@@ -26,5 +26,7 @@ def module_step(act: ModuleStep, run: Run) -> None:
         return
     quiz = module.quiz
     run.vars["prompt"] = run.text(quiz.question)
-    run.vars["options"] = "\n".join(f"{c.id}\t{run.text(c.label)}" for c in quiz.choices)
+    run.vars["options"] = "\n".join(
+        f"{c.id}\t{run.text(c.label)}\t{c.means or ''}" for c in quiz.choices
+    )
     run.vars["module_state"] = "quiz"
