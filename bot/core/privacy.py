@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.db.repos.privacy import StoredData
-from content.catalog import LANG_NAMES, Catalog
+from bot.db.repos.privacy import StoredData, WorkshopAnswer
+from content.catalog import BASE_LANG, LANG_NAMES, Catalog
 from content.dates import clock, day_words
 from content.journeys import Journeys
 
@@ -86,6 +86,10 @@ def answer_lines(
         elif kind == "step" and ident in steps:
             mark = STEP_MARKS.get(str(value), str(value))
             lines.append(f"• {catalog.text(steps[ident].title, lang)} {mark}")
+        elif kind == "workshop" and isinstance(value, WorkshopAnswer):
+            title = value.titles.get(lang) or value.titles.get(BASE_LANG) or ident
+            yes_no = catalog.text("common.yes" if value.answer == "yes" else "common.no", lang)
+            lines.append(f"• 📅 {title} → {yes_no}")
         elif kind == "module" and ident in modules:
             mark = "✅" if value == "done" else "…"
             lines.append(f"• {catalog.text(modules[ident].title, lang)} {mark}")

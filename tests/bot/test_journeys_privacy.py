@@ -39,6 +39,7 @@ async def test_my_data_exports_and_erases_journeys(chat: Chat) -> None:
     await db.run(keep)
     await chat.say("u1", "/mydata")
     export = (await chat.say("u1", "2"))[0].text
+    catalog_yes = chat.services.catalog().text("common.yes", "fr")
     # In the person's words: the outcome, the question and the answer, steps and modules by
     # their titles with a mark — no internal keys.
     for line in (
@@ -50,7 +51,7 @@ async def test_my_data_exports_and_erases_journeys(chat: Chat) -> None:
     ):
         assert line in export, export
     assert "step." not in export and "module." not in export and "eligibility" not in export
-    assert "• workshop." in export and ": yes" in export
+    assert f"• 📅 Atelier → {catalog_yes}" in export and "workshop." not in export
     await chat.say("u1", "/mydata")
     await chat.say("u1", "3")
     await chat.say("u1", "1")

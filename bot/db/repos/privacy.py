@@ -34,6 +34,7 @@ from bot.db.tables import (
     rsvps,
     sales,
     tickets,
+    workshops,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -104,9 +105,24 @@ def journey_answers(conn: Connection, contact_id: int) -> dict[str, Any]:
         select(module_progress).where(module_progress.c.contact_id == contact_id)
     ):
         out[f"module.{r.module_id}"] = "done" if r.done_at else f"message {r.position}"
-    for r in conn.execute(select(rsvps).where(rsvps.c.contact_id == contact_id)):
-        out[f"workshop.{r.workshop_id}"] = r.answer
+    for r in conn.execute(
+        select(rsvps.c.workshop_id, rsvps.c.answer, workshops.c.titles)
+        .join(workshops, workshops.c.id == rsvps.c.workshop_id)
+        .where(rsvps.c.contact_id == contact_id)
+    ):
+        out[f"workshop.{r.workshop_id}"] = WorkshopAnswer(r.answer, dict(r.titles or {}))
     return out
+
+
+@dataclass(frozen=True)
+class WorkshopAnswer:
+    """A workshop answer as "my data" shows it: the answer, and the workshop's titles."""
+
+    answer: str  # yes | no
+    titles: dict[str, str]
+
+    def __str__(self) -> str:
+        return self.answer
 
 
 def message_history(
