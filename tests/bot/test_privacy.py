@@ -31,6 +31,12 @@ async def onboard(chat: Chat, address: str, consent: str) -> None:
     await chat.say(address, consent)
 
 
+async def contact_id(db: Database, address: str) -> int:
+    async with db.connect() as conn:
+        found = select(ChannelIdentity.contact_id).where(ChannelIdentity.address == address)
+        return int((await conn.execute(found)).scalar_one())
+
+
 async def rows(db: Database, model: type) -> int:
     async with db.connect() as conn:
         return int((await conn.execute(select(func.count()).select_from(model))).scalar_one())
@@ -68,12 +74,7 @@ async def test_export_says_days_and_times_as_the_person_lives_them(chat: Chat) -
 async def test_sales_counted_are_the_person_s_sales_not_ledger_rows(chat: Chat) -> None:
     db = chat.services.db
     await onboard(chat, "u1", "oui")
-    async with db.begin() as conn:
-        cid = (
-            await conn.execute(
-                select(ChannelIdentity.contact_id).where(ChannelIdentity.address == "u1")
-            )
-        ).scalar_one()
+    cid = await contact_id(db, "u1")
 
     def sell_then_undo(conn: Connection) -> None:
         now, tz = datetime.now(UTC), ZoneInfo("Europe/Paris")
@@ -95,12 +96,7 @@ async def test_delete_erases_everything_but_anonymous_sales(chat: Chat) -> None:
     await onboard(chat, "u1", "oui")
     await onboard(chat, "u2", "oui")
     await chat.say("u1", "6")  # a request to talk to a person
-    async with db.begin() as conn:
-        cid = (
-            await conn.execute(
-                select(ChannelIdentity.contact_id).where(ChannelIdentity.address == "u1")
-            )
-        ).scalar_one()
+    cid = await contact_id(db, "u1")
 
     def sell(conn: Connection) -> None:
         now, tz = datetime.now(UTC), ZoneInfo("Europe/Paris")

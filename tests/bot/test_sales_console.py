@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -76,24 +77,36 @@ def in_script(code: str, lang: str) -> str:
     return "".join(DIGITS[lang][int(c)] if c.isdigit() else c.lower() for c in code)
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar", "prs", "ti"])
-async def test_a_day_of_sales_through_the_console(db: Database, lang: str) -> None:
+async def join_and_type(
+    db: Database,
+    spec: CoopSpec,
+    typed: Callable[[str], list[str]],
+    lang: str,
+    who: str,
+    now: datetime | None = None,
+) -> str:
+    """A coop made from `spec`; then `python -m bot chat` fed `typed(its invite code)`:
+    what it printed, bidi isolates removed."""
     await seed_if_empty(db)
-    now = datetime.now(UTC)
-
-    def build(conn: Connection) -> str:
-        spec = CoopSpec(
-            name="Cuisine du monde",
-            kind="culinary",
-            products=(ProductSpec("repas", 800, 1000), ProductSpec("gâteau", 350, 550)),
-        )
-        return create_coop(conn, spec, now=now, tz=PARIS).coop.invite_code
-
-    code = await db.run(build)
+    at = now or datetime.now(UTC)
+    code = await db.run(lambda c: create_coop(c, spec, now=at, tz=PARIS).coop.invite_code)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
     env.update(DATABASE_URL=db.url, TIMEZONE="Europe/Paris")
-    lines = [f"JOIN {in_script(code, lang)}", *TYPED[lang]]
-    stdout = (await chat(env, f"{lang}-member", lines, lang)).replace(FSI, "").replace(PDI, "")
+    printed = await chat(env, f"{lang}-{who}", typed(code), lang)
+    return printed.replace(FSI, "").replace(PDI, "")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar", "prs", "ti"])
+async def test_a_day_of_sales_through_the_console(db: Database, lang: str) -> None:
+    now = datetime.now(UTC)
+    spec = CoopSpec(
+        name="Cuisine du monde",
+        kind="culinary",
+        products=(ProductSpec("repas", 800, 1000), ProductSpec("gâteau", 350, 550)),
+    )
+    stdout = await join_and_type(
+        db, spec, lambda code: [f"JOIN {in_script(code, lang)}", *TYPED[lang]], lang, "member", now
+    )
 
     catalog = load_catalog()
     said = [
@@ -173,22 +186,14 @@ TEXTILE_TYPED = {
 async def test_a_textile_coop_s_products_and_payments_through_the_console(
     db: Database, lang: str
 ) -> None:
-    await seed_if_empty(db)
-    now = datetime.now(UTC)
-
-    def build(conn: Connection) -> str:
-        spec = CoopSpec(
-            name="Couture",
-            kind="textile",
-            products=(ProductSpec("robe", 3000, 2000), ProductSpec("sac", 1500, 2000)),
-        )
-        return create_coop(conn, spec, now=now, tz=PARIS).coop.invite_code
-
-    code = await db.run(build)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
-    env.update(DATABASE_URL=db.url, TIMEZONE="Europe/Paris")
-    lines = [f"JOIN {code}", *TEXTILE_TYPED[lang]]
-    stdout = (await chat(env, f"{lang}-tailor", lines, lang)).replace(FSI, "").replace(PDI, "")
+    spec = CoopSpec(
+        name="Couture",
+        kind="textile",
+        products=(ProductSpec("robe", 3000, 2000), ProductSpec("sac", 1500, 2000)),
+    )
+    stdout = await join_and_type(
+        db, spec, lambda code: [f"JOIN {code}", *TEXTILE_TYPED[lang]], lang, "tailor"
+    )
 
     catalog = load_catalog()
     example = catalog.text("sales.example", lang, product="robe", price=euros_text(3000, lang))
